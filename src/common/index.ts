@@ -1,0 +1,14 @@
+export {
+  BugError,
+  ConfigError,
+  type ErrorCode,
+  type ErrorFault,
+  isSleuthError,
+  SleuthError,
+  type SleuthErrorOptions,
+  UpstreamError,
+  UsageError,
+  UserError,
+} from './errors.js';
+export { createLogger, type Logger, type LoggerOptions, withCorrelation } from './logger.js';
+export { redactSecrets, redactUrl } from './redact.js';

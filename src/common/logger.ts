@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { type DestinationStream, type Logger, pino } from 'pino';
+import { redactSecrets } from './redact.js';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  level?: string;
+  /** Where JSON lines go; defaults to stderr so stdout stays clean for command output. */
+  destination?: DestinationStream;
+}
+
+/**
+ * JSON logs via pino. Known secret fields are censored by path, and every string message is passed through
+ * redactSecrets so a URL with a password or a token never reaches the log.
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: undefined,
+      redact: {
+        paths: [
+          'password',
+          '*.password',
+          'token',
+          '*.token',
+          'apiKey',
+          '*.apiKey',
+          'authorization',
+          '*.authorization',
+          'headers.authorization',
+        ],
+        censor: '***',
+      },
+      hooks: {
+        logMethod(args, method) {
+          const redacted = args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a)) as typeof args;
+          method.apply(this, redacted);
+        },
+      },
+      formatters: {
+        log(object) {
+          return JSON.parse(redactSecrets(JSON.stringify(object))) as Record<string, unknown>;
+        },
+      },
+    },
+    options.destination ?? pino.destination(2),
+  );
+}
+
+/** A child logger carrying a correlation id for one request/command/investigation. */
+export function withCorrelation(logger: Logger, correlationId: string = randomUUID()): Logger {
+  return logger.child({ correlationId });
+}

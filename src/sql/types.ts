@@ -1,0 +1,94 @@
+import type { SqlDialect } from './dialect.js';
+
+/** A table the query reads, as written (unquoted, original case kept; schema if qualified). */
+export interface TableRef {
+  schema?: string;
+  name: string;
+}
+
+/**
+ * A column the query reads. `table` is the real table name the column belongs to when it can be resolved
+ * (aliases resolved), else undefined. `column` is '*' for a star expansion.
+ */
+export interface ColumnRef {
+  table?: string;
+  column: string;
+}
+
+/** Stable guard rejection codes. Keep in sync with docs; other tools depend on them. */
+export type GuardCode =
+  | 'EMPTY_STATEMENT'
+  | 'PARSE_ERROR'
+  | 'MULTIPLE_STATEMENTS'
+  | 'EXECUTABLE_COMMENT'
+  | 'OPTIMIZER_HINT'
+  | 'WRITE_STATEMENT'
+  | 'TRANSACTION_CONTROL'
+  | 'SESSION_CONTROL'
+  | 'SELECT_INTO'
+  | 'FORBIDDEN_STATEMENT'
+  | 'LOCKING_READ'
+  | 'DENIED_FUNCTION'
+  | 'DENIED_RELATION'
+  | 'EXPLAIN_ANALYZE'
+  | 'TOO_LONG';
+
+export type StatementKind = 'select' | 'values' | 'explain' | 'show' | 'describe';
+
+export interface GuardAllowed {
+  allowed: true;
+  dialect: SqlDialect;
+  kind: StatementKind;
+  /**
+   * The statement exactly as it will be sent: the input with surrounding whitespace, trailing comments and
+   * trailing semicolons removed. Nothing else is rewritten, so what runs is what was inspected.
+   */
+  sql: string;
+  tables: TableRef[];
+  columns: ColumnRef[];
+}
+
+export interface GuardRejected {
+  allowed: false;
+  dialect: SqlDialect;
+  code: GuardCode;
+  /** One human sentence: what was found and why it is refused. Never includes data. */
+  reason: string;
+}
+
+export type GuardVerdict = GuardAllowed | GuardRejected;
+
+/** Per-deployment additions to the built-in policy. The built-in deny list can only be extended, never relaxed. */
+export interface GuardPolicy {
+  extraDeniedFunctions?: readonly string[];
+  /** Reject inputs longer than this many characters (default 100_000). */
+  maxLength?: number;
+}
+
+export interface SqlGuard {
+  check(sql: string, dialect: SqlDialect, policy?: GuardPolicy): GuardVerdict;
+}
+
+export interface ResultColumn {
+  name: string;
+  /** The database's type name for the column, lower case where known (e.g. "int4", "varchar", "decimal"); "unknown" otherwise. */
+  type: string;
+}
+
+/** A typed query result. Rows are arrays aligned with `columns` (duplicate column names are allowed). */
+export interface QueryResult {
+  columns: ResultColumn[];
+  rows: unknown[][];
+  /** Rows returned (<= row cap). */
+  rowCount: number;
+  /** True when the database had more rows than the cap; the extra rows were not fetched. */
+  truncated: boolean;
+  elapsedMs: number;
+}
+
+export interface ReadOnlyLimits {
+  /** Statement timeout in milliseconds. */
+  timeoutMs: number;
+  /** Most rows returned; more are cut and flagged via `truncated`. */
+  maxRows: number;
+}

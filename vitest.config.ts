@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export const vitestConfig = defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
+
+// vitest loads the config file's default export; this is the one place a default export is allowed.
+export default vitestConfig;
