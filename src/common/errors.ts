@@ -16,6 +16,9 @@ export type ErrorCode =
   | 'SQL_ERROR'
   | 'CONNECTION_FAILED'
   | 'CONNECTION_UNKNOWN'
+  | 'CIRCUIT_OPEN'
+  | 'INVESTIGATION_CANCELLED'
+  | 'NOT_FOUND'
   | 'INTERNAL';
 
 export type ErrorFault = 'user' | 'upstream' | 'bug';

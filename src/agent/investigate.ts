@@ -1,0 +1,148 @@
+import { isSleuthError } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import type { DataSource } from '../datasources/types.js';
+import type { QueryResult } from '../sql/types.js';
+import { DEFAULT_BUDGETS, type InvestigationBudgets } from './budget.js';
+import { type Channel, createChannel, createLimiter, type Limiter } from './channel.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
+import type { InvestigationEvent, InvestigationEventBody } from './events.js';
+import type { ModelProvider } from './models/types.js';
+import { buildSystemPrompt, PROMPT_VERSION, tableOverview } from './prompts/index.js';
+import { runLoop } from './steps/loop.js';
+import type { InvestigationStore } from './store.js';
+import { type KnowledgeSearch, NO_KNOWLEDGE, type SchemaExplorer } from './tools/index.js';
+
+/** The database side of one investigation: where SQL runs and how the schema is explored. */
+export interface InvestigationTarget {
+  connection: string;
+  source: DataSource;
+  explorer: SchemaExplorer;
+  /** Guarded, read-only execution (the executor, possibly behind the query cache and a circuit breaker). */
+  runSql(sql: string): Promise<QueryResult>;
+  knowledge?: KnowledgeSearch;
+  /** Shared per connection, so concurrent investigations stay within a bound on one database. */
+  limiter?: Limiter;
+}
+
+export interface InvestigateDeps {
+  model: ModelProvider;
+  modelBreaker?: CircuitBreaker;
+  store: InvestigationStore;
+  logger: Logger;
+  budgets?: Partial<InvestigationBudgets>;
+  /** Milliseconds clock; injectable for tests. */
+  now?: () => number;
+  /** The analyst's "today" (YYYY-MM-DD): SLEUTH_NOW when pinned. */
+  today?: () => string;
+}
+
+export interface InvestigateRequest {
+  question: string;
+  sessionId?: string;
+  userId?: string;
+  signal?: AbortSignal;
+}
+
+export interface InvestigationOutcome {
+  investigationId: string;
+  status: 'succeeded' | 'failed' | 'cancelled';
+}
+
+/**
+ * Runs one investigation as an async generator of recorded events (plan, steps, SQL, results, done or failed).
+ * Every event is appended to the store before it is yielded, so what a front end shows can always be replayed.
+ */
+export async function* investigate(
+  request: InvestigateRequest,
+  target: InvestigationTarget,
+  deps: InvestigateDeps,
+): AsyncGenerator<InvestigationEvent, InvestigationOutcome> {
+  const now = deps.now ?? Date.now;
+  const budgets: InvestigationBudgets = { ...DEFAULT_BUDGETS, ...deps.budgets };
+  const record = await deps.store.createInvestigation({
+    sessionId: request.sessionId ?? null,
+    question: request.question,
+    connection: target.connection,
+    userId: request.userId ?? null,
+    status: 'running',
+    model: deps.model.model,
+    provider: deps.model.id,
+    promptVersion: PROMPT_VERSION,
+  });
+  await deps.store.updateInvestigation(record.id, { startedAt: new Date(now()) });
+  const channel = createChannel<InvestigationEvent>();
+  const emit = recordingEmitter(record.id, deps.store, channel);
+
+  const running = (async () => {
+    try {
+      const summary = request.sessionId ? ((await deps.store.getSession(request.sessionId))?.summary ?? null) : null;
+      const system = await systemPrompt(target, deps);
+      return await runLoop({
+        investigationId: record.id,
+        question: request.question,
+        sessionSummary: summary,
+        system,
+        target: { ...target, knowledge: target.knowledge ?? NO_KNOWLEDGE, limiter: target.limiter ?? createLimiter(3) },
+        deps: { ...deps, now },
+        budgets,
+        emit,
+        signal: request.signal,
+        sessionId: request.sessionId,
+      });
+    } catch (error) {
+      return await failBeforeLoop(record.id, error, deps, emit, now);
+    } finally {
+      channel.close();
+    }
+  })();
+  // the loop's own promise rejection is re-thrown below after the channel drains
+  running.catch(() => undefined);
+
+  for await (const event of channel) yield event;
+  return await running;
+}
+
+function recordingEmitter(
+  investigationId: string,
+  store: InvestigationStore,
+  channel: Channel<InvestigationEvent>,
+): (body: InvestigationEventBody) => Promise<void> {
+  // appends are serialised so seq order equals emission order even when tools run concurrently
+  let tail: Promise<void> = Promise.resolve();
+  return (body) => {
+    const next = tail.then(async () => {
+      const stored = await store.appendEvent(investigationId, { type: body.type, payload: body });
+      const at = stored.createdAt instanceof Date ? stored.createdAt.toISOString() : String(stored.createdAt);
+      channel.push({ ...body, investigationId, seq: stored.seq, at });
+    });
+    tail = next.catch(() => undefined);
+    return next;
+  };
+}
+
+/** Setup failed (schema unreachable, session lookup failed): record it as a failed investigation. */
+async function failBeforeLoop(
+  investigationId: string,
+  error: unknown,
+  deps: InvestigateDeps,
+  emit: (body: InvestigationEventBody) => Promise<void>,
+  now: () => number,
+): Promise<InvestigationOutcome> {
+  const failure = isSleuthError(error)
+    ? { code: error.code, message: error.message }
+    : { code: 'INTERNAL', message: 'Sleuth hit an internal error; see the logs.' };
+  if (!isSleuthError(error)) deps.logger.error({ err: error, investigationId }, 'investigation setup crashed');
+  await deps.store.updateInvestigation(investigationId, { status: 'failed', error: failure, finishedAt: new Date(now()) });
+  await emit({ type: 'failed', error: failure });
+  return { investigationId, status: 'failed' };
+}
+
+async function systemPrompt(target: InvestigationTarget, deps: InvestigateDeps): Promise<string> {
+  const tables = (await target.explorer.listTables()) as { name: string }[];
+  return buildSystemPrompt({
+    dialect: target.source.dialect,
+    connection: target.connection,
+    today: deps.today?.() ?? new Date((deps.now ?? Date.now)()).toISOString().slice(0, 10),
+    tableOverview: tableOverview(tables),
+  });
+}

@@ -1,0 +1,113 @@
+import { isSleuthError } from '../../common/errors.js';
+import { type BudgetUsage, describeBreach, findExhaustedBudget, type InvestigationBudgets } from '../budget.js';
+import type { FinalAnswer, InvestigationEventBody } from '../events.js';
+import type { InvestigateDeps, InvestigationOutcome, InvestigationTarget } from '../investigate.js';
+import type { ModelMessage, ModelResponse } from '../models/types.js';
+import type { InvestigationState, KnowledgeSearch } from '../tools/index.js';
+import type { Limiter } from '../channel.js';
+import { callModel } from './call-model.js';
+import { partialAnswer } from './partial-answer.js';
+import { runToolCalls, toolSpecs } from './run-tools.js';
+import { updateSessionSummary } from './session-summary.js';
+
+export interface LoopInput {
+  investigationId: string;
+  question: string;
+  sessionSummary: string | null;
+  sessionId: string | undefined;
+  system: string;
+  target: InvestigationTarget & { knowledge: KnowledgeSearch; limiter: Limiter };
+  deps: InvestigateDeps & { now: () => number };
+  budgets: InvestigationBudgets;
+  emit: (event: InvestigationEventBody) => Promise<void>;
+  signal: AbortSignal | undefined;
+}
+
+const MAX_OUTPUT_TOKENS = 4096;
+
+/** plan -> act -> observe -> revise ... -> finish, within budgets. Ends with exactly one `done` or `failed`. */
+export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
+  const { deps, budgets, emit } = input;
+  const startedAt = deps.now();
+  const state: InvestigationState = { sqlRuns: 0, failedSql: new Map(), succeededSql: [], planRevision: 0 };
+  const usage: BudgetUsage = { steps: 0, sqlRuns: 0, wallMs: 0, tokens: 0, costUsd: 0 };
+  const tokens = { input: 0, output: 0 };
+  const messages: ModelMessage[] = [{ role: 'user', content: [{ type: 'text', text: firstMessage(input) }] }];
+  let lastText = '';
+
+  const finalize = async (status: InvestigationOutcome['status'], answer: FinalAnswer | null, error?: { code: string; message: string }) => {
+    await deps.store.updateInvestigation(input.investigationId, {
+      status,
+      answer,
+      error: error ?? null,
+      inputTokens: tokens.input,
+      outputTokens: tokens.output,
+      costUsd: usage.costUsd,
+      steps: usage.steps,
+      sqlRuns: state.sqlRuns,
+      finishedAt: new Date(deps.now()),
+    });
+    if (answer && input.sessionId) await updateSessionSummary(deps.store, input.sessionId, input.question, answer);
+    await emit(answer ? { type: 'done', answer } : { type: 'failed', error: error ?? { code: 'INTERNAL', message: 'unknown' } });
+    return { investigationId: input.investigationId, status };
+  };
+
+  try {
+    while (true) {
+      usage.wallMs = deps.now() - startedAt;
+      const breach = findExhaustedBudget(usage, budgets);
+      if (breach) {
+        await emit({ type: 'budget', kind: breach.kind, used: breach.used, limit: breach.limit, exhausted: true });
+        return await finalize('succeeded', partialAnswer(lastText, state, describeBreach(breach)));
+      }
+      if (input.signal?.aborted) return await finalize('cancelled', null, cancelled());
+      usage.steps++;
+      await emit({ type: 'step_started', step: usage.steps, title: usage.steps === 1 ? 'Planning' : `Step ${usage.steps}` });
+
+      const remainingMs = budgets.maxWallMs - (deps.now() - startedAt);
+      const response: ModelResponse | 'wall_time' = await callModel(input, messages, remainingMs, MAX_OUTPUT_TOKENS);
+      if (response === 'wall_time') {
+        usage.wallMs = deps.now() - startedAt;
+        await emit({ type: 'budget', kind: 'wall_time', used: usage.wallMs, limit: budgets.maxWallMs, exhausted: true });
+        return await finalize('succeeded', partialAnswer(lastText, state, describeBreach({ kind: 'wall_time', used: usage.wallMs, limit: budgets.maxWallMs })));
+      }
+      tokens.input += response.usage.inputTokens + response.usage.cacheReadTokens + response.usage.cacheWriteTokens;
+      tokens.output += response.usage.outputTokens;
+      usage.tokens = tokens.input + tokens.output;
+      usage.costUsd += response.costUsd;
+      messages.push({ role: 'assistant', content: response.content });
+
+      const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text.trim()] : [])).filter(Boolean).join('\n');
+      if (text) {
+        lastText = text;
+        await emit({ type: 'thinking', text: text.length > 500 ? `${text.slice(0, 499)}…` : text });
+      }
+      const calls = response.content.filter((b) => b.type === 'tool_use');
+      if (calls.length === 0) {
+        // the model answered in prose without calling finish: accept it, citing what actually ran
+        return await finalize('succeeded', { ...partialAnswer(lastText, state, ''), partial: false, caveats: [] });
+      }
+      const { results, finish } = await runToolCalls(calls, input, state);
+      if (finish) return await finalize('succeeded', finish);
+      messages.push({ role: 'user', content: results });
+      usage.sqlRuns = state.sqlRuns;
+    }
+  } catch (error) {
+    if (input.signal?.aborted) return await finalize('cancelled', null, cancelled());
+    const code = isSleuthError(error) ? error.code : 'INTERNAL';
+    const message = isSleuthError(error) ? error.message : 'Sleuth hit an internal error; see the logs.';
+    if (!isSleuthError(error)) deps.logger.error({ err: error, investigationId: input.investigationId }, 'investigation crashed');
+    return await finalize('failed', null, { code, message });
+  }
+}
+
+function firstMessage(input: LoopInput): string {
+  if (!input.sessionSummary) return input.question;
+  return `Earlier in this conversation (for context):\n${input.sessionSummary}\n\nNew question: ${input.question}`;
+}
+
+function cancelled(): { code: string; message: string } {
+  return { code: 'INVESTIGATION_CANCELLED', message: 'The investigation was cancelled.' };
+}
+
+export { toolSpecs };

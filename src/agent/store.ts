@@ -1,0 +1,42 @@
+import type { FinalAnswer } from './events.js';
+
+/**
+ * What the investigation loop needs from memory. The memory store (src/memory) implements it; the loop depends on
+ * this narrow port only.
+ */
+export type InvestigationStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface InvestigationStore {
+  createInvestigation(input: {
+    id?: string;
+    sessionId?: string | null;
+    question: string;
+    connection: string;
+    userId?: string | null;
+    status: InvestigationStatus;
+    model?: string | null;
+    provider?: string | null;
+    promptVersion?: string | null;
+  }): Promise<{ id: string }>;
+  updateInvestigation(
+    id: string,
+    patch: {
+      status?: InvestigationStatus;
+      answer?: FinalAnswer | null;
+      error?: { code: string; message: string } | null;
+      inputTokens?: number;
+      outputTokens?: number;
+      costUsd?: number;
+      steps?: number;
+      sqlRuns?: number;
+      startedAt?: Date;
+      finishedAt?: Date;
+    },
+  ): Promise<unknown>;
+  appendEvent(
+    investigationId: string,
+    event: { type: string; payload: unknown },
+  ): Promise<{ seq: number; createdAt: Date | string }>;
+  getSession(id: string): Promise<{ summary: string | null } | undefined | null>;
+  updateSessionSummary(id: string, summary: string): Promise<unknown>;
+}

@@ -1,0 +1,84 @@
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { UsageError } from '../../common/errors.js';
+import { isSqlDialect, SQL_DIALECTS, type SqlDialect } from '../../sql/dialect.js';
+import { createSqlGuard } from '../../sql/guard/index.js';
+import type { GuardVerdict, SqlGuard, TableRef } from '../../sql/types.js';
+import { type CliIo, readAll, writeLine } from '../io.js';
+
+export const CHECK_SQL_HELP = `
+Reads one SQL text on stdin and prints exactly one JSON line:
+  {"allowed":bool,"code":string|null,"reason":string|null,"tables":[...]}
+Exit status is 0 whatever the verdict, 2 on usage errors. This interface is stable: other tools depend on it.
+
+With --batch, stdin is JSON Lines ({"sql": "..."} per line) and one verdict line is printed per input line, in order;
+a line that is not such an object gets {"allowed":false,"code":"INVALID_INPUT",...}.
+
+Examples:
+  echo "SELECT 1; DROP TABLE t" | sleuth check-sql --dialect postgres
+  sleuth check-sql --dialect mariadb --batch < statements.jsonl`;
+
+interface CheckSqlOptions {
+  dialect?: string;
+  batch?: boolean;
+}
+
+export function registerCheckSqlCommand(program: Command, io: CliIo): void {
+  program
+    .command('check-sql')
+    .description('Ask the SQL guard whether a statement may run (reads stdin, prints a JSON verdict)')
+    .requiredOption('--dialect <dialect>', `SQL dialect: ${SQL_DIALECTS.join('|')}`)
+    .option('--batch', 'read JSON Lines ({"sql": "..."} per line), print one verdict per line')
+    .addHelpText('after', CHECK_SQL_HELP)
+    .action(async (options: CheckSqlOptions) => {
+      const dialect = options.dialect ?? '';
+      if (!isSqlDialect(dialect)) throw new UsageError(`--dialect must be one of ${SQL_DIALECTS.join(', ')}.`);
+      const guard = await createSqlGuard();
+      if (options.batch) await checkBatch(guard, dialect, io);
+      else writeLine(io.stdout, verdictLine(guard.check(await readAll(io.stdin), dialect)));
+    });
+}
+
+async function checkBatch(guard: SqlGuard, dialect: SqlDialect, io: CliIo): Promise<void> {
+  const lines = createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  let lineNumber = 0;
+  for await (const line of lines) {
+    lineNumber++;
+    const sql = sqlFromJsonLine(line);
+    writeLine(
+      io.stdout,
+      sql === undefined
+        ? invalidLine(`line ${lineNumber} is not a JSON object with a string "sql"`)
+        : verdictLine(guard.check(sql, dialect)),
+    );
+  }
+}
+
+function sqlFromJsonLine(line: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    if (value !== null && typeof value === 'object' && typeof (value as { sql?: unknown }).sql === 'string') {
+      return (value as { sql: string }).sql;
+    }
+  } catch {
+    // not JSON: reported as INVALID_INPUT by the caller
+  }
+  return undefined;
+}
+
+export function verdictLine(verdict: GuardVerdict): string {
+  return JSON.stringify({
+    allowed: verdict.allowed,
+    code: verdict.allowed ? null : verdict.code,
+    reason: verdict.allowed ? null : verdict.reason,
+    tables: verdict.allowed ? verdict.tables.map(tableName) : [],
+  });
+}
+
+function invalidLine(reason: string): string {
+  return JSON.stringify({ allowed: false, code: 'INVALID_INPUT', reason, tables: [] });
+}
+
+function tableName(table: TableRef): string {
+  return table.schema ? `${table.schema}.${table.name}` : table.name;
+}

@@ -1,0 +1,111 @@
+import type { ConnectionConfigDraft } from './draft.js';
+
+/**
+ * Environment variables Sleuth reads. Any other `SLEUTH_*` variable is an error (with a suggestion), so a typo in a
+ * safety setting cannot be silently ignored. `SLEUTH_TEST_*` is reserved for the test suite and ignored here.
+ */
+export const KNOWN_ENV_VARS: Readonly<Record<string, string>> = {
+  SLEUTH_CONFIG: 'path of the config file (default: sleuth.config.{json,yaml,yml} in the working directory)',
+  SLEUTH_DEFAULT_DB: 'name of the connection used when none is given',
+  SLEUTH_TIMEOUT_MS: 'default statement timeout in milliseconds (30000)',
+  SLEUTH_MAX_ROWS: 'default row cap per statement (10000)',
+  SLEUTH_DATA_DIR: 'where Sleuth keeps its files (default .sleuth)',
+  SLEUTH_LOG_LEVEL: 'fatal|error|warn|info|debug|trace|silent',
+  SLEUTH_NOW: 'pins "now" (ISO date or timestamp) for the demo data and relative dates',
+  SLEUTH_LLM_PROVIDER: 'anthropic|openai-compatible|scripted (default: anthropic when ANTHROPIC_API_KEY is set)',
+  SLEUTH_MODEL: 'model name (default claude-sonnet-4-5 for anthropic)',
+  SLEUTH_LLM_BASE_URL: 'base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp, OpenRouter)',
+  SLEUTH_LLM_API_KEY: 'API key for the OpenAI-compatible server, if it needs one',
+  SLEUTH_SCRIPT: 'turns file for the scripted provider (tests, evals, demos)',
+  SLEUTH_MAX_STEPS: 'investigation step budget (15)',
+  SLEUTH_MAX_SQL_RUNS: 'SQL statements per investigation (25)',
+  SLEUTH_MAX_WALL_MS: 'wall time per investigation in milliseconds (120000)',
+  SLEUTH_MAX_TOKENS: 'model tokens per investigation (200000)',
+  SLEUTH_MAX_COST_USD: 'estimated model cost per investigation in USD (1.00)',
+};
+
+/** Variables outside the SLEUTH_ namespace that Sleuth reads, by the names their own tools use. */
+export const FOREIGN_ENV_VARS: Readonly<Record<string, string>> = {
+  ANTHROPIC_API_KEY: 'Anthropic API key (selects the anthropic provider)',
+  ANTHROPIC_BASE_URL: 'Anthropic API base URL, as the SDK reads it (proxies, tests)',
+  DATABASE_URL: 'PostgreSQL URL for Sleuth memory (default: embedded PGlite under .sleuth/memory)',
+};
+
+/** Per-connection variables: SLEUTH_DB_<NAME>_URL, _TIMEOUT_MS, _MAX_ROWS. */
+const CONNECTION_ENV = /^SLEUTH_DB_([A-Z][A-Z0-9_]*?)_(URL|TIMEOUT_MS|MAX_ROWS)$/;
+
+export interface EnvReading {
+  connections: Map<string, Partial<ConnectionConfigDraft>>;
+  values: Map<string, string>;
+  problems: string[];
+}
+
+export function readSleuthEnv(env: Readonly<Record<string, string | undefined>>): EnvReading {
+  const reading: EnvReading = { connections: new Map(), values: new Map(), problems: [] };
+  for (const [key, raw] of Object.entries(env)) {
+    if (raw === undefined) continue;
+    if (key in FOREIGN_ENV_VARS) {
+      if (raw !== '') reading.values.set(key, raw);
+      continue;
+    }
+    if (!key.startsWith('SLEUTH_') || key.startsWith('SLEUTH_TEST_')) continue;
+    const match = CONNECTION_ENV.exec(key);
+    if (match) {
+      readConnectionVar(reading, key, match[1]!.toLowerCase(), match[2]!, raw);
+    } else if (key in KNOWN_ENV_VARS) {
+      reading.values.set(key, raw);
+    } else {
+      reading.problems.push(`${key} is not a Sleuth setting${suggest(key)}.`);
+    }
+  }
+  return reading;
+}
+
+function readConnectionVar(reading: EnvReading, key: string, name: string, field: string, raw: string): void {
+  const draft = reading.connections.get(name) ?? {};
+  if (field === 'URL') draft.url = raw;
+  else {
+    const value = parseInteger(raw);
+    if (value === undefined) {
+      reading.problems.push(`${key} must be a whole number, got "${raw.slice(0, 40)}".`);
+      return;
+    }
+    if (field === 'TIMEOUT_MS') draft.timeoutMs = value;
+    else draft.maxRows = value;
+  }
+  reading.connections.set(name, draft);
+}
+
+export function parseInteger(raw: string): number | undefined {
+  return /^\s*\d+\s*$/.test(raw) ? Number.parseInt(raw, 10) : undefined;
+}
+
+function suggest(key: string): string {
+  const candidates = [...Object.keys(KNOWN_ENV_VARS), 'SLEUTH_DB_<NAME>_URL', 'SLEUTH_DB_<NAME>_TIMEOUT_MS', 'SLEUTH_DB_<NAME>_MAX_ROWS'];
+  let best: string | undefined;
+  let bestDistance = 4;
+  for (const candidate of candidates) {
+    const d = editDistance(key, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  if (best) return ` (did you mean ${best}?)`;
+  if (key.startsWith('SLEUTH_DB_')) return ' (connection variables are SLEUTH_DB_<NAME>_URL, _TIMEOUT_MS or _MAX_ROWS)';
+  return '';
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}

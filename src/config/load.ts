@@ -1,0 +1,213 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../common/errors.js';
+import { redactSecrets } from '../common/redact.js';
+import { parseConnectionUrl } from '../datasources/index.js';
+import type { ConnectionConfig } from '../datasources/types.js';
+import type { InvestigationBudgets } from '../agent/budget.js';
+import { type ModelConfig, readBudgets, readModelConfig } from './agent.js';
+import type { ConnectionConfigDraft } from './draft.js';
+import { parseInteger, readSleuthEnv } from './env.js';
+import { type ConfigFile, configFileSchema, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, logLevelSchema } from './schema.js';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** The validated, frozen configuration every part of Sleuth reads. Built once, in the composition root. */
+export interface SleuthConfig {
+  readonly connections: readonly ConnectionConfig[];
+  readonly defaultConnection: string;
+  /** Absolute directory for Sleuth's own files (demo database, embedded stores). */
+  readonly dataDir: string;
+  readonly logLevel: LogLevel;
+  /** Pinned "now" (SLEUTH_NOW), if any. */
+  readonly now: Date | undefined;
+  /** True when nothing was configured and the built-in SQLite demo connection is the default. */
+  readonly usesDemoConnection: boolean;
+  readonly configFile: string | undefined;
+  /** Limits applied to connections (and ad hoc URLs) that do not set their own. */
+  readonly defaults: { readonly timeoutMs: number; readonly maxRows: number };
+  /** The model, when one is configured; undefined otherwise (the SQL tools and FAQ tier still work). */
+  readonly model: ModelConfig | undefined;
+  readonly budgets: Readonly<InvestigationBudgets>;
+  /** PostgreSQL URL for Sleuth's memory (DATABASE_URL); undefined means embedded PGlite under dataDir. */
+  readonly memoryUrl: string | undefined;
+}
+
+export interface LoadConfigOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}
+
+export const DEMO_CONNECTION_NAME = 'demo';
+const CONFIG_FILE_NAMES = ['sleuth.config.json', 'sleuth.config.yaml', 'sleuth.config.yml'];
+
+/** Reads env and the optional config file; throws one ConfigError listing every problem found. */
+export function loadConfig(options: LoadConfigOptions): SleuthConfig {
+  const problems: string[] = [];
+  const envReading = readSleuthEnv(options.env);
+  problems.push(...envReading.problems);
+  const values = envReading.values;
+
+  const configFile = findConfigFile(options.cwd, values.get('SLEUTH_CONFIG'), problems);
+  const file = configFile ? readConfigFile(configFile, options.env, problems) : {};
+
+  const defaults = {
+    timeoutMs: readEnvInteger(values, 'SLEUTH_TIMEOUT_MS', problems) ?? file.defaults?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxRows: readEnvInteger(values, 'SLEUTH_MAX_ROWS', problems) ?? file.defaults?.maxRows ?? DEFAULT_MAX_ROWS,
+  };
+  const dataDir = resolve(options.cwd, values.get('SLEUTH_DATA_DIR') ?? file.dataDir ?? '.sleuth');
+
+  const drafts = new Map<string, Partial<ConnectionConfigDraft>>();
+  for (const [name, conn] of Object.entries(file.connections ?? {})) drafts.set(name, { ...conn });
+  for (const [name, conn] of envReading.connections) drafts.set(name, { ...drafts.get(name), ...conn });
+
+  const connections = buildConnections(drafts, defaults, problems);
+  const usesDemoConnection = connections.length === 0;
+  if (usesDemoConnection) {
+    connections.push({
+      name: DEMO_CONNECTION_NAME,
+      url: `sqlite:${join(dataDir, 'demo.sqlite')}`,
+      dialect: 'sqlite',
+      ...defaults,
+    });
+  }
+
+  const defaultConnection = values.get('SLEUTH_DEFAULT_DB') ?? file.defaultConnection ?? connections[0]?.name ?? '';
+  if (!connections.some((c) => c.name === defaultConnection)) {
+    problems.push(
+      `The default connection "${defaultConnection}" is not configured (known: ${connections.map((c) => c.name).join(', ')}).`,
+    );
+  }
+
+  const logLevel = readLogLevel(values.get('SLEUTH_LOG_LEVEL') ?? file.logLevel, problems);
+  const now = readNow(values.get('SLEUTH_NOW') ?? file.now, problems);
+
+  const model = readModelConfig(values, file, problems);
+  const budgets = readBudgets(values, file, problems);
+  const memoryUrl = values.get('DATABASE_URL') ?? file.memory?.url;
+  if (memoryUrl !== undefined && !/^postgres(ql)?:\/\//.test(memoryUrl)) {
+    problems.push('DATABASE_URL (Sleuth memory) must be a postgres:// or postgresql:// URL.');
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems.map(redactSecrets));
+  return deepFreeze({
+    connections,
+    defaultConnection,
+    dataDir,
+    logLevel,
+    now,
+    usesDemoConnection,
+    configFile,
+    defaults,
+    model,
+    budgets,
+    memoryUrl,
+  });
+}
+
+function findConfigFile(cwd: string, explicit: string | undefined, problems: string[]): string | undefined {
+  if (explicit !== undefined) {
+    const path = isAbsolute(explicit) ? explicit : resolve(cwd, explicit);
+    if (!existsSync(path)) problems.push(`SLEUTH_CONFIG points to ${path}, which does not exist.`);
+    return existsSync(path) ? path : undefined;
+  }
+  const found = CONFIG_FILE_NAMES.map((name) => join(cwd, name)).filter((path) => existsSync(path));
+  if (found.length > 1) problems.push(`Several config files found (${found.join(', ')}); keep one.`);
+  return found[0];
+}
+
+function readConfigFile(path: string, env: LoadConfigOptions['env'], problems: string[]): ConfigFile {
+  let raw: unknown;
+  try {
+    const text = readFileSync(path, 'utf8');
+    raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    problems.push(`${path} could not be read: ${(error as Error).message}`);
+    return {};
+  }
+  const substituted = substituteEnv(raw ?? {}, env, path, problems);
+  const parsed = configFileSchema.safeParse(substituted);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+    problems.push(`${path}: ${where}: ${issue.message}`);
+  }
+  return {};
+}
+
+/** `${VAR}` in any string value of the file is replaced by the environment variable (secrets stay out of files). */
+function substituteEnv(value: unknown, env: LoadConfigOptions['env'], path: string, problems: string[]): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const replacement = env[name];
+      if (replacement === undefined) problems.push(`${path} uses \${${name}}, but ${name} is not set.`);
+      return replacement ?? '';
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => substituteEnv(v, env, path, problems));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, path, problems)]));
+  }
+  return value;
+}
+
+function buildConnections(
+  drafts: Map<string, Partial<ConnectionConfigDraft>>,
+  defaults: { timeoutMs: number; maxRows: number },
+  problems: string[],
+): ConnectionConfig[] {
+  const connections: ConnectionConfig[] = [];
+  for (const [name, draft] of drafts) {
+    if (!draft.url) {
+      problems.push(`Connection "${name}" has no URL (set SLEUTH_DB_${name.toUpperCase()}_URL or connections.${name}.url).`);
+      continue;
+    }
+    try {
+      const { dialect } = parseConnectionUrl(draft.url);
+      connections.push({
+        name,
+        url: draft.url,
+        dialect,
+        timeoutMs: draft.timeoutMs ?? defaults.timeoutMs,
+        maxRows: draft.maxRows ?? defaults.maxRows,
+      });
+    } catch (error) {
+      problems.push(redactSecrets(`Connection "${name}": ${(error as Error).message}`));
+    }
+  }
+  return connections;
+}
+
+function readEnvInteger(values: Map<string, string>, key: string, problems: string[]): number | undefined {
+  const raw = values.get(key);
+  if (raw === undefined) return undefined;
+  const value = parseInteger(raw);
+  if (value === undefined || value < 1) problems.push(`${key} must be a positive whole number, got "${raw.slice(0, 40)}".`);
+  return value;
+}
+
+function readLogLevel(raw: string | undefined, problems: string[]): LogLevel {
+  if (raw === undefined) return 'warn';
+  const parsed = logLevelSchema.safeParse(raw);
+  if (!parsed.success) problems.push(`SLEUTH_LOG_LEVEL must be one of ${logLevelSchema.options.join(', ')}, got "${raw}".`);
+  return parsed.success ? parsed.data : 'warn';
+}
+
+function readNow(raw: string | undefined, problems: string[]): Date | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T12:00:00Z` : raw);
+  if (Number.isNaN(date.getTime())) {
+    problems.push(`SLEUTH_NOW must be an ISO date such as 2026-11-15 or 2026-11-15T12:00:00Z, got "${raw}".`);
+    return undefined;
+  }
+  return date;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

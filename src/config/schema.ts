@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * The configuration file's shape. Every object is strict: an unknown key is an error, so a misspelled safety
+ * setting (say `maxRow`) is reported instead of silently ignored.
+ */
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_ROWS = 10_000;
+
+export const connectionNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'connection names are lower case letters, digits and _, starting with a letter');
+
+export const connectionFileSchema = z.strictObject({
+  url: z.string().min(1, 'url must not be empty'),
+  timeoutMs: z.number().int().min(100).max(3_600_000).optional(),
+  maxRows: z.number().int().min(1).max(1_000_000).optional(),
+  description: z.string().max(500).optional(),
+});
+
+export const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+export const configFileSchema = z.strictObject({
+  connections: z.record(connectionNameSchema, connectionFileSchema).optional(),
+  defaultConnection: connectionNameSchema.optional(),
+  defaults: z
+    .strictObject({
+      timeoutMs: z.number().int().min(100).max(3_600_000).optional(),
+      maxRows: z.number().int().min(1).max(1_000_000).optional(),
+    })
+    .optional(),
+  dataDir: z.string().min(1).optional(),
+  model: z
+    .strictObject({
+      provider: z.enum(['anthropic', 'openai-compatible', 'scripted']).optional(),
+      name: z.string().min(1).optional(),
+      baseUrl: z.string().url().optional(),
+      apiKey: z.string().min(1).optional(),
+      scriptPath: z.string().min(1).optional(),
+      timeoutMs: z.number().int().min(1000).max(600_000).optional(),
+      maxAttempts: z.number().int().min(1).max(10).optional(),
+    })
+    .optional(),
+  budgets: z
+    .strictObject({
+      maxSteps: z.number().int().min(1).max(100).optional(),
+      maxSqlRuns: z.number().int().min(1).max(500).optional(),
+      maxWallMs: z.number().int().min(1000).max(3_600_000).optional(),
+      maxTokens: z.number().int().min(1000).optional(),
+      maxCostUsd: z.number().min(0).optional(),
+    })
+    .optional(),
+  memory: z.strictObject({ url: z.string().min(1).optional() }).optional(),
+  logLevel: logLevelSchema.optional(),
+  now: z.string().optional(),
+});
+
+export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -1,0 +1,67 @@
+/**
+ * Composition root: load config, build adapters, wire them. The only place that turns env into objects; every
+ * front end (CLI today; Slack, HTTP and MCP later) gets a SleuthContext and nothing global.
+ */
+import type { DestinationStream } from 'pino';
+import { createLogger, type Logger } from './common/logger.js';
+import { loadConfig, type SleuthConfig } from './config/index.js';
+import {
+  createDataSource,
+  createDataSourceRegistry,
+  type DataSource,
+  type DataSourceRegistry,
+  parseConnectionUrl,
+} from './datasources/index.js';
+import { ensureDemoSqlite } from './demo/index.js';
+import { addRowLimit, createSqlExecutor, createSqlGuard, type SqlExecutor } from './sql/index.js';
+import type { SqlGuard } from './sql/types.js';
+
+export interface SleuthContext {
+  readonly config: SleuthConfig;
+  readonly logger: Logger;
+  readonly guard: SqlGuard;
+  readonly executor: SqlExecutor;
+  /** A connected data source by configured name, or an ad hoc one from a URL; default connection when omitted. */
+  source(nameOrUrl?: string): Promise<DataSource>;
+  close(): Promise<void>;
+}
+
+export interface CreateSleuthContextOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  logDestination?: DestinationStream;
+}
+
+export async function createSleuthContext(options: CreateSleuthContextOptions): Promise<SleuthContext> {
+  const config = loadConfig({ env: options.env, cwd: options.cwd });
+  const logger = createLogger({ level: config.logLevel, destination: options.logDestination });
+  const guard = await createSqlGuard();
+  const executor = createSqlExecutor({ guard, logger, limitSql: addRowLimit });
+  const registry: DataSourceRegistry = createDataSourceRegistry(config.connections, { logger });
+  const adHoc: DataSource[] = [];
+
+  async function source(nameOrUrl?: string): Promise<DataSource> {
+    const wanted = nameOrUrl ?? config.defaultConnection;
+    if (wanted.includes(':')) {
+      const { dialect } = parseConnectionUrl(wanted);
+      const created = createDataSource({ name: 'adhoc', url: wanted, dialect, ...config.defaults }, { logger });
+      adHoc.push(created);
+      return created;
+    }
+    if (config.usesDemoConnection && wanted === config.defaultConnection) {
+      await ensureDemoSqlite({ dataDir: config.dataDir, now: config.now, logger });
+    }
+    return registry.get(wanted);
+  }
+
+  return {
+    config,
+    logger,
+    guard,
+    executor,
+    source,
+    async close() {
+      await Promise.allSettled([registry.closeAll(), ...adHoc.map((s) => s.close())]);
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The guard pipeline: one SQL text + dialect + policy -> verdict. Pure and synchronous.
+ *
+ * Threat model: the input may come from a model steered by prompt injection, a user, the HTTP API or an MCP client.
+ * It must not be able to write, change the session, read server files, reach the network, sleep or lock. The guard
+ * is the first of three layers (then the read-only transaction with timeout and row cap, then a read-only role), so
+ * it errs on the side of refusing: anything it cannot classify is rejected.
+ *
+ * Order: length -> lexer (comments, quotes, executable comments) -> exactly one statement -> token scans (denied
+ * functions, writes anywhere, INTO, locking) -> statement kind from the leading keyword -> the dialect's parser
+ * (libpg-query for PostgreSQL, node-sql-parser for MariaDB and SQLite) walks the whole tree. The text that runs is
+ * the input with only surrounding whitespace, comments and semicolons removed.
+ */
+import type { SqlDialect } from '../dialect.js';
+import type { GuardCode, GuardPolicy, GuardVerdict, StatementKind } from '../types.js';
+import { STATEMENT_KEYWORD_CODES } from './deny-list.js';
+import { analyzeWithNodeSqlParser } from './generic-ast.js';
+import { lexSql, type Token } from './lexer.js';
+import { analyzePostgres, type PostgresParse } from './postgres-ast.js';
+import { classifyMariadb, classifySqlite } from './statement-kinds.js';
+import { scanTokens, splitStatements } from './tokens.js';
+
+export const DEFAULT_MAX_SQL_LENGTH = 100_000;
+
+export interface GuardParsers {
+  parsePostgres: PostgresParse;
+}
+
+export function reject(dialect: SqlDialect, code: GuardCode, reason: string): GuardVerdict {
+  return { allowed: false, dialect, code, reason };
+}
+
+export function checkSql(sql: string, dialect: SqlDialect, policy: GuardPolicy, parsers: GuardParsers): GuardVerdict {
+  const maxLength = policy.maxLength ?? DEFAULT_MAX_SQL_LENGTH;
+  if (sql.length > maxLength) {
+    return reject(dialect, 'TOO_LONG', `The statement is ${sql.length} characters long; the limit is ${maxLength}.`);
+  }
+  const lexed = lexSql(sql, dialect);
+  if (!lexed.ok) return reject(dialect, lexed.failure.code, lexed.failure.reason);
+  const statements = splitStatements(lexed.tokens);
+  if (statements.length === 0) {
+    return reject(dialect, 'EMPTY_STATEMENT', 'The statement is empty (nothing but whitespace and comments).');
+  }
+  if (statements.length > 1) {
+    return reject(
+      dialect,
+      'MULTIPLE_STATEMENTS',
+      `Found ${statements.length} statements; exactly one statement is allowed per query.`,
+    );
+  }
+  const tokens = statements[0]!;
+  const trimmed = sql.slice(tokens[0]!.start, tokens[tokens.length - 1]!.end);
+
+  const leading = leadingKeywordVerdict(tokens, dialect);
+  if (leading) return leading;
+  const extraDenied = policy.extraDeniedFunctions ?? [];
+  if (dialect === 'postgres') {
+    const finding = scanTokens(tokens, dialect, extraDenied);
+    if (finding) return reject(dialect, finding.code, finding.reason);
+    return analyzePostgres(trimmed, tokens, parsers.parsePostgres, extraDenied);
+  }
+  // The statement's shape (EXPLAIN, SHOW, PRAGMA...) is decided first so its rejection names the real problem.
+  const classified = dialect === 'mariadb' ? classifyMariadb(tokens, trimmed) : classifySqlite(tokens, trimmed);
+  if (!classified.ok) return reject(dialect, classified.code, classified.reason);
+  const finding = scanTokens(tokens, dialect, extraDenied);
+  if (finding) return reject(dialect, finding.code, finding.reason);
+  if (classified.kind === 'values') return literalValues(trimmed, tokens, dialect);
+  return analyzeWithNodeSqlParser(trimmed, dialect, classified.kind, classified.body, classified.tables);
+}
+
+const ALLOWED_LEADERS: Record<SqlDialect, readonly string[]> = {
+  postgres: ['select', 'with', 'values', 'table', 'explain', 'show'],
+  mariadb: ['select', 'with', 'values', 'explain', 'describe', 'desc', 'show'],
+  sqlite: ['select', 'with', 'values', 'explain', 'pragma'],
+};
+
+/** Rejects statements by their first keyword (before any parser): writes, transaction and session control, COPY/CALL/DO. */
+function leadingKeywordVerdict(tokens: readonly Token[], dialect: SqlDialect): GuardVerdict | undefined {
+  const first = tokens[0]!;
+  if (first.kind === 'punct' && first.text === '(') return undefined;
+  if (first.kind !== 'word') {
+    return reject(dialect, 'PARSE_ERROR', 'The statement does not start with a SQL keyword.');
+  }
+  const keyword = first.lower;
+  if (keyword === 'explain' && explainAnalyzes(tokens)) {
+    return reject(dialect, 'EXPLAIN_ANALYZE', 'EXPLAIN ANALYZE runs the statement; only plain EXPLAIN is allowed.');
+  }
+  if (ALLOWED_LEADERS[dialect].includes(keyword)) return undefined;
+  if (dialect === 'mariadb' && keyword === 'analyze') {
+    return reject(dialect, 'EXPLAIN_ANALYZE', 'ANALYZE runs the statement it analyzes; it is not allowed.');
+  }
+  for (const [code, words] of Object.entries(STATEMENT_KEYWORD_CODES) as [GuardCode, readonly string[]][]) {
+    if (words.includes(keyword)) return reject(dialect, code, describeLeader(code, keyword));
+  }
+  return reject(
+    dialect,
+    'FORBIDDEN_STATEMENT',
+    `${keyword.toUpperCase()} statements are not allowed; only SELECT, WITH ... SELECT, VALUES, EXPLAIN and harmless SHOW/DESCRIBE run.`,
+  );
+}
+
+/** EXPLAIN ANALYZE ..., EXPLAIN (ANALYZE ...) ...: the option list is the only place ANALYZE can appear. */
+function explainAnalyzes(tokens: readonly Token[]): boolean {
+  const second = tokens[1];
+  if (second?.kind === 'word') return second.lower === 'analyze' || second.lower === 'analyse';
+  if (second?.kind !== 'punct' || second.text !== '(') return false;
+  for (let i = 2; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind === 'punct' && token.text === ')') return false;
+    if (token.kind === 'word' && (token.lower === 'analyze' || token.lower === 'analyse')) return true;
+  }
+  return false;
+}
+
+function describeLeader(code: GuardCode, keyword: string): string {
+  const upper = keyword.toUpperCase();
+  switch (code) {
+    case 'WRITE_STATEMENT':
+      return `${upper} changes data or schema; only reads are allowed.`;
+    case 'TRANSACTION_CONTROL':
+      return `${upper} controls transactions; Sleuth manages the read-only transaction itself.`;
+    default:
+      return `${upper} changes session or server state and is not allowed.`;
+  }
+}
+
+export type KindResult =
+  | { ok: true; kind: StatementKind; body: string | undefined; tables: { schema?: string; name: string }[] }
+  | { ok: false; code: GuardCode; reason: string };
+
+const VALUES_WORDS = new Set(['values', 'row', 'null', 'true', 'false']);
+
+/**
+ * A top-level VALUES list (node-sql-parser cannot parse one): allowed only when it holds nothing but literals, so
+ * there is nothing in it to inspect further.
+ */
+function literalValues(trimmed: string, tokens: readonly Token[], dialect: SqlDialect): GuardVerdict {
+  const onlyLiterals = tokens.every(
+    (t) =>
+      t.kind === 'string' ||
+      t.kind === 'number' ||
+      (t.kind === 'punct' && ['(', ')', ',', '-', '+'].includes(t.text)) ||
+      (t.kind === 'word' && VALUES_WORDS.has(t.lower)),
+  );
+  if (!onlyLiterals) {
+    return reject(dialect, 'PARSE_ERROR', 'A top-level VALUES list may only contain literals here; use SELECT for expressions.');
+  }
+  return { allowed: true, dialect, kind: 'values', sql: trimmed, tables: [], columns: [] };
+}

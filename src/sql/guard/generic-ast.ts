@@ -1,0 +1,190 @@
+/**
+ * MariaDB and SQLite: node-sql-parser builds the tree we walk. It fails on some valid SQL; that is a rejection
+ * (fail closed), never a fall-back to the raw text. Known gap handled elsewhere: it treats MySQL executable comments
+ * as comments, so the lexer rejects them before this runs.
+ */
+import nodeSqlParser from 'node-sql-parser';
+import type { SqlDialect } from '../dialect.js';
+import type { ColumnRef, GuardVerdict, StatementKind, TableRef } from '../types.js';
+import { isDeniedRelation } from './deny-list.js';
+
+const parser = new nodeSqlParser.Parser();
+
+/**
+ * Grammars tried in order. node-sql-parser's own MariaDB and SQLite grammars reject some valid queries (a column
+ * named `status` in a CASE, window frames without PARTITION BY, [bracket] identifiers), so a related grammar is tried
+ * when the dialect's own fails. Whatever grammar parses the text, its whole tree is walked the same way, and the
+ * dialect-correct token checks have already run; if no grammar parses it, the statement is refused.
+ */
+const PARSER_DATABASES: Record<Exclude<SqlDialect, 'postgres'>, readonly string[]> = {
+  mariadb: ['MariaDB', 'MySQL'],
+  sqlite: ['Sqlite', 'MySQL', 'TransactSQL'],
+};
+
+const WRITE_NODE_TYPES = new Set([
+  'insert',
+  'update',
+  'delete',
+  'replace',
+  'create',
+  'drop',
+  'alter',
+  'truncate',
+  'rename',
+  'use',
+  'set',
+  'lock',
+  'unlock',
+  'grant',
+  'revoke',
+  'call',
+  'transaction',
+  'load_data',
+]);
+
+export function analyzeWithNodeSqlParser(
+  trimmed: string,
+  dialect: Exclude<SqlDialect, 'postgres'>,
+  kind: StatementKind,
+  body: string | undefined,
+  knownTables: TableRef[],
+): GuardVerdict {
+  const allowed = (tables: TableRef[], columns: ColumnRef[]): GuardVerdict => ({
+    allowed: true,
+    dialect,
+    kind,
+    sql: trimmed,
+    tables,
+    columns,
+  });
+  if (body === undefined) return deniedRelationVerdict(dialect, knownTables) ?? allowed(knownTables, []);
+  const parsed = parseWithFallbacks(body, PARSER_DATABASES[dialect]);
+  if ('error' in parsed) {
+    return {
+      allowed: false,
+      dialect,
+      code: 'PARSE_ERROR',
+      reason: `The statement could not be parsed as a single read-only query, so it is refused: ${parsed.error}`,
+    };
+  }
+  const { ast, tableList, columnList } = parsed;
+  const statements = Array.isArray(ast) ? ast : [ast];
+  if (statements.length !== 1) {
+    return { allowed: false, dialect, code: 'MULTIPLE_STATEMENTS', reason: 'Exactly one statement is allowed.' };
+  }
+  const problem = findProblem(statements[0]);
+  if (problem) return { allowed: false, dialect, ...problem };
+  const cteNames = new Set<string>();
+  collectCteNames(statements[0], cteNames);
+  const tables = parseTableList(tableList, cteNames);
+  if (tables === undefined) {
+    return { allowed: false, dialect, code: 'WRITE_STATEMENT', reason: 'The statement writes to a table.' };
+  }
+  return deniedRelationVerdict(dialect, tables) ?? allowed(tables, parseColumnList(columnList));
+}
+
+interface Parsed {
+  ast: unknown;
+  tableList: string[];
+  columnList: string[];
+}
+
+function parseWithFallbacks(body: string, databases: readonly string[]): Parsed | { error: string } {
+  let firstError: string | undefined;
+  for (const database of databases) {
+    const options = { database };
+    try {
+      const ast = parser.astify(body, options);
+      return { ast, tableList: parser.tableList(body, options), columnList: parser.columnList(body, options) };
+    } catch (error) {
+      firstError ??= error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    }
+  }
+  return { error: firstError ?? 'unknown parse error' };
+}
+
+function deniedRelationVerdict(dialect: SqlDialect, tables: readonly TableRef[]): GuardVerdict | undefined {
+  const denied = tables.find((t) => isDeniedRelation(dialect, t.name, t.schema));
+  if (!denied) return undefined;
+  return {
+    allowed: false,
+    dialect,
+    code: 'DENIED_RELATION',
+    reason: `Reading ${denied.schema ? `${denied.schema}.` : ''}${denied.name} is not allowed: it holds credentials or server configuration.`,
+  };
+}
+
+type Problem = { code: 'WRITE_STATEMENT' | 'SELECT_INTO' | 'LOCKING_READ'; reason: string };
+
+/** Walks the whole tree: any write node, INTO target or locking clause anywhere is a rejection. */
+function findProblem(node: unknown): Problem | undefined {
+  if (Array.isArray(node)) {
+    for (const child of node) {
+      const found = findProblem(child);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (node === null || typeof node !== 'object') return undefined;
+  const record = node as Record<string, unknown>;
+  if (typeof record.type === 'string' && WRITE_NODE_TYPES.has(record.type.toLowerCase()) && 'table' in record) {
+    return { code: 'WRITE_STATEMENT', reason: `A ${record.type.toUpperCase()} is hidden in the query.` };
+  }
+  const into = record.into as { position?: unknown; expr?: unknown } | undefined;
+  if (into && typeof into === 'object' && (into.position != null || into.expr != null)) {
+    return { code: 'SELECT_INTO', reason: 'SELECT ... INTO writes data and is not allowed.' };
+  }
+  if (record.locking_read != null || record.for_update != null) {
+    return { code: 'LOCKING_READ', reason: 'Locking reads (FOR UPDATE / FOR SHARE) are not allowed.' };
+  }
+  for (const value of Object.values(record)) {
+    const found = findProblem(value);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function collectCteNames(node: unknown, names: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const child of node) collectCteNames(child, names);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const record = node as Record<string, unknown>;
+  if (Array.isArray(record.with)) {
+    for (const cte of record.with as { name?: { value?: unknown } | string }[]) {
+      const name = typeof cte.name === 'string' ? cte.name : cte.name?.value;
+      if (typeof name === 'string') names.add(name.toLowerCase());
+    }
+  }
+  for (const value of Object.values(record)) collectCteNames(value, names);
+}
+
+/** "select::db::table" entries; undefined when any entry is not a read. */
+function parseTableList(entries: readonly string[], cteNames: ReadonlySet<string>): TableRef[] | undefined {
+  const tables: TableRef[] = [];
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const [action, schema, name] = entry.split('::');
+    if (action !== 'select') return undefined;
+    if (!name || (schema === 'null' && cteNames.has(name.toLowerCase()))) continue;
+    const key = `${schema}.${name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    tables.push(schema && schema !== 'null' ? { schema, name } : { name });
+  }
+  return tables;
+}
+
+function parseColumnList(entries: readonly string[]): ColumnRef[] {
+  const columns: ColumnRef[] = [];
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const [, table, column] = entry.split('::');
+    if (!column || seen.has(entry)) continue;
+    seen.add(entry);
+    const name = column === '(.*)' ? '*' : column;
+    columns.push(table && table !== 'null' ? { table, column: name } : { column: name });
+  }
+  return columns;
+}

@@ -1,0 +1,266 @@
+/**
+ * A dialect-aware SQL lexer used by the guard before any parser sees the text.
+ *
+ * Threat model: every published bypass of a read-only SQL tool was a gap between what the guard inspected and what
+ * the server executed. The lexer therefore follows each server's own comment and quoting rules, and refuses input
+ * where the rules are ambiguous instead of guessing:
+ * - MySQL/MariaDB execute `/*! ... *\/` and `/*M! ... *\/` (rejected), honour `/*+ ... *\/` optimizer hints that can
+ *   lift timeouts (rejected), treat `#` as a line comment, and `--` only when followed by whitespace (`--1` is minus
+ *   minus one). Strings use backslash escapes (the adapter forces a sql_mode where that is true).
+ * - PostgreSQL nests block comments, ends `--` comments at a bare carriage return, has E'' strings with backslash
+ *   escapes, dollar-quoted strings and U& escapes (rejected: they can hide identifiers).
+ * - SQLite accepts "", [] and `` quoted identifiers.
+ * A bare carriage return inside a line comment, a NUL byte, or an unterminated string/comment is a rejection in
+ * every dialect: the servers disagree about such input, so we refuse to guess.
+ */
+import type { SqlDialect } from '../dialect.js';
+import type { GuardCode } from '../types.js';
+
+export type TokenKind = 'word' | 'quoted' | 'string' | 'number' | 'param' | 'punct';
+
+export interface Token {
+  kind: TokenKind;
+  /** Raw text as written. For `word`, compare via `lower`. */
+  text: string;
+  /** Lower-cased text for words; the unquoted name for quoted identifiers; the raw text otherwise. */
+  lower: string;
+  start: number;
+  end: number;
+}
+
+export interface LexFailure {
+  code: GuardCode;
+  reason: string;
+}
+
+export type LexResult = { ok: true; tokens: Token[] } | { ok: false; failure: LexFailure };
+
+const WORD_START = /[A-Za-z_\u0080-\uffff]/;
+const WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
+const DIGIT = /[0-9]/;
+const WHITESPACE = /[ \t\n\r\f\v]/;
+const MYSQL_DASH_COMMENT_FOLLOWER = /[ \t\n\r\f\v\u0000-\u001f]/;
+
+class LexError extends Error {
+  constructor(
+    readonly code: GuardCode,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export function lexSql(sql: string, dialect: SqlDialect): LexResult {
+  try {
+    return { ok: true, tokens: new Lexer(sql, dialect).run() };
+  } catch (error) {
+    if (error instanceof LexError) return { ok: false, failure: { code: error.code, reason: error.message } };
+    throw error;
+  }
+}
+
+class Lexer {
+  private pos = 0;
+  private readonly tokens: Token[] = [];
+  private readonly mysql: boolean;
+
+  constructor(
+    private readonly src: string,
+    private readonly dialect: SqlDialect,
+  ) {
+    this.mysql = dialect === 'mariadb';
+  }
+
+  run(): Token[] {
+    if (this.src.includes('\u0000')) throw new LexError('PARSE_ERROR', 'The statement contains a NUL byte.');
+    while (this.pos < this.src.length) this.next();
+    return this.tokens;
+  }
+
+  private peek(offset = 0): string {
+    return this.src[this.pos + offset] ?? '';
+  }
+
+  private push(kind: TokenKind, start: number, lower?: string): void {
+    const text = this.src.slice(start, this.pos);
+    this.tokens.push({ kind, text, lower: lower ?? (kind === 'word' ? text.toLowerCase() : text), start, end: this.pos });
+  }
+
+  private next(): void {
+    const c = this.peek();
+    const start = this.pos;
+    if (WHITESPACE.test(c)) {
+      this.pos++;
+      return;
+    }
+    if (c === '-' && this.peek(1) === '-' && this.isDashComment()) return this.lineComment();
+    if (c === '#' && this.mysql) return this.lineComment();
+    if (c === '/' && this.peek(1) === '*') return this.blockComment();
+    if (c === "'") return this.string(start, this.mysql);
+    if (this.dialect === 'postgres' && (c === 'E' || c === 'e') && this.peek(1) === "'") {
+      this.pos++;
+      return this.string(start, true);
+    }
+    if ((c === 'U' || c === 'u') && this.peek(1) === '&' && (this.peek(2) === "'" || this.peek(2) === '"')) {
+      throw new LexError('PARSE_ERROR', 'Unicode-escaped strings and identifiers (U&"...") are not accepted.');
+    }
+    if ((c === 'N' || c === 'n' || c === 'X' || c === 'x' || c === 'B' || c === 'b') && this.peek(1) === "'") {
+      this.pos++;
+      return this.string(start, this.mysql);
+    }
+    if (c === '"') {
+      if (this.mysql) return this.string(start, true);
+      return this.quoted(start, '"');
+    }
+    if (c === '`') {
+      if (this.dialect === 'postgres') throw new LexError('PARSE_ERROR', 'Backticks are not valid in PostgreSQL.');
+      return this.quoted(start, '`');
+    }
+    if (c === '[' && this.dialect === 'sqlite') return this.quoted(start, ']');
+    if (c === '$' && this.dialect === 'postgres') return this.dollar(start);
+    if ((c === '?' || c === ':' || c === '@') && this.dialect === 'sqlite' && WORD_PART.test(this.peek(1))) {
+      this.pos++;
+      while (WORD_PART.test(this.peek())) this.pos++;
+      return this.push('param', start);
+    }
+    if (DIGIT.test(c) || (c === '.' && DIGIT.test(this.peek(1)))) return this.number(start);
+    if (WORD_START.test(c)) {
+      while (WORD_PART.test(this.peek())) this.pos++;
+      return this.push('word', start);
+    }
+    this.pos++;
+    // Multi-character operators matter to nobody here except `::` (a cast) which we keep as one token.
+    if (c === ':' && this.peek() === ':') this.pos++;
+    this.push('punct', start);
+  }
+
+  private isDashComment(): boolean {
+    if (!this.mysql) return true;
+    const follower = this.peek(2);
+    return follower === '' || MYSQL_DASH_COMMENT_FOLLOWER.test(follower);
+  }
+
+  private lineComment(): void {
+    while (this.pos < this.src.length && this.peek() !== '\n') {
+      if (this.peek() === '\r' && this.peek(1) !== '\n') {
+        throw new LexError(
+          'PARSE_ERROR',
+          'A line comment contains a bare carriage return; databases disagree on where such a comment ends.',
+        );
+      }
+      this.pos++;
+    }
+  }
+
+  private blockComment(): void {
+    const opener = this.src.slice(this.pos, this.pos + 4);
+    if (this.mysql && (opener.startsWith('/*!') || opener.startsWith('/*M!') || opener.startsWith('/*m!'))) {
+      throw new LexError(
+        'EXECUTABLE_COMMENT',
+        'MySQL/MariaDB executable comments (/*! ... */, /*M! ... */) run their contents and are not allowed.',
+      );
+    }
+    if (this.mysql && opener.startsWith('/*+')) {
+      throw new LexError('OPTIMIZER_HINT', 'Optimizer hints (/*+ ... */) can lift limits and are not allowed.');
+    }
+    const nests = this.dialect === 'postgres';
+    let depth = 0;
+    while (this.pos < this.src.length) {
+      if (this.peek() === '/' && this.peek(1) === '*') {
+        depth = nests || depth === 0 ? depth + 1 : depth;
+        this.pos += 2;
+        continue;
+      }
+      if (this.peek() === '*' && this.peek(1) === '/') {
+        depth--;
+        this.pos += 2;
+        if (depth === 0) return;
+        continue;
+      }
+      this.pos++;
+    }
+    throw new LexError('PARSE_ERROR', 'A block comment is not terminated.');
+  }
+
+  /** A quoted string starting at the current quote character. */
+  private string(start: number, backslashEscapes: boolean): void {
+    const quote = this.peek();
+    this.pos++;
+    while (this.pos < this.src.length) {
+      const c = this.peek();
+      if (backslashEscapes && c === '\\') {
+        this.pos += 2;
+        continue;
+      }
+      if (c === quote) {
+        if (this.peek(1) === quote) {
+          this.pos += 2;
+          continue;
+        }
+        this.pos++;
+        return this.push('string', start);
+      }
+      this.pos++;
+    }
+    throw new LexError('PARSE_ERROR', 'A string literal is not terminated.');
+  }
+
+  private quoted(start: number, close: string): void {
+    this.pos++;
+    let name = '';
+    while (this.pos < this.src.length) {
+      const c = this.peek();
+      if (c === close) {
+        if (this.peek(1) === close && close !== ']') {
+          name += close;
+          this.pos += 2;
+          continue;
+        }
+        this.pos++;
+        return this.push('quoted', start, name);
+      }
+      name += c;
+      this.pos++;
+    }
+    throw new LexError('PARSE_ERROR', 'A quoted identifier is not terminated.');
+  }
+
+  /** PostgreSQL: `$1` parameter, or `$tag$ ... $tag$` string. */
+  private dollar(start: number): void {
+    if (DIGIT.test(this.peek(1))) {
+      this.pos++;
+      while (DIGIT.test(this.peek())) this.pos++;
+      return this.push('param', start);
+    }
+    const match = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(this.src.slice(this.pos));
+    if (!match) {
+      this.pos++;
+      return this.push('punct', start);
+    }
+    const tag = match[0];
+    const close = this.src.indexOf(tag, this.pos + tag.length);
+    if (close < 0) throw new LexError('PARSE_ERROR', 'A dollar-quoted string is not terminated.');
+    this.pos = close + tag.length;
+    this.push('string', start);
+  }
+
+  private number(start: number): void {
+    if (this.peek() === '0' && /[xXbB]/.test(this.peek(1))) {
+      this.pos += 2;
+      while (/[0-9A-Fa-f_]/.test(this.peek())) this.pos++;
+      return this.push('number', start);
+    }
+    while (DIGIT.test(this.peek()) || this.peek() === '_') this.pos++;
+    if (this.peek() === '.' && this.peek(1) !== '.') {
+      this.pos++;
+      while (DIGIT.test(this.peek())) this.pos++;
+    }
+    if (/[eE]/.test(this.peek()) && /[0-9+-]/.test(this.peek(1))) {
+      this.pos += 2;
+      while (DIGIT.test(this.peek())) this.pos++;
+    }
+    // `1e` or `123abc` style trailing letters belong to the number in most dialects; keep them attached.
+    while (WORD_PART.test(this.peek())) this.pos++;
+    this.push('number', start);
+  }
+}
