@@ -21,6 +21,8 @@ export interface ConnectionConfig {
 export interface DataSource {
   readonly name: string;
   readonly dialect: SqlDialect;
+  /** The connection's configured statement timeout and row cap (the executor never exceeds them). */
+  readonly limits: ReadOnlyLimits;
   runReadOnly(sql: string, params: readonly unknown[], limits: ReadOnlyLimits): Promise<QueryResult>;
   /** True when the connected account could write (a warning is logged at connect recommending a read-only role). */
   canWrite(): Promise<boolean>;

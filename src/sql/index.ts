@@ -1,3 +1,11 @@
-export { addRowLimit, createSqlGuard, DEFAULT_MAX_SQL_LENGTH } from './guard/index.js';
 export { isSqlDialect, SQL_DIALECTS, type SqlDialect } from './dialect.js';
+export {
+  createSqlExecutor,
+  type ExecutedQuery,
+  type ExecuteOptions,
+  effectiveLimits,
+  type SqlExecutor,
+  type SqlExecutorDeps,
+} from './execute.js';
+export { addRowLimit, createSqlGuard, DEFAULT_MAX_SQL_LENGTH } from './guard/index.js';
 export type * from './types.js';

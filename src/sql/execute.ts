@@ -1,0 +1,63 @@
+/**
+ * The only path from SQL text to a database connection. Every statement, whoever wrote it (model, user, API, MCP,
+ * our own introspection helpers), is checked by the guard here and then runs through the adapter's read-only path
+ * (read-only transaction, statement timeout, row cap). A rejected statement never reaches a connection.
+ *
+ * The guard is injected: that is the test-only seam used to prove the databases themselves refuse writes.
+ */
+import { UserError } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import type { DataSource } from '../datasources/types.js';
+import type { GuardAllowed, GuardPolicy, QueryResult, ReadOnlyLimits, SqlGuard } from './types.js';
+
+export interface ExecuteOptions {
+  /** Lower the connection's limits for this statement (never raise them). */
+  limits?: Partial<ReadOnlyLimits>;
+  policy?: GuardPolicy;
+  /** Bound parameters; only our own fixed SQL uses them. */
+  params?: readonly unknown[];
+  correlationId?: string;
+}
+
+export interface ExecutedQuery extends QueryResult {
+  /** The guard's verdict for the statement that ran (tables and columns read). */
+  verdict: GuardAllowed;
+}
+
+export interface SqlExecutor {
+  execute(source: DataSource, sql: string, options?: ExecuteOptions): Promise<ExecutedQuery>;
+}
+
+export interface SqlExecutorDeps {
+  guard: SqlGuard;
+  logger: Logger;
+}
+
+export function createSqlExecutor(deps: SqlExecutorDeps): SqlExecutor {
+  return {
+    async execute(source, sql, options = {}) {
+      const verdict = deps.guard.check(sql, source.dialect, options.policy);
+      const log = deps.logger.child({ connection: source.name, correlationId: options.correlationId });
+      if (!verdict.allowed) {
+        log.info({ guardCode: verdict.code }, 'sql rejected by guard');
+        throw new UserError('SQL_REJECTED', `Query refused (${verdict.code}): ${verdict.reason}`, {
+          details: { guardCode: verdict.code, reason: verdict.reason },
+        });
+      }
+      const limits = effectiveLimits(source.limits, options.limits);
+      const result = await source.runReadOnly(verdict.sql, options.params ?? [], limits);
+      log.info(
+        { kind: verdict.kind, tables: verdict.tables.map((t) => t.name), rows: result.rowCount, truncated: result.truncated, ms: result.elapsedMs },
+        'sql executed',
+      );
+      return { ...result, verdict };
+    },
+  };
+}
+
+export function effectiveLimits(base: ReadOnlyLimits, wanted: Partial<ReadOnlyLimits> = {}): ReadOnlyLimits {
+  return {
+    timeoutMs: Math.min(base.timeoutMs, wanted.timeoutMs ?? base.timeoutMs),
+    maxRows: Math.min(base.maxRows, wanted.maxRows ?? base.maxRows),
+  };
+}

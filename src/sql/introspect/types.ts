@@ -1,0 +1,58 @@
+export interface TableSummary {
+  schema?: string;
+  name: string;
+  kind: 'table' | 'view';
+  /** Approximate row count (catalog statistics; exact for SQLite); null when unknown. */
+  rowEstimate: number | null;
+  comment: string | null;
+}
+
+export interface ColumnInfo {
+  name: string;
+  type: string;
+  nullable: boolean;
+  primaryKey: boolean;
+  comment: string | null;
+}
+
+export interface ForeignKey {
+  columns: string[];
+  references: { schema?: string; table: string; columns: string[] };
+}
+
+export interface TableDescription extends TableSummary {
+  columns: ColumnInfo[];
+  primaryKey: string[];
+  foreignKeys: ForeignKey[];
+}
+
+export interface ColumnProfile {
+  table: string;
+  column: string;
+  type: string;
+  rowCount: number;
+  distinctCount: number;
+  nullCount: number;
+  min: unknown;
+  max: unknown;
+  /** The most frequent values with their counts (at most 5). */
+  topValues: { value: unknown; count: number }[];
+}
+
+export interface SchemaSnapshot {
+  dialect: string;
+  tables: TableDescription[];
+}
+
+/** Runs one catalog query (through the guard and the read-only path) and returns rows as objects. */
+export type CatalogQuery = (sql: string, params?: readonly unknown[]) => Promise<Record<string, unknown>[]>;
+
+/** The per-dialect catalog SQL. Table identity is passed as the TableSummary found by listTables. */
+export interface CatalogDialect {
+  listTables(query: CatalogQuery): Promise<TableSummary[]>;
+  describeColumns(query: CatalogQuery, table: TableSummary): Promise<ColumnInfo[]>;
+  foreignKeys(query: CatalogQuery, table: TableSummary): Promise<ForeignKey[]>;
+  quoteIdentifier(name: string): string;
+  /** Wraps a column expression so MIN/MAX work for any type. */
+  comparable(column: string, type: string): string;
+}
