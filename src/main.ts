@@ -13,7 +13,7 @@ import {
   parseConnectionUrl,
 } from './datasources/index.js';
 import { ensureDemoSqlite } from './demo/index.js';
-import { addRowLimit, createSqlExecutor, createSqlGuard, type SqlExecutor } from './sql/index.js';
+import { createSqlExecutor, createSqlGuard, type SqlExecutor } from './sql/index.js';
 import type { SqlGuard } from './sql/types.js';
 
 export interface SleuthContext {
@@ -23,6 +23,8 @@ export interface SleuthContext {
   readonly executor: SqlExecutor;
   /** A connected data source by configured name, or an ad hoc one from a URL; default connection when omitted. */
   source(nameOrUrl?: string): Promise<DataSource>;
+  /** The SQLite demo database (built on first use), whatever the configured connections are. */
+  demoSource(): Promise<DataSource>;
   close(): Promise<void>;
 }
 
@@ -36,7 +38,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   const config = loadConfig({ env: options.env, cwd: options.cwd });
   const logger = createLogger({ level: config.logLevel, destination: options.logDestination });
   const guard = await createSqlGuard();
-  const executor = createSqlExecutor({ guard, logger, limitSql: addRowLimit });
+  const executor = createSqlExecutor({ guard, logger });
   const registry: DataSourceRegistry = createDataSourceRegistry(config.connections, { logger });
   const adHoc: DataSource[] = [];
 
@@ -54,8 +56,16 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     return registry.get(wanted);
   }
 
+  async function demoSource(): Promise<DataSource> {
+    const path = await ensureDemoSqlite({ dataDir: config.dataDir, now: config.now, logger });
+    const created = createDataSource({ name: 'demo', url: `sqlite:${path}`, dialect: 'sqlite', ...config.defaults }, { logger });
+    adHoc.push(created);
+    return created;
+  }
+
   return {
     config,
+    demoSource,
     logger,
     guard,
     executor,
