@@ -58,7 +58,10 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
 
   async function demoSource(): Promise<DataSource> {
     const path = await ensureDemoSqlite({ dataDir: config.dataDir, now: config.now, logger });
-    const created = createDataSource({ name: 'demo', url: `sqlite:${path}`, dialect: 'sqlite', ...config.defaults }, { logger });
+    const created = createDataSource(
+      { name: 'demo', url: `sqlite:${path}`, dialect: 'sqlite', ...config.defaults },
+      { logger },
+    );
     adHoc.push(created);
     return created;
   }

@@ -132,7 +132,11 @@ async function failBeforeLoop(
     ? { code: error.code, message: error.message }
     : { code: 'INTERNAL', message: 'Sleuth hit an internal error; see the logs.' };
   if (!isSleuthError(error)) deps.logger.error({ err: error, investigationId }, 'investigation setup crashed');
-  await deps.store.updateInvestigation(investigationId, { status: 'failed', error: failure, finishedAt: new Date(now()) });
+  await deps.store.updateInvestigation(investigationId, {
+    status: 'failed',
+    error: failure,
+    finishedAt: new Date(now()),
+  });
   await emit({ type: 'failed', error: failure });
   return { investigationId, status: 'failed' };
 }

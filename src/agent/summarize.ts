@@ -49,7 +49,8 @@ export function columnStats(result: QueryResult): string {
 }
 
 function csvCell(value: unknown, maxChars: number): string {
-  let text = value === null || value === undefined ? 'NULL' : value instanceof Date ? value.toISOString() : String(value);
+  let text =
+    value === null || value === undefined ? 'NULL' : value instanceof Date ? value.toISOString() : String(value);
   if (text.length > maxChars) text = `${text.slice(0, maxChars - 1)}…`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""').replace(/\r?\n/g, ' ')}"` : text;
 }
@@ -90,5 +91,8 @@ function duplicateShare(result: QueryResult): number {
 
 /** Normalise SQL for "same statement" checks and cache keys: collapse whitespace, drop trailing semicolons. */
 export function normalizeSql(sql: string): string {
-  return sql.replace(/\s+/g, ' ').replace(/[\s;]+$/, '').trim();
+  return sql
+    .replace(/\s+/g, ' ')
+    .replace(/[\s;]+$/, '')
+    .trim();
 }

@@ -16,7 +16,11 @@ export interface ModelConfig {
 
 const PROVIDERS: readonly ModelProviderName[] = ['anthropic', 'openai-compatible', 'scripted'];
 
-export function readModelConfig(values: Map<string, string>, file: ConfigFile, problems: string[]): ModelConfig | undefined {
+export function readModelConfig(
+  values: Map<string, string>,
+  file: ConfigFile,
+  problems: string[],
+): ModelConfig | undefined {
   const fileModel = file.model ?? {};
   const explicit = values.get('SLEUTH_LLM_PROVIDER') ?? fileModel.provider;
   if (explicit !== undefined && !(PROVIDERS as readonly string[]).includes(explicit)) {
@@ -26,12 +30,16 @@ export function readModelConfig(values: Map<string, string>, file: ConfigFile, p
   const anthropicKey = values.get('ANTHROPIC_API_KEY');
   const baseUrl = values.get('SLEUTH_LLM_BASE_URL') ?? fileModel.baseUrl;
   const provider =
-    (explicit as ModelProviderName | undefined) ?? (anthropicKey ? 'anthropic' : baseUrl ? 'openai-compatible' : undefined);
+    (explicit as ModelProviderName | undefined) ??
+    (anthropicKey ? 'anthropic' : baseUrl ? 'openai-compatible' : undefined);
   if (provider === undefined) return undefined;
   const config: ModelConfig = {
     provider,
     model: values.get('SLEUTH_MODEL') ?? fileModel.name,
-    apiKey: provider === 'anthropic' ? (anthropicKey ?? fileModel.apiKey) : (values.get('SLEUTH_LLM_API_KEY') ?? fileModel.apiKey),
+    apiKey:
+      provider === 'anthropic'
+        ? (anthropicKey ?? fileModel.apiKey)
+        : (values.get('SLEUTH_LLM_API_KEY') ?? fileModel.apiKey),
     baseUrl: provider === 'anthropic' ? (values.get('ANTHROPIC_BASE_URL') ?? fileModel.baseUrl) : baseUrl,
     scriptPath: values.get('SLEUTH_SCRIPT') ?? fileModel.scriptPath,
     timeoutMs: fileModel.timeoutMs ?? 60_000,
@@ -39,10 +47,14 @@ export function readModelConfig(values: Map<string, string>, file: ConfigFile, p
   };
   if (provider === 'anthropic' && !config.apiKey) problems.push('The anthropic provider needs ANTHROPIC_API_KEY.');
   if (provider === 'openai-compatible' && !config.baseUrl) {
-    problems.push('The openai-compatible provider needs SLEUTH_LLM_BASE_URL (e.g. http://localhost:11434/v1 for Ollama).');
+    problems.push(
+      'The openai-compatible provider needs SLEUTH_LLM_BASE_URL (e.g. http://localhost:11434/v1 for Ollama).',
+    );
   }
-  if (provider === 'openai-compatible' && !config.model) problems.push('The openai-compatible provider needs SLEUTH_MODEL.');
-  if (provider === 'scripted' && !config.scriptPath) problems.push('The scripted provider needs SLEUTH_SCRIPT (a turns file).');
+  if (provider === 'openai-compatible' && !config.model)
+    problems.push('The openai-compatible provider needs SLEUTH_MODEL.');
+  if (provider === 'scripted' && !config.scriptPath)
+    problems.push('The scripted provider needs SLEUTH_SCRIPT (a turns file).');
   return config;
 }
 
@@ -60,7 +72,8 @@ export function readBudgets(values: Map<string, string>, file: ConfigFile, probl
     const raw = values.get(envName);
     if (raw === undefined) continue;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) problems.push(`${envName} must be a positive number, got "${raw.slice(0, 40)}".`);
+    if (!Number.isFinite(value) || value <= 0)
+      problems.push(`${envName} must be a positive number, got "${raw.slice(0, 40)}".`);
     else budgets[key] = value;
   }
   return budgets;

@@ -81,7 +81,12 @@ export function parseInteger(raw: string): number | undefined {
 }
 
 function suggest(key: string): string {
-  const candidates = [...Object.keys(KNOWN_ENV_VARS), 'SLEUTH_DB_<NAME>_URL', 'SLEUTH_DB_<NAME>_TIMEOUT_MS', 'SLEUTH_DB_<NAME>_MAX_ROWS'];
+  const candidates = [
+    ...Object.keys(KNOWN_ENV_VARS),
+    'SLEUTH_DB_<NAME>_URL',
+    'SLEUTH_DB_<NAME>_TIMEOUT_MS',
+    'SLEUTH_DB_<NAME>_MAX_ROWS',
+  ];
   let best: string | undefined;
   let bestDistance = 4;
   for (const candidate of candidates) {

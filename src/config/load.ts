@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { InvestigationBudgets } from '../agent/budget.js';
 import { ConfigError } from '../common/errors.js';
 import { redactSecrets } from '../common/redact.js';
 import { parseConnectionUrl } from '../datasources/index.js';
 import type { ConnectionConfig } from '../datasources/types.js';
-import type { InvestigationBudgets } from '../agent/budget.js';
 import { type ModelConfig, readBudgets, readModelConfig } from './agent.js';
 import type { ConnectionConfigDraft } from './draft.js';
 import { parseInteger, readSleuthEnv } from './env.js';
@@ -160,7 +160,9 @@ function buildConnections(
   const connections: ConnectionConfig[] = [];
   for (const [name, draft] of drafts) {
     if (!draft.url) {
-      problems.push(`Connection "${name}" has no URL (set SLEUTH_DB_${name.toUpperCase()}_URL or connections.${name}.url).`);
+      problems.push(
+        `Connection "${name}" has no URL (set SLEUTH_DB_${name.toUpperCase()}_URL or connections.${name}.url).`,
+      );
       continue;
     }
     try {
@@ -183,14 +185,16 @@ function readEnvInteger(values: Map<string, string>, key: string, problems: stri
   const raw = values.get(key);
   if (raw === undefined) return undefined;
   const value = parseInteger(raw);
-  if (value === undefined || value < 1) problems.push(`${key} must be a positive whole number, got "${raw.slice(0, 40)}".`);
+  if (value === undefined || value < 1)
+    problems.push(`${key} must be a positive whole number, got "${raw.slice(0, 40)}".`);
   return value;
 }
 
 function readLogLevel(raw: string | undefined, problems: string[]): LogLevel {
   if (raw === undefined) return 'warn';
   const parsed = logLevelSchema.safeParse(raw);
-  if (!parsed.success) problems.push(`SLEUTH_LOG_LEVEL must be one of ${logLevelSchema.options.join(', ')}, got "${raw}".`);
+  if (!parsed.success)
+    problems.push(`SLEUTH_LOG_LEVEL must be one of ${logLevelSchema.options.join(', ')}, got "${raw}".`);
   return parsed.success ? parsed.data : 'warn';
 }
 

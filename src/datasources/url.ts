@@ -19,7 +19,8 @@ export function parseConnectionUrl(url: string, baseDir?: string): ParsedConnect
     if (path.startsWith('///')) path = path.slice(2);
     else if (path.startsWith('//')) path = path.slice(2);
     if (path === '') throw new Error('A sqlite: URL needs a file path, e.g. sqlite:./data/shop.db');
-    if (path === ':memory:') throw new Error('sqlite::memory: databases are empty and not supported; give a file path.');
+    if (path === ':memory:')
+      throw new Error('sqlite::memory: databases are empty and not supported; give a file path.');
     return { dialect: 'sqlite', path: baseDir && !isAbsolute(path) ? resolve(baseDir, path) : path };
   }
   if (scheme === 'postgres' || scheme === 'postgresql' || scheme === 'mysql' || scheme === 'mariadb') {

@@ -47,7 +47,13 @@ export function createSqlExecutor(deps: SqlExecutorDeps): SqlExecutor {
       const limits = effectiveLimits(source.limits, options.limits);
       const result = await source.runReadOnly(verdict.sql, options.params ?? [], limits);
       log.info(
-        { kind: verdict.kind, tables: verdict.tables.map((t) => t.name), rows: result.rowCount, truncated: result.truncated, ms: result.elapsedMs },
+        {
+          kind: verdict.kind,
+          tables: verdict.tables.map((t) => t.name),
+          rows: result.rowCount,
+          truncated: result.truncated,
+          ms: result.elapsedMs,
+        },
         'sql executed',
       );
       return { ...result, verdict };

@@ -94,7 +94,11 @@ export async function adminExec(dialect: SqlDialect, url: string, statements: re
   return last;
 }
 
-export function connectionFor(dialect: SqlDialect, url: string, overrides: Partial<ConnectionConfig> = {}): ConnectionConfig {
+export function connectionFor(
+  dialect: SqlDialect,
+  url: string,
+  overrides: Partial<ConnectionConfig> = {},
+): ConnectionConfig {
   return { name: `test-${dialect}`, url, dialect, timeoutMs: 30_000, maxRows: 10_000, ...overrides };
 }
 

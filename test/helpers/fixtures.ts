@@ -19,11 +19,18 @@ const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'sql');
 export function attackCases(): (SqlCase & { code: string })[] {
   const entries = attackSchema.parse(parse(readFileSync(join(FIXTURES, 'attacks.yaml'), 'utf8')));
   return entries.flatMap((e) =>
-    (e.dialects ?? SQL_DIALECTS).map((dialect) => ({ dialect, sql: e.sql, code: e.code, label: JSON.stringify(e.sql).slice(0, 90) })),
+    (e.dialects ?? SQL_DIALECTS).map((dialect) => ({
+      dialect,
+      sql: e.sql,
+      code: e.code,
+      label: JSON.stringify(e.sql).slice(0, 90),
+    })),
   );
 }
 
 export function legitCases(): SqlCase[] {
   const entries = legitSchema.parse(parse(readFileSync(join(FIXTURES, 'legit.yaml'), 'utf8')));
-  return entries.flatMap((e) => (e.dialects ?? SQL_DIALECTS).map((dialect) => ({ dialect, sql: e.sql, label: e.name })));
+  return entries.flatMap((e) =>
+    (e.dialects ?? SQL_DIALECTS).map((dialect) => ({ dialect, sql: e.sql, label: e.name })),
+  );
 }

@@ -1,10 +1,10 @@
 import { isSleuthError } from '../../common/errors.js';
 import { type BudgetUsage, describeBreach, findExhaustedBudget, type InvestigationBudgets } from '../budget.js';
+import type { Limiter } from '../channel.js';
 import type { FinalAnswer, InvestigationEventBody } from '../events.js';
 import type { InvestigateDeps, InvestigationOutcome, InvestigationTarget } from '../investigate.js';
 import type { ModelMessage, ModelResponse } from '../models/types.js';
 import type { InvestigationState, KnowledgeSearch } from '../tools/index.js';
-import type { Limiter } from '../channel.js';
 import { callModel } from './call-model.js';
 import { partialAnswer } from './partial-answer.js';
 import { runToolCalls, toolSpecs } from './run-tools.js';
@@ -35,7 +35,11 @@ export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
   const messages: ModelMessage[] = [{ role: 'user', content: [{ type: 'text', text: firstMessage(input) }] }];
   let lastText = '';
 
-  const finalize = async (status: InvestigationOutcome['status'], answer: FinalAnswer | null, error?: { code: string; message: string }) => {
+  const finalize = async (
+    status: InvestigationOutcome['status'],
+    answer: FinalAnswer | null,
+    error?: { code: string; message: string },
+  ) => {
     await deps.store.updateInvestigation(input.investigationId, {
       status,
       answer,
@@ -48,7 +52,9 @@ export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
       finishedAt: new Date(deps.now()),
     });
     if (answer && input.sessionId) await updateSessionSummary(deps.store, input.sessionId, input.question, answer);
-    await emit(answer ? { type: 'done', answer } : { type: 'failed', error: error ?? { code: 'INTERNAL', message: 'unknown' } });
+    await emit(
+      answer ? { type: 'done', answer } : { type: 'failed', error: error ?? { code: 'INTERNAL', message: 'unknown' } },
+    );
     return { investigationId: input.investigationId, status };
   };
 
@@ -62,14 +68,31 @@ export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
       }
       if (input.signal?.aborted) return await finalize('cancelled', null, cancelled());
       usage.steps++;
-      await emit({ type: 'step_started', step: usage.steps, title: usage.steps === 1 ? 'Planning' : `Step ${usage.steps}` });
+      await emit({
+        type: 'step_started',
+        step: usage.steps,
+        title: usage.steps === 1 ? 'Planning' : `Step ${usage.steps}`,
+      });
 
       const remainingMs = budgets.maxWallMs - (deps.now() - startedAt);
       const response: ModelResponse | 'wall_time' = await callModel(input, messages, remainingMs, MAX_OUTPUT_TOKENS);
       if (response === 'wall_time') {
         usage.wallMs = deps.now() - startedAt;
-        await emit({ type: 'budget', kind: 'wall_time', used: usage.wallMs, limit: budgets.maxWallMs, exhausted: true });
-        return await finalize('succeeded', partialAnswer(lastText, state, describeBreach({ kind: 'wall_time', used: usage.wallMs, limit: budgets.maxWallMs })));
+        await emit({
+          type: 'budget',
+          kind: 'wall_time',
+          used: usage.wallMs,
+          limit: budgets.maxWallMs,
+          exhausted: true,
+        });
+        return await finalize(
+          'succeeded',
+          partialAnswer(
+            lastText,
+            state,
+            describeBreach({ kind: 'wall_time', used: usage.wallMs, limit: budgets.maxWallMs }),
+          ),
+        );
       }
       tokens.input += response.usage.inputTokens + response.usage.cacheReadTokens + response.usage.cacheWriteTokens;
       tokens.output += response.usage.outputTokens;
@@ -77,7 +100,10 @@ export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
       usage.costUsd += response.costUsd;
       messages.push({ role: 'assistant', content: response.content });
 
-      const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text.trim()] : [])).filter(Boolean).join('\n');
+      const text = response.content
+        .flatMap((b) => (b.type === 'text' ? [b.text.trim()] : []))
+        .filter(Boolean)
+        .join('\n');
       if (text) {
         lastText = text;
         await emit({ type: 'thinking', text: text.length > 500 ? `${text.slice(0, 499)}…` : text });
@@ -96,7 +122,8 @@ export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
     if (input.signal?.aborted) return await finalize('cancelled', null, cancelled());
     const code = isSleuthError(error) ? error.code : 'INTERNAL';
     const message = isSleuthError(error) ? error.message : 'Sleuth hit an internal error; see the logs.';
-    if (!isSleuthError(error)) deps.logger.error({ err: error, investigationId: input.investigationId }, 'investigation crashed');
+    if (!isSleuthError(error))
+      deps.logger.error({ err: error, investigationId: input.investigationId }, 'investigation crashed');
     return await finalize('failed', null, { code, message });
   }
 }

@@ -35,13 +35,16 @@ export async function runToolCalls(
 ): Promise<{ results: ToolResult[]; finish?: FinalAnswer }> {
   const ordinary = calls.filter((c) => c.name !== 'finish');
   const finishing = calls.filter((c) => c.name === 'finish');
-  const results = await Promise.all(ordinary.map((call) => input.target.limiter.run(() => runOne(call, input, state))));
+  const outcomes = await Promise.all(
+    ordinary.map((call) => input.target.limiter.run(() => runOne(call, input, state))),
+  );
+  const results: ToolResult[] = outcomes.map((o) => o.result);
   for (const call of finishing) {
     const outcome = await runOne(call, input, state);
     if (outcome.finish) return { results, finish: outcome.finish };
     results.push(outcome.result);
   }
-  return { results: results.map((r) => r.result) };
+  return { results };
 }
 
 async function runOne(
@@ -58,7 +61,10 @@ async function runOne(
 async function execute(call: ToolUse, input: LoopInput, state: InvestigationState): Promise<ToolOutcome> {
   const tool = TOOLS_BY_NAME.get(call.name);
   if (!tool) {
-    return { isError: true, content: `Unknown tool "${call.name}". Available: ${[...TOOLS_BY_NAME.keys()].join(', ')}.` };
+    return {
+      isError: true,
+      content: `Unknown tool "${call.name}". Available: ${[...TOOLS_BY_NAME.keys()].join(', ')}.`,
+    };
   }
   const parsed = tool.input.safeParse(call.input);
   if (!parsed.success) {

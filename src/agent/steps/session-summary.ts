@@ -17,5 +17,8 @@ export async function updateSessionSummary(
   const sql = answer.evidence[0]?.sql;
   const turn = [`Q: ${question}`, `A: ${answer.text}`, ...(sql ? [`SQL: ${sql.replace(/\s+/g, ' ')}`] : [])].join('\n');
   const combined = [session?.summary, turn].filter(Boolean).join('\n\n');
-  await store.updateSessionSummary(sessionId, combined.length > MAX_SUMMARY_CHARS ? combined.slice(-MAX_SUMMARY_CHARS) : combined);
+  await store.updateSessionSummary(
+    sessionId,
+    combined.length > MAX_SUMMARY_CHARS ? combined.slice(-MAX_SUMMARY_CHARS) : combined,
+  );
 }

@@ -5,7 +5,9 @@ import type { ToolDefinition } from './types.js';
 const input = z.strictObject({
   answer: z.string().min(1).max(4000).describe('The short answer, in plain language, with the key numbers'),
   key_numbers: z
-    .array(z.strictObject({ label: z.string().max(200), value: z.string().max(100), unit: z.string().max(40).optional() }))
+    .array(
+      z.strictObject({ label: z.string().max(200), value: z.string().max(100), unit: z.string().max(40).optional() }),
+    )
     .max(10)
     .default([]),
   evidence: z

@@ -27,10 +27,19 @@ export const runSqlTool: ToolDefinition<z.infer<typeof input>> = {
       };
     }
     if (context.state.sqlRuns >= context.maxSqlRuns) {
-      return { isError: true, content: `Not run: the SQL budget of ${context.maxSqlRuns} statements is used up. Call finish with what you have.` };
+      return {
+        isError: true,
+        content: `Not run: the SQL budget of ${context.maxSqlRuns} statements is used up. Call finish with what you have.`,
+      };
     }
     context.state.sqlRuns++;
-    await context.emit({ type: 'sql', callId: context.callId, connection: context.connection, sql: args.sql, purpose: args.purpose });
+    await context.emit({
+      type: 'sql',
+      callId: context.callId,
+      connection: context.connection,
+      sql: args.sql,
+      purpose: args.purpose,
+    });
     try {
       return await runAndReport(args.sql, context);
     } catch (error) {

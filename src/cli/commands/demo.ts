@@ -28,7 +28,7 @@ GROUP BY c.region, month ORDER BY refunds DESC LIMIT 5`,
   },
 ];
 
-const REFUSED_EXAMPLE = "SELECT * FROM customers; DROP TABLE customers";
+const REFUSED_EXAMPLE = 'SELECT * FROM customers; DROP TABLE customers';
 
 export function registerDemoCommand(program: Command, io: CliIo): void {
   program
@@ -38,7 +38,12 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
       'after',
       `
 Uses the embedded defaults: no servers needed. The demo database lives under .sleuth/ (SLEUTH_DATA_DIR) and its dates
-are relative to today (or SLEUTH_NOW), so "last month" always has data.`,
+are relative to today (or SLEUTH_NOW), so "last month" always has data.
+
+Examples:
+  sleuth demo
+  SLEUTH_NOW=2026-11-15 sleuth demo      reproducible output
+  sleuth demo-db --dialect postgres --url postgres://localhost/shop   load the same data into PostgreSQL`,
     )
     .action(async () => {
       await withContext(io, async (context) => {

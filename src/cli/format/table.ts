@@ -36,7 +36,9 @@ function isNumeric(value: unknown): boolean {
 
 function sanitize(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 function clip(text: string, max: number): string {

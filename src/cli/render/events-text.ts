@@ -21,7 +21,11 @@ export function renderEventLines(event: InvestigationEventBody): string[] {
     case 'sql':
       return [`SQL${event.purpose ? ` (${event.purpose})` : ''}:`, ...indent(event.sql.trim().split('\n'))];
     case 'sql_result': {
-      const table = formatTable(event.columns.map((c) => c.name), event.rows, { maxCellWidth: 40 });
+      const table = formatTable(
+        event.columns.map((c) => c.name),
+        event.rows,
+        { maxCellWidth: 40 },
+      );
       const more = event.rowCount > event.rows.length ? `, first ${event.rows.length} shown` : '';
       const cut = event.truncated ? ', cut at the row cap' : '';
       return [...indent(table.split('\n')), `  (${event.rowCount} rows${more}${cut}, ${event.elapsedMs} ms)`];
@@ -44,12 +48,19 @@ const PLAN_MARK = { pending: '[ ]', in_progress: '[~]', done: '[x]', skipped: '[
 export function renderAnswer(answer: FinalAnswer): string[] {
   const lines = ['', answer.partial ? 'Answer (partial):' : 'Answer:', ...indent(answer.text.split('\n'))];
   if (answer.keyNumbers.length > 0) {
-    lines.push('', 'Key numbers:', ...answer.keyNumbers.map((k) => `  - ${k.label}: ${k.value}${k.unit ? ` ${k.unit}` : ''}`));
+    lines.push(
+      '',
+      'Key numbers:',
+      ...answer.keyNumbers.map((k) => `  - ${k.label}: ${k.value}${k.unit ? ` ${k.unit}` : ''}`),
+    );
   }
   if (answer.evidence.length > 0) {
     lines.push('', 'Evidence:');
     for (const item of answer.evidence) {
-      lines.push(`  - ${item.claim}${item.rowCount === undefined ? '' : ` (${item.rowCount} rows)`}`, ...indent(item.sql.trim().split('\n'), 6));
+      lines.push(
+        `  - ${item.claim}${item.rowCount === undefined ? '' : ` (${item.rowCount} rows)`}`,
+        ...indent(item.sql.trim().split('\n'), 6),
+      );
     }
   }
   if (answer.caveats.length > 0) lines.push('', 'Caveats:', ...answer.caveats.map((c) => `  - ${c}`));

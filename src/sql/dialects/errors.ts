@@ -10,7 +10,10 @@ export function sqlTimeoutError(timeoutMs: number, cause?: unknown): UpstreamErr
 
 /** The database's own message (it helps the user and the model fix the query), with secrets removed. */
 export function sqlError(message: string, cause?: unknown, details: Record<string, unknown> = {}): UpstreamError {
-  return new UpstreamError('SQL_ERROR', `The database returned an error: ${redactSecrets(message)}`, { cause, details });
+  return new UpstreamError('SQL_ERROR', `The database returned an error: ${redactSecrets(message)}`, {
+    cause,
+    details,
+  });
 }
 
 export function connectionError(name: string, cause: unknown): UpstreamError {

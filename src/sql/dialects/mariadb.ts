@@ -74,7 +74,9 @@ export function createMariadbSource(config: ConnectionConfig, deps: { logger: Lo
     }
     if (!prepared.has(conn.connection)) {
       try {
-        const [rows] = await conn.query<mysql.RowDataPacket[]>('SELECT @@SESSION.sql_mode AS mode, VERSION() AS version');
+        const [rows] = await conn.query<mysql.RowDataPacket[]>(
+          'SELECT @@SESSION.sql_mode AS mode, VERSION() AS version',
+        );
         const mode = String(rows[0]?.mode ?? '')
           .split(',')
           .filter((m) => m !== '' && !UNSAFE_SQL_MODES.has(m.toUpperCase()));
@@ -146,6 +148,7 @@ export function createMariadbSource(config: ConnectionConfig, deps: { logger: Lo
       await runReadOnly('SELECT 1', [], { timeoutMs: 5_000, maxRows: 1 });
     },
     async close() {
+      await writeCheck; // never rejects
       await pool.end();
     },
   };
@@ -170,7 +173,11 @@ function streamRows(
       resolve({ columns, rows, rowCount: rows.length, truncated });
     };
     const callbackConnection = conn.connection as unknown as CallbackConnection;
-    const query = callbackConnection.query({ sql, rowsAsArray: true, values: params.length > 0 ? [...params] : undefined });
+    const query = callbackConnection.query({
+      sql,
+      rowsAsArray: true,
+      values: params.length > 0 ? [...params] : undefined,
+    });
     query.on('fields', (fields: FieldPacket[] | undefined) => {
       columns = (fields ?? []).map((f) => ({ name: f.name, type: TYPE_NAMES[f.columnType ?? -1] ?? 'unknown' }));
     });

@@ -77,7 +77,9 @@ export function createPostgresSource(config: ConnectionConfig, deps: { logger: L
     application_name: 'sleuth',
     types,
   });
-  pool.on('error', (error) => deps.logger.warn({ connection: config.name, err: messageOf(error) }, 'idle connection error'));
+  pool.on('error', (error) =>
+    deps.logger.warn({ connection: config.name, err: messageOf(error) }, 'idle connection error'),
+  );
   const limits: ReadOnlyLimits = { timeoutMs: config.timeoutMs, maxRows: config.maxRows };
 
   async function connect(): Promise<pg.PoolClient> {
@@ -140,6 +142,7 @@ export function createPostgresSource(config: ConnectionConfig, deps: { logger: L
       await runReadOnly('SELECT 1', [], { timeoutMs: 5_000, maxRows: 1 });
     },
     async close() {
+      await writeCheck; // never rejects
       await pool.end();
     },
   };
@@ -154,8 +157,12 @@ async function readCursor(
   const cursor = client.query(new Cursor(sql, [...params], { rowMode: 'array', types }));
   try {
     const rows = (await cursor.read(maxRows + 1)) as unknown[][];
-    const fields = (cursor as unknown as { _result?: { fields?: { name: string; dataTypeID: number }[] } })._result?.fields ?? [];
-    const columns: ResultColumn[] = fields.map((f) => ({ name: f.name, type: TYPE_NAMES[f.dataTypeID] ?? `oid:${f.dataTypeID}` }));
+    const fields =
+      (cursor as unknown as { _result?: { fields?: { name: string; dataTypeID: number }[] } })._result?.fields ?? [];
+    const columns: ResultColumn[] = fields.map((f) => ({
+      name: f.name,
+      type: TYPE_NAMES[f.dataTypeID] ?? `oid:${f.dataTypeID}`,
+    }));
     const truncated = rows.length > maxRows;
     if (truncated) rows.length = maxRows;
     return { columns, rows, rowCount: rows.length, truncated };

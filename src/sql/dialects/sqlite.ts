@@ -56,10 +56,13 @@ export function createSqliteSource(config: ConnectionConfig, deps: { logger: Log
       let names: string[] = [];
       let stop: 'cap' | 'timeout' | undefined;
       let stepError: Error | null = null;
-      const timer = setTimeout(() => {
-        stop = 'timeout';
-        db.interrupt();
-      }, Math.max(1, run.timeoutMs));
+      const timer = setTimeout(
+        () => {
+          stop = 'timeout';
+          db.interrupt();
+        },
+        Math.max(1, run.timeoutMs),
+      );
       const done = (error: Error | null) => {
         clearTimeout(timer);
         if (stop === 'timeout') return reject(sqlTimeoutError(run.timeoutMs, error ?? undefined));

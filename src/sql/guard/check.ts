@@ -143,7 +143,11 @@ function literalValues(trimmed: string, tokens: readonly Token[], dialect: SqlDi
       (t.kind === 'word' && VALUES_WORDS.has(t.lower)),
   );
   if (!onlyLiterals) {
-    return reject(dialect, 'PARSE_ERROR', 'A top-level VALUES list may only contain literals here; use SELECT for expressions.');
+    return reject(
+      dialect,
+      'PARSE_ERROR',
+      'A top-level VALUES list may only contain literals here; use SELECT for expressions.',
+    );
   }
   return { allowed: true, dialect, kind: 'values', sql: trimmed, tables: [], columns: [] };
 }

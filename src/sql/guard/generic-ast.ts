@@ -94,8 +94,8 @@ function parseWithFallbacks(body: string, databases: readonly string[]): Parsed 
   for (const database of databases) {
     const options = { database };
     try {
-      const ast = parser.astify(body, options);
-      return { ast, tableList: parser.tableList(body, options), columnList: parser.columnList(body, options) };
+      const { ast, tableList, columnList } = parser.parse(body, options);
+      return { ast, tableList, columnList };
     } catch (error) {
       firstError ??= error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
     }

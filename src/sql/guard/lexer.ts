@@ -39,6 +39,7 @@ const WORD_START = /[A-Za-z_\u0080-\uffff]/;
 const WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
 const DIGIT = /[0-9]/;
 const WHITESPACE = /[ \t\n\r\f\v]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: MySQL ends `-- ` comments at any control character
 const MYSQL_DASH_COMMENT_FOLLOWER = /[ \t\n\r\f\v\u0000-\u001f]/;
 
 class LexError extends Error {
@@ -83,7 +84,13 @@ class Lexer {
 
   private push(kind: TokenKind, start: number, lower?: string): void {
     const text = this.src.slice(start, this.pos);
-    this.tokens.push({ kind, text, lower: lower ?? (kind === 'word' ? text.toLowerCase() : text), start, end: this.pos });
+    this.tokens.push({
+      kind,
+      text,
+      lower: lower ?? (kind === 'word' ? text.toLowerCase() : text),
+      start,
+      end: this.pos,
+    });
   }
 
   private next(): void {
@@ -93,40 +100,70 @@ class Lexer {
       this.pos++;
       return;
     }
-    if (c === '-' && this.peek(1) === '-' && this.isDashComment()) return this.lineComment();
-    if (c === '#' && this.mysql) return this.lineComment();
-    if (c === '/' && this.peek(1) === '*') return this.blockComment();
-    if (c === "'") return this.string(start, this.mysql);
+    if (c === '-' && this.peek(1) === '-' && this.isDashComment()) {
+      this.lineComment();
+      return;
+    }
+    if (c === '#' && this.mysql) {
+      this.lineComment();
+      return;
+    }
+    if (c === '/' && this.peek(1) === '*') {
+      this.blockComment();
+      return;
+    }
+    if (c === "'") {
+      this.string(start, this.mysql);
+      return;
+    }
     if (this.dialect === 'postgres' && (c === 'E' || c === 'e') && this.peek(1) === "'") {
       this.pos++;
-      return this.string(start, true);
+      this.string(start, true);
+      return;
     }
     if ((c === 'U' || c === 'u') && this.peek(1) === '&' && (this.peek(2) === "'" || this.peek(2) === '"')) {
       throw new LexError('PARSE_ERROR', 'Unicode-escaped strings and identifiers (U&"...") are not accepted.');
     }
     if ((c === 'N' || c === 'n' || c === 'X' || c === 'x' || c === 'B' || c === 'b') && this.peek(1) === "'") {
       this.pos++;
-      return this.string(start, this.mysql);
+      this.string(start, this.mysql);
+      return;
     }
     if (c === '"') {
-      if (this.mysql) return this.string(start, true);
-      return this.quoted(start, '"');
+      if (this.mysql) {
+        this.string(start, true);
+        return;
+      }
+      this.quoted(start, '"');
+      return;
     }
     if (c === '`') {
       if (this.dialect === 'postgres') throw new LexError('PARSE_ERROR', 'Backticks are not valid in PostgreSQL.');
-      return this.quoted(start, '`');
+      this.quoted(start, '`');
+      return;
     }
-    if (c === '[' && this.dialect === 'sqlite') return this.quoted(start, ']');
-    if (c === '$' && this.dialect === 'postgres') return this.dollar(start);
+    if (c === '[' && this.dialect === 'sqlite') {
+      this.quoted(start, ']');
+      return;
+    }
+    if (c === '$' && this.dialect === 'postgres') {
+      this.dollar(start);
+      return;
+    }
     if ((c === '?' || c === ':' || c === '@') && this.dialect === 'sqlite' && WORD_PART.test(this.peek(1))) {
       this.pos++;
       while (WORD_PART.test(this.peek())) this.pos++;
-      return this.push('param', start);
+      this.push('param', start);
+      return;
     }
-    if (DIGIT.test(c) || (c === '.' && DIGIT.test(this.peek(1)))) return this.number(start);
+    if (DIGIT.test(c) || (c === '.' && DIGIT.test(this.peek(1)))) {
+      this.number(start);
+      return;
+    }
     if (WORD_START.test(c)) {
       while (WORD_PART.test(this.peek())) this.pos++;
-      return this.push('word', start);
+      this.push('word', start);
+      return;
     }
     this.pos++;
     // Multi-character operators matter to nobody here except `::` (a cast) which we keep as one token.
@@ -198,7 +235,8 @@ class Lexer {
           continue;
         }
         this.pos++;
-        return this.push('string', start);
+        this.push('string', start);
+        return;
       }
       this.pos++;
     }
@@ -217,7 +255,8 @@ class Lexer {
           continue;
         }
         this.pos++;
-        return this.push('quoted', start, name);
+        this.push('quoted', start, name);
+        return;
       }
       name += c;
       this.pos++;
@@ -230,12 +269,14 @@ class Lexer {
     if (DIGIT.test(this.peek(1))) {
       this.pos++;
       while (DIGIT.test(this.peek())) this.pos++;
-      return this.push('param', start);
+      this.push('param', start);
+      return;
     }
     const match = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(this.src.slice(this.pos));
     if (!match) {
       this.pos++;
-      return this.push('punct', start);
+      this.push('punct', start);
+      return;
     }
     const tag = match[0];
     const close = this.src.indexOf(tag, this.pos + tag.length);
@@ -248,7 +289,8 @@ class Lexer {
     if (this.peek() === '0' && /[xXbB]/.test(this.peek(1))) {
       this.pos += 2;
       while (/[0-9A-Fa-f_]/.test(this.peek())) this.pos++;
-      return this.push('number', start);
+      this.push('number', start);
+      return;
     }
     while (DIGIT.test(this.peek()) || this.peek() === '_') this.pos++;
     if (this.peek() === '.' && this.peek(1) !== '.') {

@@ -70,7 +70,10 @@ function classifyRoot(root: Node): { kind: StatementKind } | Rejection {
     case 'ExplainStmt': {
       const options = (body?.options ?? []) as { DefElem?: { defname?: string } }[];
       if (options.some((o) => ['analyze', 'analyse'].includes(o.DefElem?.defname ?? ''))) {
-        return { code: 'EXPLAIN_ANALYZE', reason: 'EXPLAIN ANALYZE runs the statement; only plain EXPLAIN is allowed.' };
+        return {
+          code: 'EXPLAIN_ANALYZE',
+          reason: 'EXPLAIN ANALYZE runs the statement; only plain EXPLAIN is allowed.',
+        };
       }
       const query = (body?.query ?? {}) as Node;
       if (!('SelectStmt' in query)) {
@@ -81,10 +84,16 @@ function classifyRoot(root: Node): { kind: StatementKind } | Rejection {
     case 'VariableShowStmt': {
       const name = String(body?.name ?? '').toLowerCase();
       if (POSTGRES_SHOW_ALLOWED.has(name)) return { kind: 'show' };
-      return { code: 'FORBIDDEN_STATEMENT', reason: `SHOW ${name} is not allowed; only a few harmless settings can be shown.` };
+      return {
+        code: 'FORBIDDEN_STATEMENT',
+        reason: `SHOW ${name} is not allowed; only a few harmless settings can be shown.`,
+      };
     }
     case 'TransactionStmt':
-      return { code: 'TRANSACTION_CONTROL', reason: 'Transaction control is not allowed; Sleuth manages the read-only transaction.' };
+      return {
+        code: 'TRANSACTION_CONTROL',
+        reason: 'Transaction control is not allowed; Sleuth manages the read-only transaction.',
+      };
     case 'VariableSetStmt':
       return { code: 'SESSION_CONTROL', reason: 'SET/RESET change the session and are not allowed.' };
     default:
@@ -123,10 +132,14 @@ class TreeWalker {
 
   private inspect(key: string, value: Node): Rejection | undefined {
     if (key in WRITE_NODES) {
-      return { code: 'WRITE_STATEMENT', reason: `A data-modifying ${WRITE_NODES[key]} is hidden in the query (e.g. in a CTE).` };
+      return {
+        code: 'WRITE_STATEMENT',
+        reason: `A data-modifying ${WRITE_NODES[key]} is hidden in the query (e.g. in a CTE).`,
+      };
     }
     if (key === 'SelectStmt') {
-      if (value.intoClause) return { code: 'SELECT_INTO', reason: 'SELECT ... INTO creates a table and is not allowed.' };
+      if (value.intoClause)
+        return { code: 'SELECT_INTO', reason: 'SELECT ... INTO creates a table and is not allowed.' };
       if (Array.isArray(value.lockingClause) && value.lockingClause.length > 0) {
         return { code: 'LOCKING_READ', reason: 'Locking reads (FOR UPDATE / FOR SHARE) are not allowed.' };
       }
@@ -146,7 +159,10 @@ class TreeWalker {
     const name = String(value.relname ?? '');
     const schema = typeof value.schemaname === 'string' ? value.schemaname : undefined;
     if (isDeniedRelation('postgres', name, schema)) {
-      return { code: 'DENIED_RELATION', reason: `Reading ${name} is not allowed: it holds credentials or server configuration.` };
+      return {
+        code: 'DENIED_RELATION',
+        reason: `Reading ${name} is not allowed: it holds credentials or server configuration.`,
+      };
     }
     const alias = (value.alias as { aliasname?: string } | undefined)?.aliasname;
     if (alias) this.aliases.set(alias, name);

@@ -46,14 +46,19 @@ function queryStart(tokens: readonly Token[], index: number): boolean {
 
 export function classifyMariadb(tokens: readonly Token[], sql: string): KindResult {
   const first = tokens[0]!;
-  if (!word(first, 'explain', 'describe', 'desc', 'show')) return ok(first.lower === 'values' ? 'values' : 'select', sql);
+  if (!word(first, 'explain', 'describe', 'desc', 'show'))
+    return ok(first.lower === 'values' ? 'values' : 'select', sql);
   if (first.lower === 'show') return classifyMariadbShow(tokens);
   let i = 1;
   if (word(tokens[i], 'analyze', 'analyse')) {
     return { ok: false, code: 'EXPLAIN_ANALYZE', reason: 'EXPLAIN ANALYZE runs the statement; it is not allowed.' };
   }
   if (word(tokens[i], 'extended', 'partitions')) i++;
-  else if (word(tokens[i], 'format') && punct(tokens[i + 1], '=') && word(tokens[i + 2], 'json', 'traditional', 'tree')) {
+  else if (
+    word(tokens[i], 'format') &&
+    punct(tokens[i + 1], '=') &&
+    word(tokens[i + 2], 'json', 'traditional', 'tree')
+  ) {
     i += 3;
   }
   if (queryStart(tokens, i)) return ok('explain', bodyFrom(tokens, i, sql));
@@ -98,7 +103,7 @@ function classifyMariadbShow(tokens: readonly Token[]): KindResult {
   if (word(tokens[i], 'like') && tokens[i + 1]?.kind === 'string' && i + 2 === tokens.length) {
     return ok('show', undefined, tables);
   }
-  return forbidden('SHOW accepts only FROM <database> and LIKE \'pattern\' here.');
+  return forbidden("SHOW accepts only FROM <database> and LIKE 'pattern' here.");
 }
 
 export function classifySqlite(tokens: readonly Token[], sql: string): KindResult {
@@ -125,7 +130,12 @@ function classifySqlitePragma(tokens: readonly Token[]): KindResult {
   i++;
   if (i === tokens.length) return ok('show', undefined);
   const arg = tokens[i + 1];
-  if (punct(tokens[i], '(') && (isName(arg) || arg?.kind === 'string') && punct(tokens[i + 2], ')') && i + 3 === tokens.length) {
+  if (
+    punct(tokens[i], '(') &&
+    (isName(arg) || arg?.kind === 'string') &&
+    punct(tokens[i + 2], ')') &&
+    i + 3 === tokens.length
+  ) {
     return ok('show', undefined, [{ name: arg!.kind === 'string' ? arg!.text.slice(1, -1) : arg!.lower }]);
   }
   return { ok: false, code: 'SESSION_CONTROL', reason: 'PRAGMA may only read: use PRAGMA name or PRAGMA name(table).' };

@@ -71,10 +71,14 @@ function lockingRead(tokens: readonly Token[], i: number): TokenFinding | undefi
   const next = tokens[i + 1];
   const locking =
     (isWord(token, 'for') &&
-      (isWord(next, 'update', 'share') || (isWord(next, 'no', 'key') && isWord(tokens[i + 2], 'key', 'update', 'share')))) ||
+      (isWord(next, 'update', 'share') ||
+        (isWord(next, 'no', 'key') && isWord(tokens[i + 2], 'key', 'update', 'share')))) ||
     (isWord(token, 'lock') && isWord(next, 'in') && isWord(tokens[i + 2], 'share'));
   if (!locking) return undefined;
-  return { code: 'LOCKING_READ', reason: 'Locking reads (FOR UPDATE / FOR SHARE / LOCK IN SHARE MODE) are not allowed.' };
+  return {
+    code: 'LOCKING_READ',
+    reason: 'Locking reads (FOR UPDATE / FOR SHARE / LOCK IN SHARE MODE) are not allowed.',
+  };
 }
 
 function selectInto(token: Token): TokenFinding | undefined {

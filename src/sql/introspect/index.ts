@@ -63,15 +63,20 @@ export function createSchemaInspector(deps: { executor: SqlExecutor; source: Dat
     const wanted = name.trim().replace(/^["`[]|["`\]]$/g, '');
     const [maybeSchema, maybeName] = wanted.includes('.') ? wanted.split('.', 2) : [undefined, wanted];
     const matches = (t: TableSummary, exact: boolean) => {
-      const same = (a: string | undefined, b: string | undefined) => (exact ? a === b : a?.toLowerCase() === b?.toLowerCase());
+      const same = (a: string | undefined, b: string | undefined) =>
+        exact ? a === b : a?.toLowerCase() === b?.toLowerCase();
       return same(t.name, maybeName) && (maybeSchema === undefined || same(t.schema, maybeSchema));
     };
     const found = tables.find((t) => matches(t, true)) ?? tables.find((t) => matches(t, false));
     if (found) return found;
     const known = tables.map((t) => t.name);
-    throw new UserError('NOT_FOUND', `No table or view named "${name}". Known tables: ${known.slice(0, 50).join(', ')}.`, {
-      details: { known },
-    });
+    throw new UserError(
+      'NOT_FOUND',
+      `No table or view named "${name}". Known tables: ${known.slice(0, 50).join(', ')}.`,
+      {
+        details: { known },
+      },
+    );
   }
 
   function qualified(table: TableSummary): string {
@@ -97,7 +102,8 @@ export function createSchemaInspector(deps: { executor: SqlExecutor; source: Dat
     async getSchema(options = {}) {
       const tables = (await listTables()).slice(0, options.maxTables ?? 200);
       const described: TableDescription[] = [];
-      for (const table of tables) described.push(await describeTable(table.schema ? `${table.schema}.${table.name}` : table.name));
+      for (const table of tables)
+        described.push(await describeTable(table.schema ? `${table.schema}.${table.name}` : table.name));
       return { dialect: source.dialect, tables: described };
     },
     async sampleRows(name, limit = 5) {

@@ -9,7 +9,7 @@ const SETUP: Record<SqlDialect, string[]> = {
     'DROP VIEW IF EXISTS big_spenders',
     'DROP TABLE IF EXISTS purchases',
     'DROP TABLE IF EXISTS shoppers',
-    "CREATE TABLE shoppers (id integer PRIMARY KEY, email varchar(200) NOT NULL, tier text, joined_on date)",
+    'CREATE TABLE shoppers (id integer PRIMARY KEY, email varchar(200) NOT NULL, tier text, joined_on date)',
     "COMMENT ON TABLE shoppers IS 'People who buy things'",
     "COMMENT ON COLUMN shoppers.tier IS 'loyalty tier: bronze, silver, gold'",
     'CREATE TABLE purchases (id integer PRIMARY KEY, shopper_id integer NOT NULL REFERENCES shoppers(id), amount numeric(10,2), paid boolean)',

@@ -99,13 +99,17 @@ describe.each(DIALECTS)('read-only path on real %s', (dialect) => {
       // set_config(..., false) is session-wide, but the read-only transaction is rolled back, which reverts it.
       await unguarded.execute(source, "SELECT set_config('default_transaction_read_only', 'off', false)");
       await unguarded.execute(source, "SELECT set_config('statement_timeout', '0', false)");
-      expect(await codeOf(unguarded.execute(source, SLOW[dialect], { limits: { timeoutMs: 300 } }))).toBe('SQL_TIMEOUT');
+      expect(await codeOf(unguarded.execute(source, SLOW[dialect], { limits: { timeoutMs: 300 } }))).toBe(
+        'SQL_TIMEOUT',
+      );
     } else if (dialect === 'mariadb') {
       // These succeed on the session, but every statement re-enters a fresh read-only transaction with its timeout.
       expect(await codeOf(unguarded.execute(source, 'SET SESSION TRANSACTION READ WRITE'))).toBe('NO_ERROR');
       expect(await codeOf(unguarded.execute(source, 'COMMIT'))).toBe('NO_ERROR');
       expect(await codeOf(unguarded.execute(source, 'SET SESSION max_statement_time = 0'))).toBe('NO_ERROR');
-      expect(await codeOf(unguarded.execute(source, SLOW[dialect], { limits: { timeoutMs: 300 } }))).toBe('SQL_TIMEOUT');
+      expect(await codeOf(unguarded.execute(source, SLOW[dialect], { limits: { timeoutMs: 300 } }))).toBe(
+        'SQL_TIMEOUT',
+      );
     } else {
       // query_only can be switched off by SQL; the connection was opened read-only, which SQL cannot change.
       expect(await codeOf(unguarded.execute(source, 'PRAGMA query_only = 0'))).toBe('NO_ERROR');

@@ -26,7 +26,13 @@ describe('loadConfig', () => {
     expect(config.usesDemoConnection).toBe(true);
     expect(config.defaultConnection).toBe('demo');
     expect(config.connections).toEqual([
-      { name: 'demo', url: `sqlite:${join(cwd, '.sleuth', 'demo.sqlite')}`, dialect: 'sqlite', timeoutMs: 30_000, maxRows: 10_000 },
+      {
+        name: 'demo',
+        url: `sqlite:${join(cwd, '.sleuth', 'demo.sqlite')}`,
+        dialect: 'sqlite',
+        timeoutMs: 30_000,
+        maxRows: 10_000,
+      },
     ]);
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.connections[0])).toBe(true);
@@ -51,6 +57,7 @@ describe('loadConfig', () => {
     expect(byName.shop).toMatchObject({ dialect: 'mariadb', timeoutMs: 30_000, maxRows: 500 });
   });
 
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the config file syntax under test
   it('reads a YAML config file with ${VAR} substitution, env overriding the file', () => {
     const cwd = tempDir();
     writeFileSync(
@@ -58,6 +65,7 @@ describe('loadConfig', () => {
       [
         'connections:',
         '  main:',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: config file syntax
         '    url: ${MAIN_URL}',
         '    maxRows: 100',
         '  local:',

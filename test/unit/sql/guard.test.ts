@@ -87,7 +87,9 @@ describe('guard behaviour', () => {
   });
 
   it('enforces a maximum length and extra denied functions from the policy', () => {
-    expect(guard.check(`SELECT '${'x'.repeat(200)}'`, 'postgres', { maxLength: 100 })).toMatchObject({ code: 'TOO_LONG' });
+    expect(guard.check(`SELECT '${'x'.repeat(200)}'`, 'postgres', { maxLength: 100 })).toMatchObject({
+      code: 'TOO_LONG',
+    });
     const policy = { extraDeniedFunctions: ['export_everything', 'audit_*'] };
     expect(guard.check('SELECT export_everything()', 'postgres', policy)).toMatchObject({ code: 'DENIED_FUNCTION' });
     expect(guard.check('SELECT audit_log_write(1)', 'mariadb', policy)).toMatchObject({ code: 'DENIED_FUNCTION' });
@@ -100,7 +102,9 @@ describe('guard behaviour', () => {
 
   it('adds a row cap to selects and leaves other kinds unchanged', () => {
     const select = guard.check('SELECT id FROM customers ORDER BY id', 'postgres') as GuardAllowed;
-    expect(addRowLimit(select, 100)).toBe('SELECT * FROM (\nSELECT id FROM customers ORDER BY id\n) AS sleuth_capped LIMIT 101');
+    expect(addRowLimit(select, 100)).toBe(
+      'SELECT * FROM (\nSELECT id FROM customers ORDER BY id\n) AS sleuth_capped LIMIT 101',
+    );
     const explain = guard.check('EXPLAIN SELECT 1', 'postgres') as GuardAllowed;
     expect(addRowLimit(explain, 100)).toBe('EXPLAIN SELECT 1');
     const capped = guard.check(addRowLimit(select, 5), 'postgres');
