@@ -3,7 +3,7 @@
  * front end (CLI today; Slack, HTTP and MCP later) gets a SleuthContext and nothing global.
  */
 import type { DestinationStream } from 'pino';
-import { createLogger, type Logger } from './common/logger.js';
+import { createLogger, type Logger, withCorrelation } from './common/logger.js';
 import { loadConfig, type SleuthConfig } from './config/index.js';
 import {
   createDataSource,
@@ -36,7 +36,8 @@ export interface CreateSleuthContextOptions {
 
 export async function createSleuthContext(options: CreateSleuthContextOptions): Promise<SleuthContext> {
   const config = loadConfig({ env: options.env, cwd: options.cwd });
-  const logger = createLogger({ level: config.logLevel, destination: options.logDestination });
+  // One correlation id per context (one CLI invocation; later one request or investigation), on every log line.
+  const logger = withCorrelation(createLogger({ level: config.logLevel, destination: options.logDestination }));
   const guard = await createSqlGuard();
   const executor = createSqlExecutor({ guard, logger });
   const registry: DataSourceRegistry = createDataSourceRegistry(config.connections, { logger });
