@@ -1,7 +1,7 @@
 /** Daily marketing spend per campaign, and support tickets. */
 import { centsToAmount, createRng, cumulative } from './random.js';
 import type { CampaignChannel } from './reference.js';
-import { BASE_COUNTS, type DemoWorld, dailyTargets, pickCustomer, secondOfDay } from './world.js';
+import { BASE_COUNTS, customerEvents, type DemoWorld } from './world.js';
 
 /** Cost per thousand impressions (cents) and click-through rate by channel. */
 const DELIVERY: Record<CampaignChannel, { cpmCents: number; ctr: number }> = {
@@ -68,51 +68,42 @@ const SUBJECTS: Record<string, string[]> = {
 export function* supportTicketRows(world: DemoWorld): Generator<unknown[]> {
   const rng = createRng(world.options.seed, 'support_tickets');
   const { timeline, customers, refundSurge } = world;
-  const targets = dailyTargets(timeline, BASE_COUNTS.tickets * world.options.scale, customers.signedUpBefore);
   const endSecond = timeline.days * 86_400;
   let id = 0;
-  for (let day = 0; day < timeline.days; day++) {
-    const count = rng.poisson(targets[day] ?? 0);
-    const seconds: number[] = [];
-    for (let i = 0; i < count; i++) seconds.push(secondOfDay(rng));
-    seconds.sort((a, b) => a - b);
-    for (const second of seconds) {
-      const customer = pickCustomer(rng, customers, day);
-      if (customer < 0) continue;
-      const surge = customers.europe[customer] === 1 && day >= refundSurge.from && day < refundSurge.to;
-      const viralEarly = customers.viral[customer] === 1 && day - (customers.signupDay[customer] ?? 0) < 60;
-      const category =
-        viralEarly && rng.chance(0.5)
-          ? 'billing'
-          : (CATEGORIES[rng.weighted(surge ? SURGE_CATEGORY_WEIGHTS : CATEGORY_WEIGHTS)] ?? 'product');
-      const priorityIndex = rng.weighted(PRIORITY_WEIGHTS);
-      const opened = day * 86_400 + second;
-      const hours = (RESOLUTION_HOURS[priorityIndex] ?? 40) * Math.exp(0.8 * rng.normal());
-      const closed = opened + Math.round(hours * 3600);
-      let status = 'closed';
-      let closedAt: string | null = null;
-      let satisfaction: number | null = null;
-      if (closed >= endSecond) status = rng.chance(0.6) ? 'open' : 'pending';
-      else if (rng.chance(0.015)) status = 'pending';
-      else {
-        closedAt = timeline.timestamp(Math.floor(closed / 86_400), closed % 86_400);
-        if (rng.chance(0.65)) {
-          const unhappy = surge || viralEarly || hours > 120;
-          satisfaction = rng.weighted(unhappy ? UNHAPPY_SATISFACTION_WEIGHTS : SATISFACTION_WEIGHTS) + 1;
-        }
+  for (const { day, second, customer } of customerEvents(rng, world, BASE_COUNTS.tickets)) {
+    const surge = customers.europe[customer] === 1 && day >= refundSurge.from && day < refundSurge.to;
+    const viralEarly = customers.viral[customer] === 1 && day - (customers.signupDay[customer] ?? 0) < 60;
+    const category =
+      viralEarly && rng.chance(0.5)
+        ? 'billing'
+        : (CATEGORIES[rng.weighted(surge ? SURGE_CATEGORY_WEIGHTS : CATEGORY_WEIGHTS)] ?? 'product');
+    const priorityIndex = rng.weighted(PRIORITY_WEIGHTS);
+    const opened = day * 86_400 + second;
+    const hours = (RESOLUTION_HOURS[priorityIndex] ?? 40) * Math.exp(0.8 * rng.normal());
+    const closed = opened + Math.round(hours * 3600);
+    let status = 'closed';
+    let closedAt: string | null = null;
+    let satisfaction: number | null = null;
+    if (closed >= endSecond) status = rng.chance(0.6) ? 'open' : 'pending';
+    else if (rng.chance(0.015)) status = 'pending';
+    else {
+      closedAt = timeline.timestamp(Math.floor(closed / 86_400), closed % 86_400);
+      if (rng.chance(0.65)) {
+        const unhappy = surge || viralEarly || hours > 120;
+        satisfaction = rng.weighted(unhappy ? UNHAPPY_SATISFACTION_WEIGHTS : SATISFACTION_WEIGHTS) + 1;
       }
-      id++;
-      yield [
-        id,
-        customer + 1,
-        timeline.timestamp(day, second),
-        closedAt,
-        category,
-        PRIORITIES[priorityIndex],
-        status,
-        satisfaction,
-        rng.pick(SUBJECTS[category] ?? ['Question']),
-      ];
     }
+    id++;
+    yield [
+      id,
+      customer + 1,
+      timeline.timestamp(day, second),
+      closedAt,
+      category,
+      PRIORITIES[priorityIndex],
+      status,
+      satisfaction,
+      rng.pick(SUBJECTS[category] ?? ['Question']),
+    ];
   }
 }

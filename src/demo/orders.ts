@@ -4,7 +4,7 @@
  * Story 2 (European refund surge) is planted here; story 3's product sells through the normal product mix.
  */
 import { createRng, cumulative, type Rng } from './random.js';
-import { BASE_COUNTS, type DemoWorld, dailyTargets, pickCustomer, secondOfDay } from './world.js';
+import { BASE_COUNTS, customerEvents, type DemoWorld, secondOfDay } from './world.js';
 
 export interface OrderItem {
   readonly productId: number;
@@ -52,62 +52,53 @@ const SURGE_REFUND_RATE = 0.16;
 export function* orderStream(world: DemoWorld): Generator<Order> {
   const rng = createRng(world.options.seed, 'orders');
   const { timeline, customers, refundSurge } = world;
-  const targets = dailyTargets(timeline, BASE_COUNTS.orders * world.options.scale, customers.signedUpBefore);
   let id = 0;
-  for (let day = 0; day < timeline.days; day++) {
-    const count = rng.poisson(targets[day] ?? 0);
-    const seconds: number[] = [];
-    for (let i = 0; i < count; i++) seconds.push(secondOfDay(rng));
-    seconds.sort((a, b) => a - b);
-    for (const second of seconds) {
-      const customer = pickCustomer(rng, customers, day);
-      if (customer < 0) continue;
-      const enterprise = customers.plan[customer] === 3;
-      const salesChannel =
-        enterprise && rng.chance(0.5) ? 'sales' : (SALES_CHANNELS[rng.weighted(SALES_CHANNEL_WEIGHTS)] ?? 'web');
-      const items = drawItems(rng, world, day, salesChannel === 'sales');
-      if (items.length === 0) continue;
-      const subtotalCents = items.reduce((sum, item) => sum + item.quantity * item.priceCents, 0);
-      const holiday = timeline.dates[day]?.slice(5, 7) === '11' || timeline.dates[day]?.slice(5, 7) === '12';
-      const discountCents = rng.chance(holiday ? 0.35 : 0.18)
-        ? Math.round((subtotalCents * rng.pick([5, 10, 15, 20])) / 100)
-        : 0;
-      const totalCents = subtotalCents - discountCents;
-      const inSurge = customers.europe[customer] === 1 && day >= refundSurge.from - 2 && day <= refundSurge.to - 6;
-      let status: Order['status'] = 'completed';
-      let refund: Refund | null = null;
-      const daysLeft = timeline.days - day;
-      if (daysLeft <= 3 && rng.chance(daysLeft === 1 ? 0.7 : 0.45)) status = 'pending';
-      else if (rng.chance(0.04)) status = 'cancelled';
-      else if (rng.chance(inSurge ? SURGE_REFUND_RATE : BASE_REFUND_RATE)) {
-        // Story 2: European orders in the surge month come back, mostly damaged in shipping, within that month.
-        const refundDay = inSurge ? Math.min(day + rng.int(2, 9), refundSurge.to - 1) : day + rng.int(2, 20);
-        const reason =
-          inSurge && rng.chance(0.8)
-            ? 'damaged in shipping'
-            : (REFUND_REASONS[rng.weighted(REFUND_REASON_WEIGHTS)] ?? '');
-        const partial = rng.chance(0.2) && items.length > 1;
-        const first = items[0];
-        const amountCents = partial && first ? Math.min(totalCents, first.quantity * first.priceCents) : totalCents;
-        if (refundDay < timeline.days) {
-          status = 'refunded';
-          refund = { day: refundDay, second: secondOfDay(rng), amountCents, reason };
-        }
+  for (const { day, second, customer } of customerEvents(rng, world, BASE_COUNTS.orders)) {
+    const enterprise = customers.plan[customer] === 3;
+    const salesChannel =
+      enterprise && rng.chance(0.5) ? 'sales' : (SALES_CHANNELS[rng.weighted(SALES_CHANNEL_WEIGHTS)] ?? 'web');
+    const items = drawItems(rng, world, day, salesChannel === 'sales');
+    if (items.length === 0) continue;
+    const subtotalCents = items.reduce((sum, item) => sum + item.quantity * item.priceCents, 0);
+    const holiday = timeline.dates[day]?.slice(5, 7) === '11' || timeline.dates[day]?.slice(5, 7) === '12';
+    const discountCents = rng.chance(holiday ? 0.35 : 0.18)
+      ? Math.round((subtotalCents * rng.pick([5, 10, 15, 20])) / 100)
+      : 0;
+    const totalCents = subtotalCents - discountCents;
+    const inSurge = customers.europe[customer] === 1 && day >= refundSurge.from - 2 && day <= refundSurge.to - 6;
+    let status: Order['status'] = 'completed';
+    let refund: Refund | null = null;
+    const daysLeft = timeline.days - day;
+    if (daysLeft <= 3 && rng.chance(daysLeft === 1 ? 0.7 : 0.45)) status = 'pending';
+    else if (rng.chance(0.04)) status = 'cancelled';
+    else if (rng.chance(inSurge ? SURGE_REFUND_RATE : BASE_REFUND_RATE)) {
+      // Story 2: European orders in the surge month come back, mostly damaged in shipping, within that month.
+      const refundDay = inSurge ? Math.min(day + rng.int(2, 9), refundSurge.to - 1) : day + rng.int(2, 20);
+      const reason =
+        inSurge && rng.chance(0.8)
+          ? 'damaged in shipping'
+          : (REFUND_REASONS[rng.weighted(REFUND_REASON_WEIGHTS)] ?? '');
+      const partial = rng.chance(0.2) && items.length > 1;
+      const first = items[0];
+      const amountCents = partial && first ? Math.min(totalCents, first.quantity * first.priceCents) : totalCents;
+      if (refundDay < timeline.days) {
+        status = 'refunded';
+        refund = { day: refundDay, second: secondOfDay(rng), amountCents, reason };
       }
-      id++;
-      yield {
-        id,
-        customerId: customer + 1,
-        day,
-        second,
-        status,
-        salesChannel,
-        items,
-        subtotalCents,
-        discountCents,
-        refund,
-      };
     }
+    id++;
+    yield {
+      id,
+      customerId: customer + 1,
+      day,
+      second,
+      status,
+      salesChannel,
+      items,
+      subtotalCents,
+      discountCents,
+      refund,
+    };
   }
 }
 

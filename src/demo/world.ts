@@ -183,3 +183,27 @@ function activeCampaignsByDay(campaigns: readonly Campaign[], days: number): Map
   }
   return out;
 }
+
+/**
+ * Customer activity events (orders, tickets) in time order: a Poisson count per day around the day's target, at
+ * random seconds, each from a customer who had signed up by then. Lazy, so the caller's own draws from `rng`
+ * interleave with these exactly as if the loop were written inline (the data stays byte-identical).
+ */
+export function* customerEvents(
+  rng: Rng,
+  world: DemoWorld,
+  baseCount: number,
+): Generator<{ day: number; second: number; customer: number }> {
+  const { timeline, customers } = world;
+  const targets = dailyTargets(timeline, baseCount * world.options.scale, customers.signedUpBefore);
+  for (let day = 0; day < timeline.days; day++) {
+    const count = rng.poisson(targets[day] ?? 0);
+    const seconds: number[] = [];
+    for (let i = 0; i < count; i++) seconds.push(secondOfDay(rng));
+    seconds.sort((a, b) => a - b);
+    for (const second of seconds) {
+      const customer = pickCustomer(rng, customers, day);
+      if (customer >= 0) yield { day, second, customer };
+    }
+  }
+}

@@ -13,7 +13,7 @@ import type { Logger } from '../../common/logger.js';
 import type { ConnectionConfig, DataSource } from '../../datasources/types.js';
 import type { QueryResult, ReadOnlyLimits, ResultColumn } from '../types.js';
 import { connectionError, messageOf, sqlError, sqlTimeoutError } from './errors.js';
-import { warnIfWritable } from './postgres.js';
+import { pooledDataSource } from './source.js';
 
 const TYPE_NAMES: Record<number, string> = {
   0: 'decimal',
@@ -63,7 +63,6 @@ export function createMariadbSource(config: ConnectionConfig, deps: { logger: Lo
   });
   const prepared = new WeakSet<object>();
   let flavour: 'mariadb' | 'mysql' | undefined;
-  const limits: ReadOnlyLimits = { timeoutMs: config.timeoutMs, maxRows: config.maxRows };
 
   async function connect(): Promise<PoolConnection> {
     let conn: PoolConnection;
@@ -134,24 +133,7 @@ export function createMariadbSource(config: ConnectionConfig, deps: { logger: Lo
     return Number(result.rows[0]?.[0] ?? 0) > 0;
   }
 
-  let writeCheck: Promise<boolean> | undefined;
-  return {
-    name: config.name,
-    dialect: 'mariadb',
-    limits,
-    runReadOnly: async (sql, params, run) => {
-      writeCheck ??= warnIfWritable(config.name, canWrite, deps.logger);
-      return runReadOnly(sql, params, run);
-    },
-    canWrite,
-    async ping() {
-      await runReadOnly('SELECT 1', [], { timeoutMs: 5_000, maxRows: 1 });
-    },
-    async close() {
-      await writeCheck; // never rejects
-      await pool.end();
-    },
-  };
+  return pooledDataSource({ config, runReadOnly, canWrite, closePool: () => pool.end(), logger: deps.logger });
 }
 
 /** Streams rows from the callback connection; stops reading (destroys the connection) past the cap. */

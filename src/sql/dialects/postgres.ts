@@ -13,6 +13,7 @@ import type { Logger } from '../../common/logger.js';
 import type { ConnectionConfig, DataSource } from '../../datasources/types.js';
 import type { QueryResult, ReadOnlyLimits, ResultColumn } from '../types.js';
 import { connectionError, messageOf, sqlError, sqlTimeoutError } from './errors.js';
+import { pooledDataSource } from './source.js';
 
 const TYPE_NAMES: Record<number, string> = {
   16: 'bool',
@@ -80,7 +81,6 @@ export function createPostgresSource(config: ConnectionConfig, deps: { logger: L
   pool.on('error', (error) =>
     deps.logger.warn({ connection: config.name, err: messageOf(error) }, 'idle connection error'),
   );
-  const limits: ReadOnlyLimits = { timeoutMs: config.timeoutMs, maxRows: config.maxRows };
 
   async function connect(): Promise<pg.PoolClient> {
     try {
@@ -123,29 +123,12 @@ export function createPostgresSource(config: ConnectionConfig, deps: { logger: L
     }
   }
 
-  let writeCheck: Promise<boolean> | undefined;
   async function canWrite(): Promise<boolean> {
     const result = await runReadOnly(CAN_WRITE_SQL, [], { timeoutMs: 10_000, maxRows: 1 });
     return result.rows[0]?.[0] === true;
   }
 
-  return {
-    name: config.name,
-    dialect: 'postgres',
-    limits,
-    runReadOnly: async (sql, params, run) => {
-      writeCheck ??= warnIfWritable(config.name, canWrite, deps.logger);
-      return runReadOnly(sql, params, run);
-    },
-    canWrite,
-    async ping() {
-      await runReadOnly('SELECT 1', [], { timeoutMs: 5_000, maxRows: 1 });
-    },
-    async close() {
-      await writeCheck; // never rejects
-      await pool.end();
-    },
-  };
+  return pooledDataSource({ config, runReadOnly, canWrite, closePool: () => pool.end(), logger: deps.logger });
 }
 
 async function readCursor(
@@ -187,20 +170,3 @@ const CAN_WRITE_SQL = `SELECT (
            OR has_table_privilege(c.oid, 'DELETE') OR has_table_privilege(c.oid, 'TRUNCATE'))
   )
 ) AS can_write`;
-
-/** Logs once per connection when the account could write, recommending a read-only role. Never throws. */
-export async function warnIfWritable(name: string, canWrite: () => Promise<boolean>, logger: Logger): Promise<boolean> {
-  try {
-    const writable = await canWrite();
-    if (writable) {
-      logger.warn(
-        { connection: name },
-        `connection "${name}" uses an account that can write; Sleuth only reads, but a read-only role is the last line of defence (see README, "Read-only database role")`,
-      );
-    }
-    return writable;
-  } catch (error) {
-    logger.debug({ connection: name, err: messageOf(error) }, 'could not check write privileges');
-    return false;
-  }
-}
