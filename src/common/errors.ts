@@ -19,6 +19,12 @@ export type ErrorCode =
   | 'CIRCUIT_OPEN'
   | 'INVESTIGATION_CANCELLED'
   | 'NOT_FOUND'
+  | 'MODEL_RATE_LIMITED'
+  | 'MODEL_UNAVAILABLE'
+  | 'MODEL_TIMEOUT'
+  | 'MODEL_ERROR'
+  | 'MODEL_NOT_CONFIGURED'
+  | 'MEMORY_ERROR'
   | 'INTERNAL';
 
 export type ErrorFault = 'user' | 'upstream' | 'bug';
