@@ -16,4 +16,8 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stdin: process.stdin,
   env: process.env,
   cwd: process.cwd(),
+  onInterrupt(handler) {
+    process.once('SIGINT', handler);
+    return () => process.removeListener('SIGINT', handler);
+  },
 });

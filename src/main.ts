@@ -2,7 +2,21 @@
  * Composition root: load config, build adapters, wire them. The only place that turns env into objects; every
  * front end (CLI today; Slack, HTTP and MCP later) gets a SleuthContext and nothing global.
  */
+import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
+import {
+  type CircuitBreaker,
+  createCircuitBreaker,
+  createInvestigationTarget,
+  createLimiter,
+  type InvestigateRequest,
+  type InvestigationEvent,
+  type InvestigationOutcome,
+  investigate,
+  type Limiter,
+  type ModelProvider,
+} from './agent/index.js';
+import { createModelProvider } from './agent/models/from-config.js';
 import { createLogger, type Logger, withCorrelation } from './common/logger.js';
 import { loadConfig, type SleuthConfig } from './config/index.js';
 import {
@@ -13,6 +27,7 @@ import {
   parseConnectionUrl,
 } from './datasources/index.js';
 import { ensureDemoSqlite } from './demo/index.js';
+import { type MemoryStore, openMemoryStore } from './memory/index.js';
 import { createSqlExecutor, createSqlGuard, type SqlExecutor } from './sql/index.js';
 import type { SqlGuard } from './sql/types.js';
 
@@ -25,7 +40,20 @@ export interface SleuthContext {
   source(nameOrUrl?: string): Promise<DataSource>;
   /** The SQLite demo database (built on first use), whatever the configured connections are. */
   demoSource(): Promise<DataSource>;
+  /** The memory store (embedded PGlite under the data dir, or DATABASE_URL), opened once. */
+  memory(): Promise<MemoryStore>;
+  /** The configured model; throws MODEL_NOT_CONFIGURED with setup help when none is. */
+  model(): ModelProvider;
+  /** Investigates a question on a connection, yielding the recorded events. */
+  ask(request: AskRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome>;
   close(): Promise<void>;
+}
+
+export interface AskRequest extends InvestigateRequest {
+  /** Connection name or URL; the default connection when omitted. */
+  db?: string;
+  /** An already open source (e.g. the demo database), instead of `db`. */
+  source?: DataSource;
 }
 
 export interface CreateSleuthContextOptions {
@@ -67,15 +95,63 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     return created;
   }
 
+  let memoryOpening: Promise<MemoryStore> | undefined;
+  function memory(): Promise<MemoryStore> {
+    memoryOpening ??= (async () => {
+      const store = await openMemoryStore({
+        url: config.memoryUrl,
+        dataDir: config.memoryUrl ? undefined : join(config.dataDir, 'memory'),
+        logger,
+      });
+      const interrupted = await store.markInterrupted();
+      if (interrupted > 0)
+        logger.warn({ interrupted }, 'investigations left running by a previous process are marked interrupted');
+      return store;
+    })();
+    return memoryOpening;
+  }
+
+  let provider: ModelProvider | undefined;
+  const model = (): ModelProvider => {
+    provider ??= createModelProvider(config.model, logger);
+    return provider;
+  };
+  const limiters = new Map<string, { limiter: Limiter; breaker: CircuitBreaker }>();
+  const modelBreaker = createCircuitBreaker({ name: 'model' });
+
+  async function* ask(request: AskRequest) {
+    const provider = model();
+    const dataSource = request.source ?? (await source(request.db));
+    const shared = limiters.get(dataSource.name) ?? {
+      limiter: createLimiter(3),
+      breaker: createCircuitBreaker({ name: `db:${dataSource.name}` }),
+    };
+    limiters.set(dataSource.name, shared);
+    const target = createInvestigationTarget({ connection: dataSource.name, source: dataSource, executor, ...shared });
+    const today = config.now ? () => config.now!.toISOString().slice(0, 10) : undefined;
+    return yield* investigate(request, target, {
+      model: provider,
+      modelBreaker,
+      store: await memory(),
+      logger,
+      budgets: config.budgets,
+      today,
+    });
+  }
+
   return {
     config,
     demoSource,
+    memory,
+    model,
+    ask,
     logger,
     guard,
     executor,
     source,
     async close() {
-      await Promise.allSettled([registry.closeAll(), ...adHoc.map((s) => s.close())]);
+      const store = memoryOpening ? await memoryOpening.catch(() => undefined) : undefined;
+      await Promise.allSettled([registry.closeAll(), ...adHoc.map((s) => s.close()), store?.close()]);
     },
   };
 }

@@ -7,6 +7,8 @@ export interface CliIo {
   stdin: Readable;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Subscribe to Ctrl-C; returns the unsubscribe function. Absent in tests that do not need it. */
+  onInterrupt?: (handler: () => void) => () => void;
 }
 
 export function writeLine(stream: Writable, text = ''): void {

@@ -2,9 +2,11 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { isSleuthError } from '../common/errors.js';
 import { redactSecrets } from '../common/redact.js';
+import { registerAskCommand } from './commands/ask.js';
 import { registerCheckSqlCommand } from './commands/check-sql.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDemoDbCommand } from './commands/demo-db.js';
+import { registerHistoryCommands } from './commands/history.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerSqlCommand } from './commands/sql.js';
 import { type CliIo, writeLine } from './io.js';
@@ -18,6 +20,7 @@ Sleuth answers business questions with guarded, read-only SQL.
 
 Quick start:
   sleuth demo                      build the SQLite demo database and run a few guarded queries
+  sleuth ask "Which channel drove signups last month?"   (needs a model, see sleuth ask --help)
   sleuth sql "SELECT count(*) FROM customers"
   sleuth schema
   echo "DELETE FROM t" | sleuth check-sql --dialect postgres
@@ -48,6 +51,8 @@ function buildProgram(io: CliIo): Command {
       writeErr: (text) => io.stderr.write(text),
     })
     .exitOverride();
+  registerAskCommand(program, io);
+  registerHistoryCommands(program, io);
   registerDemoCommand(program, io);
   registerDemoDbCommand(program, io);
   registerSqlCommand(program, io);

@@ -19,7 +19,9 @@ export const scriptTurnSchema = z
   .object({
     text: z.string().optional(),
     tool_calls: z
-      .array(z.object({ name: z.string(), input: z.record(z.string(), z.unknown()).default({}), id: z.string().optional() }))
+      .array(
+        z.object({ name: z.string(), input: z.record(z.string(), z.unknown()).default({}), id: z.string().optional() }),
+      )
       .optional(),
     stop_reason: z.enum(['end_turn', 'tool_use', 'max_tokens']).optional(),
     usage: z.object({ input_tokens: z.number().int().min(0), output_tokens: z.number().int().min(0) }).optional(),

@@ -21,7 +21,12 @@ export function createScriptedProvider(turns: readonly ScriptTurn[], options: { 
       next++;
       if (turn.delay_ms) await sleep(turn.delay_ms, request.signal);
       if (turn.fault) {
-        const code = turn.fault.status === 429 ? 'MODEL_RATE_LIMITED' : turn.fault.status >= 500 ? 'MODEL_UNAVAILABLE' : 'MODEL_ERROR';
+        const code =
+          turn.fault.status === 429
+            ? 'MODEL_RATE_LIMITED'
+            : turn.fault.status >= 500
+              ? 'MODEL_UNAVAILABLE'
+              : 'MODEL_ERROR';
         throw new UserError(code, turn.fault.message ?? `scripted fault ${turn.fault.status}`);
       }
       const content: ModelContent[] = [];
@@ -30,7 +35,12 @@ export function createScriptedProvider(turns: readonly ScriptTurn[], options: { 
         content.push({ type: 'text', text: turn.text });
       }
       (turn.tool_calls ?? []).forEach((call, index) => {
-        content.push({ type: 'tool_use', id: call.id ?? `call_${next}_${index + 1}`, name: call.name, input: call.input });
+        content.push({
+          type: 'tool_use',
+          id: call.id ?? `call_${next}_${index + 1}`,
+          name: call.name,
+          input: call.input,
+        });
       });
       return {
         content,

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { MODEL_SETUP_HELP } from '../../agent/models/from-config.js';
 import { isSleuthError } from '../../common/errors.js';
 import { type CliIo, writeLine } from '../io.js';
+import { renderEventLines } from '../render/events-text.js';
 import { withContext } from './context.js';
 import { printResult } from './sql.js';
 
@@ -27,6 +29,8 @@ JOIN countries c ON c.code = cu.country_code
 GROUP BY c.region, month ORDER BY refunds DESC LIMIT 5`,
   },
 ];
+
+const DEMO_QUESTION = 'How many customers signed up last month, and which channel drove it?';
 
 const REFUSED_EXAMPLE = 'SELECT * FROM customers; DROP TABLE customers';
 
@@ -58,6 +62,16 @@ Examples:
         } catch (error) {
           if (!isSleuthError(error) || error.code !== 'SQL_REJECTED') throw error;
           writeLine(io.stdout, `refused: ${error.message}`);
+        }
+        if (!context.config.model) {
+          writeLine(io.stdout, `\n== Investigations\n${MODEL_SETUP_HELP}`);
+          return;
+        }
+        writeLine(io.stdout, `\n== Asking: ${DEMO_QUESTION}\n`);
+        const memory = await context.memory();
+        const sessionId = (await memory.createSession({})).id;
+        for await (const event of context.ask({ question: DEMO_QUESTION, source, sessionId })) {
+          for (const line of renderEventLines(event)) writeLine(io.stdout, line);
         }
       });
     });

@@ -1,0 +1,117 @@
+/**
+ * Engine overhead: N investigations at once (default 50) with a scripted model against the demo database, memory in
+ * embedded PGlite. Per investigation: total wall time minus time inside the model and inside the database
+ * (runReadOnly, including waiting for the connection) = engine overhead (prompting, tool dispatch, summaries, event
+ * recording). Prints p50/p95 and peak RSS. Usage: npm run bench:engine [-- --n 50 --db sqlite|postgres]
+ */
+import { join } from 'node:path';
+import {
+  createInvestigationTarget,
+  createScriptedProvider,
+  investigate,
+  loadScript,
+  type ModelProvider,
+} from '../src/agent/index.js';
+import { createLogger } from '../src/common/logger.js';
+import { createDataSource, type DataSource } from '../src/datasources/index.js';
+import { loadDemoPostgres, loadDemoSqlite } from '../src/demo/index.js';
+import { openMemoryStore } from '../src/memory/index.js';
+import { createSqlExecutor, createSqlGuard } from '../src/sql/index.js';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+};
+const n = Number(arg('n', '50'));
+const dialect = arg('db', 'sqlite') as 'sqlite' | 'postgres';
+const logger = createLogger({ level: 'silent' });
+const anchor = new Date('2026-11-15T12:00:00Z');
+
+async function demoSource(): Promise<DataSource> {
+  if (dialect === 'sqlite') {
+    const path = join(process.cwd(), '.sleuth', 'bench', 'engine-demo.sqlite');
+    await loadDemoSqlite(path, { anchor });
+    return createDataSource({ name: 'demo', url: `sqlite:${path}`, dialect, timeoutMs: 30_000, maxRows: 10_000 }, { logger });
+  }
+  const url = process.env.SLEUTH_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/sleuth_bench_demo';
+  await loadDemoPostgres(url, { anchor });
+  return createDataSource({ name: 'demo', url, dialect, timeoutMs: 30_000, maxRows: 10_000 }, { logger });
+}
+
+const shared = await demoSource();
+const store = await openMemoryStore({ logger });
+const executor = createSqlExecutor({ guard: await createSqlGuard(), logger });
+const script = loadScript(join(import.meta.dirname, '..', 'test', 'fixtures', 'scripts', 'signups-sqlite.yaml'));
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 20);
+
+async function one(): Promise<{ total: number; model: number; db: number; overhead: number; ok: boolean }> {
+  let modelMs = 0;
+  let dbMs = 0;
+  const inner = createScriptedProvider(script);
+  const model: ModelProvider = {
+    id: inner.id,
+    model: inner.model,
+    async complete(request) {
+      const t = performance.now();
+      try {
+        return await inner.complete(request);
+      } finally {
+        modelMs += performance.now() - t;
+      }
+    },
+  };
+  const source: DataSource = {
+    ...shared,
+    name: shared.name,
+    dialect: shared.dialect,
+    limits: shared.limits,
+    async runReadOnly(sql, params, limits) {
+      const t = performance.now();
+      try {
+        return await shared.runReadOnly(sql, params, limits);
+      } finally {
+        dbMs += performance.now() - t;
+      }
+    },
+  };
+  const target = createInvestigationTarget({ connection: 'demo', source, executor });
+  const started = performance.now();
+  let ok = false;
+  for await (const event of investigate({ question: 'Which channel drove signups last month?' }, target, {
+    model,
+    store,
+    logger,
+    today: () => '2026-11-15',
+  })) {
+    if (event.type === 'done') ok = true;
+  }
+  const total = performance.now() - started;
+  return { total, model: modelMs, db: dbMs, overhead: total - modelMs - dbMs, ok };
+}
+
+// Warm up (parsers, prepared caches), then the measured concurrent run.
+await one();
+const started = performance.now();
+const results = await Promise.all(Array.from({ length: n }, () => one()));
+const wall = performance.now() - started;
+clearInterval(sampler);
+
+const pct = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+const fmt = (v: number) => v.toFixed(1);
+const overhead = results.map((r) => r.overhead);
+const totals = results.map((r) => r.total);
+console.log(
+  `engine db=${dialect} investigations=${n} succeeded=${results.filter((r) => r.ok).length} wall_ms=${fmt(wall)} ` +
+    `overhead_p50_ms=${fmt(pct(overhead, 50))} overhead_p95_ms=${fmt(pct(overhead, 95))} ` +
+    `total_p50_ms=${fmt(pct(totals, 50))} total_p95_ms=${fmt(pct(totals, 95))} ` +
+    `db_p50_ms=${fmt(pct(results.map((r) => r.db), 50))} model_p50_ms=${fmt(pct(results.map((r) => r.model), 50))} ` +
+    `peak_rss_mb=${fmt(peakRss / 1024 / 1024)}`,
+);
+await store.close();
+await shared.close();

@@ -1,0 +1,18 @@
+export { DEFAULT_BUDGETS, type InvestigationBudgets } from './budget.js';
+export { createLimiter, type Limiter } from './channel.js';
+export { type CircuitBreaker, type CircuitState, createCircuitBreaker } from './circuit-breaker.js';
+export type * from './events.js';
+export {
+  type InvestigateDeps,
+  type InvestigateRequest,
+  type InvestigationOutcome,
+  type InvestigationTarget,
+  investigate,
+} from './investigate.js';
+export { loadScript, parseScript, type ScriptTurn } from './models/script.js';
+export { createScriptedProvider } from './models/scripted.js';
+export type { ModelProvider, ModelRequest, ModelResponse } from './models/types.js';
+export { PROMPT_VERSION } from './prompts/index.js';
+export type { InvestigationStatus, InvestigationStore } from './store.js';
+export { createInvestigationTarget, isDatabaseOutage, type TargetOptions } from './target.js';
+export { NO_KNOWLEDGE } from './tools/index.js';

@@ -1,0 +1,56 @@
+import { isSleuthError } from '../common/errors.js';
+import type { DataSource } from '../datasources/types.js';
+import type { SqlExecutor } from '../sql/execute.js';
+import { createSchemaInspector } from '../sql/introspect/index.js';
+import type { QueryResult } from '../sql/types.js';
+import { createLimiter, type Limiter } from './channel.js';
+import { type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.js';
+import type { InvestigationTarget } from './investigate.js';
+import type { KnowledgeSearch } from './tools/index.js';
+
+export interface TargetOptions {
+  connection: string;
+  source: DataSource;
+  executor: SqlExecutor;
+  knowledge?: KnowledgeSearch;
+  /** Shared per connection across investigations (default: 3 concurrent statements). */
+  limiter?: Limiter;
+  /** Shared per connection: opens after repeated connection failures/timeouts and fails fast for a cooldown. */
+  breaker?: CircuitBreaker;
+  correlationId?: string;
+}
+
+/** Database failures that mean "the database is in trouble", not "the query was wrong". */
+export function isDatabaseOutage(error: unknown): boolean {
+  return isSleuthError(error) && (error.code === 'CONNECTION_FAILED' || error.code === 'SQL_TIMEOUT');
+}
+
+/**
+ * The database side of an investigation: schema exploration and guarded SQL, both through the one executor (guard +
+ * read-only path), behind the connection's circuit breaker.
+ */
+export function createInvestigationTarget(options: TargetOptions): InvestigationTarget {
+  const breaker = options.breaker ?? createCircuitBreaker({ name: `db:${options.connection}` });
+  const guarded = <T>(work: () => Promise<T>) => breaker.run(work, isDatabaseOutage);
+  const inspector = createSchemaInspector({ executor: options.executor, source: options.source });
+  const runSql = (sql: string): Promise<QueryResult> =>
+    guarded(async () => {
+      const { verdict: _verdict, ...result } = await options.executor.execute(options.source, sql, {
+        correlationId: options.correlationId,
+      });
+      return result;
+    });
+  return {
+    connection: options.connection,
+    source: options.source,
+    explorer: {
+      listTables: () => guarded(() => inspector.listTables()),
+      describeTable: (table) => guarded(() => inspector.describeTable(table)),
+      sampleRows: (table, limit) => guarded(() => inspector.sampleRows(table, limit)),
+      profileColumn: (table, column) => guarded(() => inspector.profileColumn(table, column)),
+    },
+    runSql,
+    knowledge: options.knowledge,
+    limiter: options.limiter ?? createLimiter(3),
+  };
+}

@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import type { InvestigationEvent } from '../../agent/index.js';
+import { type ErrorCode, UpstreamError, UsageError } from '../../common/errors.js';
+import { type CliIo, readAll, writeLine } from '../io.js';
+import { renderEventLines } from '../render/events-text.js';
+import { withContext } from './context.js';
+
+const ASK_HELP = `
+Sleuth plans, explores the schema, runs guarded read-only SQL, corrects itself and answers with the evidence.
+Progress is shown live; every event is recorded (see \`sleuth history\` and \`sleuth show ID\`). Ctrl-C cancels.
+Needs a model: ANTHROPIC_API_KEY, or SLEUTH_LLM_BASE_URL + SLEUTH_MODEL for an OpenAI-compatible server.
+
+Examples:
+  sleuth ask "How many customers signed up last month, and which channel drove it?"
+  sleuth ask --db warehouse --format json "Refunds by region last quarter"
+  sleuth ask --session 3f2c... "And the month before?"     follow-up with the earlier answers as context`;
+
+interface AskOptions {
+  db?: string;
+  format: string;
+  session?: string;
+}
+
+export function registerAskCommand(program: Command, io: CliIo): void {
+  program
+    .command('ask')
+    .description('Investigate a business question on a connection and answer with evidence')
+    .argument('<question>', 'the question, or - to read it from stdin')
+    .option('--db <name|url>', 'connection name or URL (default: the configured default connection)')
+    .option('--format <format>', 'output: text (live progress) | json (the final answer object)', 'text')
+    .option('--session <id>', 'continue a session: earlier answers are summarised for the model')
+    .addHelpText('after', ASK_HELP)
+    .action(async (questionArgument: string, options: AskOptions) => {
+      if (options.format !== 'text' && options.format !== 'json') {
+        throw new UsageError('--format must be one of text, json.');
+      }
+      const question = (questionArgument === '-' ? await readAll(io.stdin) : questionArgument).trim();
+      if (!question) throw new UsageError('The question is empty.');
+      await withContext(io, async (context) => {
+        context.model(); // fail early with setup help when no model is configured
+        const memory = await context.memory();
+        const sessionId = options.session ?? (await memory.createSession({})).id;
+        const abort = new AbortController();
+        const unsubscribe = io.onInterrupt?.(() => abort.abort()) ?? (() => undefined);
+        let last: InvestigationEvent | undefined;
+        try {
+          const events = context.ask({ question, db: options.db, sessionId, signal: abort.signal });
+          for await (const event of events) {
+            last = event;
+            if (options.format === 'text') for (const line of renderEventLines(event)) writeLine(io.stdout, line);
+          }
+        } finally {
+          unsubscribe();
+        }
+        if (options.format === 'json') {
+          writeLine(io.stdout, JSON.stringify(finalObject(last, sessionId)));
+        } else if (last) {
+          writeLine(io.stdout, `\n(investigation ${last.investigationId}, session ${sessionId})`);
+        }
+        if (last?.type === 'failed') {
+          throw new UpstreamError(last.error.code as ErrorCode, `The investigation failed: ${last.error.message}`);
+        }
+      });
+    });
+}
+
+function finalObject(last: InvestigationEvent | undefined, sessionId: string): Record<string, unknown> {
+  if (!last) return { status: 'failed', sessionId };
+  if (last.type === 'done') {
+    return { status: 'succeeded', investigationId: last.investigationId, sessionId, answer: last.answer };
+  }
+  if (last.type === 'failed')
+    return { status: 'failed', investigationId: last.investigationId, sessionId, error: last.error };
+  return { status: 'unknown', investigationId: last.investigationId, sessionId };
+}

@@ -1,0 +1,56 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runSleuth } from '../../helpers/cli.js';
+import { demoUrl } from '../../helpers/demo.js';
+
+const SCRIPT = join(import.meta.dirname, '..', '..', 'fixtures', 'scripts', 'signups-sqlite.yaml');
+
+describe('sleuth ask / history / show', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'sleuth-ask-'));
+
+  async function env() {
+    return {
+      SLEUTH_NOW: '2026-11-15',
+      SLEUTH_LLM_PROVIDER: 'scripted',
+      SLEUTH_SCRIPT: SCRIPT,
+      SLEUTH_DB_DEMO_URL: await demoUrl('sqlite'),
+    };
+  }
+
+  it('shows live progress and the answer, records it, lists and replays it', async () => {
+    const run = await runSleuth(['ask', 'Which channel drove signups last month?'], { cwd, env: await env() });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Plan:/);
+    expect(run.stdout).toMatch(/SQL \(signups last month by channel\):/);
+    expect(run.stdout).toMatch(/✗ SQL_REJECTED/);
+    expect(run.stdout).toMatch(/Answer:\n\s+Last month \(October 2026\)/);
+    const id = /\(investigation (\S+), session/.exec(run.stdout)?.[1];
+    expect(id).toBeDefined();
+
+    const history = await runSleuth(['history', '--format', 'json'], { cwd, env: await env() });
+    const rows = JSON.parse(history.stdout);
+    expect(rows[0]).toMatchObject({ id, status: 'succeeded' });
+
+    const show = await runSleuth(['show', id!], { cwd, env: await env() });
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/Question: Which channel drove signups last month\?/);
+    expect(show.stdout).toMatch(/Answer:/);
+  }, 60_000);
+
+  it('prints the final answer object with --format json', async () => {
+    const run = await runSleuth(['ask', '--format', 'json', 'Which channel?'], { cwd, env: await env() });
+    const result = JSON.parse(run.stdout);
+    expect(result.status).toBe('succeeded');
+    expect(result.answer.evidence[0].sql).toMatch(/GROUP BY acquisition_channel/);
+  }, 60_000);
+
+  it('explains how to configure a model when none is configured', async () => {
+    const run = await runSleuth(['ask', 'Anything?'], { cwd, env: { SLEUTH_NOW: '2026-11-15' } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/ANTHROPIC_API_KEY/);
+    expect(run.stderr).toMatch(/sleuth sql/);
+  });
+});
