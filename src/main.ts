@@ -129,14 +129,36 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     limiters.set(dataSource.name, shared);
     const target = createInvestigationTarget({ connection: dataSource.name, source: dataSource, executor, ...shared });
     const today = config.now ? () => config.now!.toISOString().slice(0, 10) : undefined;
-    return yield* investigate(request, target, {
+    const store = await memory();
+    const events = investigate(request, target, {
       model: provider,
       modelBreaker,
-      store: await memory(),
+      store,
       logger,
       budgets: config.budgets,
       today,
     });
+    // Audit: who asked what, and every statement with the guard's verdict, where it ran.
+    const sqlByCall = new Map<string, string>();
+    const audit = (entry: Parameters<MemoryStore['appendAudit']>[0]) =>
+      store.appendAudit(entry).catch((error: unknown) => logger.warn({ err: String(error) }, 'audit write failed'));
+    while (true) {
+      const next = await events.next();
+      if (next.done) return next.value;
+      const event = next.value;
+      const base = { actor: request.userId ?? null, connection: dataSource.name, investigationId: event.investigationId };
+      if (event.type === 'step_started' && event.step === 1) {
+        await audit({ ...base, action: 'ask', detail: { question: request.question } });
+      } else if (event.type === 'sql') {
+        sqlByCall.set(event.callId, event.sql);
+      } else if (event.type === 'sql_result') {
+        await audit({ ...base, action: 'sql', sql: sqlByCall.get(event.callId) ?? null, verdict: 'allowed' });
+      } else if (event.type === 'sql_error') {
+        const verdict = event.code === 'SQL_REJECTED' ? 'rejected' : 'error';
+        await audit({ ...base, action: 'sql', sql: sqlByCall.get(event.callId) ?? null, verdict, detail: { code: event.code } });
+      }
+      yield event;
+    }
   }
 
   return {
