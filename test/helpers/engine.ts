@@ -36,7 +36,7 @@ export async function peerModel(turns: ScriptTurn[], options: { timeoutMs?: numb
   const provider = createAnthropicProvider({
     apiKey: 'sk-ant-test-key-0000000000',
     baseUrl: peer.url,
-    model: 'claude-sonnet-4-5',
+    model: 'claude-sonnet-4-6',
     timeoutMs: options.timeoutMs ?? 10_000,
     maxAttempts: 4,
     logger: silentLogger,
