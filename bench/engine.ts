@@ -31,7 +31,10 @@ async function demoSource(): Promise<DataSource> {
   if (dialect === 'sqlite') {
     const path = join(process.cwd(), '.sleuth', 'bench', 'engine-demo.sqlite');
     await loadDemoSqlite(path, { anchor });
-    return createDataSource({ name: 'demo', url: `sqlite:${path}`, dialect, timeoutMs: 30_000, maxRows: 10_000 }, { logger });
+    return createDataSource(
+      { name: 'demo', url: `sqlite:${path}`, dialect, timeoutMs: 30_000, maxRows: 10_000 },
+      { logger },
+    );
   }
   const url = process.env.SLEUTH_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/sleuth_bench_demo';
   await loadDemoPostgres(url, { anchor });
@@ -110,7 +113,17 @@ console.log(
   `engine db=${dialect} investigations=${n} succeeded=${results.filter((r) => r.ok).length} wall_ms=${fmt(wall)} ` +
     `overhead_p50_ms=${fmt(pct(overhead, 50))} overhead_p95_ms=${fmt(pct(overhead, 95))} ` +
     `total_p50_ms=${fmt(pct(totals, 50))} total_p95_ms=${fmt(pct(totals, 95))} ` +
-    `db_p50_ms=${fmt(pct(results.map((r) => r.db), 50))} model_p50_ms=${fmt(pct(results.map((r) => r.model), 50))} ` +
+    `db_p50_ms=${fmt(
+      pct(
+        results.map((r) => r.db),
+        50,
+      ),
+    )} model_p50_ms=${fmt(
+      pct(
+        results.map((r) => r.model),
+        50,
+      ),
+    )} ` +
     `peak_rss_mb=${fmt(peakRss / 1024 / 1024)}`,
 );
 await store.close();

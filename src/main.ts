@@ -146,7 +146,11 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       const next = await events.next();
       if (next.done) return next.value;
       const event = next.value;
-      const base = { actor: request.userId ?? null, connection: dataSource.name, investigationId: event.investigationId };
+      const base = {
+        actor: request.userId ?? null,
+        connection: dataSource.name,
+        investigationId: event.investigationId,
+      };
       if (event.type === 'step_started' && event.step === 1) {
         await audit({ ...base, action: 'ask', detail: { question: request.question } });
       } else if (event.type === 'sql') {
@@ -155,7 +159,13 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         await audit({ ...base, action: 'sql', sql: sqlByCall.get(event.callId) ?? null, verdict: 'allowed' });
       } else if (event.type === 'sql_error') {
         const verdict = event.code === 'SQL_REJECTED' ? 'rejected' : 'error';
-        await audit({ ...base, action: 'sql', sql: sqlByCall.get(event.callId) ?? null, verdict, detail: { code: event.code } });
+        await audit({
+          ...base,
+          action: 'sql',
+          sql: sqlByCall.get(event.callId) ?? null,
+          verdict,
+          detail: { code: event.code },
+        });
       }
       yield event;
     }

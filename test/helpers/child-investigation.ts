@@ -3,8 +3,9 @@
  * SLEUTH_TEST_MEMORY_URL, the real Anthropic SDK against the peer at SLEUTH_TEST_PEER_URL, and prints each recorded
  * event as a JSON line. The test kills this process mid-investigation.
  */
-import { openMemoryStore } from '../../src/memory/index.js';
+
 import { createAnthropicProvider } from '../../src/agent/models/anthropic.js';
+import { openMemoryStore } from '../../src/memory/index.js';
 import { silentLogger } from './databases.js';
 import { openDemoSource, runInvestigation } from './engine.js';
 
@@ -22,5 +23,6 @@ await runInvestigation({
   source,
   model: provider,
   store,
-  onEvent: (event) => process.stdout.write(`${JSON.stringify({ id: event.investigationId, seq: event.seq, type: event.type })}\n`),
+  onEvent: (event) =>
+    process.stdout.write(`${JSON.stringify({ id: event.investigationId, seq: event.seq, type: event.type })}\n`),
 });

@@ -67,7 +67,13 @@ export async function runInvestigation(options: {
   const generator = investigate(
     { question: options.question, sessionId: options.sessionId, signal: options.signal },
     target,
-    { model: options.model, store: options.store, logger: silentLogger, budgets: options.budgets, today: () => '2026-11-15' },
+    {
+      model: options.model,
+      store: options.store,
+      logger: silentLogger,
+      budgets: options.budgets,
+      today: () => '2026-11-15',
+    },
   );
   const events: InvestigationEvent[] = [];
   while (true) {

@@ -44,7 +44,10 @@ export function startAnthropicPeer(turns: readonly ScriptTurn[]): Promise<Script
   return startScriptServer('/v1/messages', turns, {
     authorize(req) {
       if ((req.headers['x-api-key'] || req.headers.authorization) && req.headers['anthropic-version']) return undefined;
-      return JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'missing x-api-key or authorization' } });
+      return JSON.stringify({
+        type: 'error',
+        error: { type: 'authentication_error', message: 'missing x-api-key or authorization' },
+      });
     },
     fault(res, turn) {
       const fault = turn.fault!;

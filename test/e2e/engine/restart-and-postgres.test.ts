@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MemoryStore, openMemoryStore } from '../../../src/memory/index.js';
@@ -34,7 +34,7 @@ describe('memory on the real PostgreSQL server', () => {
 
   it('records an investigation on the PostgreSQL demo database', async () => {
     const source = await openDemoSource('postgres');
-    const sql = "SELECT region, COUNT(*) AS countries FROM countries GROUP BY region ORDER BY region";
+    const sql = 'SELECT region, COUNT(*) AS countries FROM countries GROUP BY region ORDER BY region';
     const { provider, peer } = await peerModel([
       { tool_calls: [{ name: 'describe_table', input: { table: 'countries' } }] },
       { tool_calls: [{ name: 'run_sql', input: { sql, purpose: 'countries per region' } }] },
