@@ -3,6 +3,7 @@
  * embedded PGlite. Per investigation: total wall time minus time inside the model and inside the database
  * (runReadOnly, including waiting for the connection) = engine overhead (prompting, tool dispatch, summaries, event
  * recording). Prints p50/p95 and peak RSS. Usage: npm run bench:engine [-- --n 50 --db sqlite|postgres]
+ * SLEUTH_BENCH_MEMORY_URL=postgres://... puts memory on a server instead of embedded PGlite.
  */
 import { join } from 'node:path';
 import {
@@ -42,7 +43,8 @@ async function demoSource(): Promise<DataSource> {
 }
 
 const shared = await demoSource();
-const store = await openMemoryStore({ logger });
+const memoryUrl = process.env.SLEUTH_BENCH_MEMORY_URL;
+const store = await openMemoryStore({ url: memoryUrl, logger });
 const executor = createSqlExecutor({ guard: await createSqlGuard(), logger });
 const script = loadScript(join(import.meta.dirname, '..', 'test', 'fixtures', 'scripts', 'signups-sqlite.yaml'));
 let peakRss = process.memoryUsage().rss;
@@ -52,7 +54,10 @@ const sampler = setInterval(() => {
 
 async function one(): Promise<{ total: number; model: number; db: number; overhead: number; ok: boolean }> {
   let modelMs = 0;
+  // Database time is wall time with at least one statement in flight (tool calls run concurrently).
   let dbMs = 0;
+  let inFlight = 0;
+  let busySince = 0;
   const inner = createScriptedProvider(script);
   const model: ModelProvider = {
     id: inner.id,
@@ -72,11 +77,11 @@ async function one(): Promise<{ total: number; model: number; db: number; overhe
     dialect: shared.dialect,
     limits: shared.limits,
     async runReadOnly(sql, params, limits) {
-      const t = performance.now();
+      if (inFlight++ === 0) busySince = performance.now();
       try {
         return await shared.runReadOnly(sql, params, limits);
       } finally {
-        dbMs += performance.now() - t;
+        if (--inFlight === 0) dbMs += performance.now() - busySince;
       }
     },
   };
@@ -110,7 +115,7 @@ const fmt = (v: number) => v.toFixed(1);
 const overhead = results.map((r) => r.overhead);
 const totals = results.map((r) => r.total);
 console.log(
-  `engine db=${dialect} investigations=${n} succeeded=${results.filter((r) => r.ok).length} wall_ms=${fmt(wall)} ` +
+  `engine db=${dialect} memory=${store.backend} investigations=${n} succeeded=${results.filter((r) => r.ok).length} wall_ms=${fmt(wall)} ` +
     `overhead_p50_ms=${fmt(pct(overhead, 50))} overhead_p95_ms=${fmt(pct(overhead, 95))} ` +
     `total_p50_ms=${fmt(pct(totals, 50))} total_p95_ms=${fmt(pct(totals, 95))} ` +
     `db_p50_ms=${fmt(

@@ -1,62 +1,88 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/**
+ * The memory database as Kysely sees it (snake_case, as created by ./migrations). Drivers return timestamptz as Date
+ * and jsonb already parsed; numeric comes back as a string (pg) and is converted by the store.
+ */
+
+/** Defaults to now() on insert. */
+type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Counter = ColumnType<number, number | undefined, number>;
+/** jsonb: written as a JSON text (the store stringifies), read back parsed by the driver. */
+type Json = ColumnType<unknown, string, string>;
+type NullableJson = ColumnType<unknown, string | null, string | null>;
+
+export interface SessionsTable {
+  id: string;
+  channel: string | null;
+  thread: string | null;
+  user_id: string | null;
+  summary: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface InvestigationsTable {
+  id: string;
+  session_id: string | null;
+  question: string;
+  connection: string;
+  user_id: string | null;
+  status: string;
+  answer: NullableJson;
+  error: NullableJson;
+  model: string | null;
+  provider: string | null;
+  prompt_version: string | null;
+  input_tokens: Counter;
+  output_tokens: Counter;
+  cost_usd: ColumnType<string | number, number | undefined, number>;
+  steps: Counter;
+  sql_runs: Counter;
+  /** Highest event seq handed out so far (migration 0002): the per-investigation counter row for appendEvent. */
+  last_seq: Counter;
+  created_at: CreatedAt;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface InvestigationEventsTable {
+  investigation_id: string;
+  seq: number;
+  type: string;
+  payload: Json;
+  created_at: CreatedAt;
+}
+
+export interface QueryCacheTable {
+  key: string;
+  connection: string;
+  sql: string;
+  result: Json;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<string | number>;
+  at: CreatedAt;
+  actor: string | null;
+  action: string;
+  connection: string | null;
+  investigation_id: string | null;
+  sql: string | null;
+  verdict: string | null;
+  detail: NullableJson;
+}
 
 export interface MemoryDatabase {
-  sessions: {
-    id: string;
-    channel: string | null;
-    thread: string | null;
-    user_id: string | null;
-    summary: string | null;
-    created_at: Timestamp;
-    updated_at: Timestamp;
-  };
-  investigations: {
-    id: string;
-    session_id: string | null;
-    question: string;
-    connection: string;
-    user_id: string | null;
-    status: string;
-    answer: unknown;
-    error: unknown;
-    model: string | null;
-    provider: string | null;
-    prompt_version: string | null;
-    input_tokens: ColumnType<number, number | undefined, number>;
-    output_tokens: ColumnType<number, number | undefined, number>;
-    cost_usd: ColumnType<string | number, number | undefined, number>;
-    steps: ColumnType<number, number | undefined, number>;
-    sql_runs: ColumnType<number, number | undefined, number>;
-    created_at: Timestamp;
-    started_at: Date | string | null;
-    finished_at: Date | string | null;
-  };
-  investigation_events: {
-    investigation_id: string;
-    seq: number;
-    type: string;
-    payload: unknown;
-    created_at: Timestamp;
-  };
-  query_cache: {
-    key: string;
-    connection: string;
-    sql: string;
-    result: unknown;
-    created_at: Timestamp;
-    expires_at: Date | string;
-  };
-  audit_log: {
-    id: Generated<string>;
-    at: Timestamp;
-    actor: string | null;
-    action: string;
-    connection: string | null;
-    investigation_id: string | null;
-    sql: string | null;
-    verdict: string | null;
-    detail: unknown;
-  };
+  sessions: SessionsTable;
+  investigations: InvestigationsTable;
+  investigation_events: InvestigationEventsTable;
+  query_cache: QueryCacheTable;
+  audit_log: AuditLogTable;
 }
+
+export type SessionRow = Selectable<SessionsTable>;
+export type InvestigationRow = Selectable<InvestigationsTable>;
