@@ -1,56 +1,85 @@
+/**
+ * Sleuth's memory: investigations, their append-only event streams, sessions, the query cache and the audit log, in
+ * PostgreSQL through Kysely. Embedded PGlite (WebAssembly PostgreSQL, no server) by default, a real server by URL.
+ */
 import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { UpstreamError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import { redactSecrets } from '../common/redact.js';
+import { redactUrl } from '../common/redact.js';
+import { memoryError } from './errors.js';
+import { createKyselyMemoryStore } from './kysely-store.js';
 import { memoryMigrations } from './migrations/index.js';
-import { createPgliteDialect } from './pglite-driver.js';
-import { createKyselyMemoryStore } from './store.js';
+import { PgliteDialect } from './pglite-dialect.js';
+import type { MemoryStore } from './store.js';
 import type { MemoryDatabase } from './tables.js';
-import type { MemoryStore } from './types.js';
 
-export { cacheKey, normalizeCacheSql } from './store.js';
-export type * from './types.js';
+export { cacheKey, normalizeCacheSql } from './cache-key.js';
+export { MEMORY_MIGRATIONS, memoryMigrations } from './migrations/index.js';
+export { PgliteDialect, type PgliteDialectOptions } from './pglite-dialect.js';
+export type {
+  AuditEntry,
+  AuditRecord,
+  CacheEntry,
+  InvestigationRecord,
+  InvestigationSummary,
+  MemoryStore,
+  RecordedEvent,
+  Session,
+} from './store.js';
+export type { MemoryDatabase } from './tables.js';
 
 export interface OpenMemoryOptions {
   /** postgres:// URL of a real server; undefined -> embedded PGlite. */
   url?: string;
-  /** PGlite data directory; undefined (and no url) -> an in-memory PGlite. */
+  /** PGlite data directory (created if missing); undefined with no url -> an in-memory PGlite (lost on close). */
   dataDir?: string;
   logger: Logger;
+  /** Pool size for a real server (default 5). */
+  poolSize?: number;
 }
 
-/** Opens the memory store and brings its schema up to date (migrations run at open). */
+/**
+ * Opens the memory store and brings its schema up to date (migrations run at open, idempotently). Only one process may
+ * open a given PGlite data directory at a time. Failures are UpstreamError('MEMORY_ERROR') with a redacted message.
+ */
 export async function openMemoryStore(options: OpenMemoryOptions): Promise<MemoryStore> {
-  let db: Kysely<MemoryDatabase>;
-  let backend: 'pglite' | 'postgres';
+  const { logger } = options;
+  let db: Kysely<MemoryDatabase> | undefined;
+  const backend = options.url ? 'postgres' : 'pglite';
+  const where = options.url
+    ? redactUrl(options.url)
+    : options.dataDir
+      ? resolve(options.dataDir)
+      : 'memory (not persisted)';
   try {
     if (options.url) {
-      backend = 'postgres';
-      db = new Kysely<MemoryDatabase>({
-        dialect: new PostgresDialect({
-          pool: new pg.Pool({ connectionString: options.url, max: 5, application_name: 'sleuth-memory' }),
-        }),
+      const pool = new pg.Pool({
+        connectionString: options.url,
+        max: options.poolSize ?? 5,
+        application_name: 'sleuth-memory',
       });
+      // An idle client losing its connection emits 'error' on the pool; unhandled, it would crash the process.
+      pool.on('error', (error) => logger.warn({ err: memoryError('pool', error).message }, 'memory pool error'));
+      db = new Kysely<MemoryDatabase>({ dialect: new PostgresDialect({ pool }) });
     } else {
-      backend = 'pglite';
-      if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-      const lite = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
-      db = new Kysely<MemoryDatabase>({ dialect: createPgliteDialect(lite) });
+      let dataDir: string | undefined;
+      if (options.dataDir) {
+        dataDir = resolve(options.dataDir);
+        mkdirSync(dataDir, { recursive: true });
+      }
+      const pglite = await PGlite.create(dataDir ? { dataDir } : {});
+      db = new Kysely<MemoryDatabase>({ dialect: new PgliteDialect({ pglite }) });
     }
-    const { error } = await new Migrator({ db, provider: memoryMigrations }).migrateToLatest();
+    const { error, results } = await new Migrator({ db, provider: memoryMigrations }).migrateToLatest();
     if (error) throw error;
+    const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    logger.info({ backend, where, applied }, 'memory store open');
+    return createKyselyMemoryStore(db, backend);
   } catch (error) {
-    throw new UpstreamError(
-      'MEMORY_ERROR',
-      `Cannot open Sleuth's memory: ${redactSecrets(String((error as Error)?.message ?? error))}`,
-      {
-        cause: error,
-      },
-    );
+    await db?.destroy().catch(() => undefined);
+    throw memoryError(`open ${backend} at ${where}`, error);
   }
-  options.logger.debug({ backend, dataDir: options.dataDir }, 'memory store open');
-  return createKyselyMemoryStore(db, backend);
 }
