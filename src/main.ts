@@ -15,6 +15,7 @@ import {
   investigate,
   type Limiter,
   type ModelProvider,
+  type QueryCache,
 } from './agent/index.js';
 import { createModelProvider } from './agent/models/from-config.js';
 import { createLogger, type Logger, withCorrelation } from './common/logger.js';
@@ -27,8 +28,8 @@ import {
   parseConnectionUrl,
 } from './datasources/index.js';
 import { ensureDemoSqlite } from './demo/index.js';
-import { type MemoryStore, openMemoryStore } from './memory/index.js';
-import { createSqlExecutor, createSqlGuard, type SqlExecutor } from './sql/index.js';
+import { cacheKey, type MemoryStore, openMemoryStore } from './memory/index.js';
+import { createSqlExecutor, createSqlGuard, type QueryResult, type SqlExecutor } from './sql/index.js';
 import type { SqlGuard } from './sql/types.js';
 
 export interface SleuthContext {
@@ -48,6 +49,8 @@ export interface SleuthContext {
   ask(request: AskRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome>;
   close(): Promise<void>;
 }
+
+const QUERY_CACHE_TTL_MS = 5 * 60_000;
 
 export interface AskRequest extends InvestigateRequest {
   /** Connection name or URL; the default connection when omitted. */
@@ -127,9 +130,15 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       breaker: createCircuitBreaker({ name: `db:${dataSource.name}` }),
     };
     limiters.set(dataSource.name, shared);
-    const target = createInvestigationTarget({ connection: dataSource.name, source: dataSource, executor, ...shared });
-    const today = config.now ? () => config.now!.toISOString().slice(0, 10) : undefined;
     const store = await memory();
+    const target = createInvestigationTarget({
+      connection: dataSource.name,
+      source: dataSource,
+      executor,
+      ...shared,
+      cache: queryCache(store, dataSource.name),
+    });
+    const today = config.now ? () => config.now!.toISOString().slice(0, 10) : undefined;
     const events = investigate(request, target, {
       model: provider,
       modelBreaker,
@@ -169,6 +178,22 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       }
       yield event;
     }
+  }
+
+  /**
+   * Identical statements on a connection within QUERY_CACHE_TTL_MS reuse the stored result. Only statements the guard
+   * allowed and the database answered are cached (the executor runs before any put).
+   */
+  function queryCache(store: MemoryStore, connection: string): QueryCache {
+    const dataVersion = `day:${(config.now ?? new Date()).toISOString().slice(0, 10)}`;
+    return {
+      async get(sql) {
+        return (await store.getCached(cacheKey(connection, dataVersion, sql))) as QueryResult | undefined;
+      },
+      async put(sql, result) {
+        await store.putCached({ connection, dataVersion, sql, result, ttlMs: QUERY_CACHE_TTL_MS });
+      },
+    };
   }
 
   return {

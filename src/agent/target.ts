@@ -18,6 +18,13 @@ export interface TargetOptions {
   /** Shared per connection: opens after repeated connection failures/timeouts and fails fast for a cooldown. */
   breaker?: CircuitBreaker;
   correlationId?: string;
+  /** Optional result cache (memory's query_cache): consulted before running, filled after a success. */
+  cache?: QueryCache;
+}
+
+export interface QueryCache {
+  get(sql: string): Promise<QueryResult | undefined>;
+  put(sql: string, result: QueryResult): Promise<void>;
 }
 
 /** Database failures that mean "the database is in trouble", not "the query was wrong". */
@@ -33,13 +40,23 @@ export function createInvestigationTarget(options: TargetOptions): Investigation
   const breaker = options.breaker ?? createCircuitBreaker({ name: `db:${options.connection}` });
   const guarded = <T>(work: () => Promise<T>) => breaker.run(work, isDatabaseOutage);
   const inspector = createSchemaInspector({ executor: options.executor, source: options.source });
-  const runSql = (sql: string): Promise<QueryResult> =>
+  const execute = (sql: string): Promise<QueryResult> =>
     guarded(async () => {
       const { verdict: _verdict, ...result } = await options.executor.execute(options.source, sql, {
         correlationId: options.correlationId,
       });
       return result;
     });
+  const cache = options.cache;
+  const runSql = !cache
+    ? execute
+    : async (sql: string): Promise<QueryResult> => {
+        const hit = await cache.get(sql).catch(() => undefined);
+        if (hit) return { ...hit, elapsedMs: 0 };
+        const result = await execute(sql);
+        await cache.put(sql, result).catch(() => undefined);
+        return result;
+      };
   return {
     connection: options.connection,
     source: options.source,

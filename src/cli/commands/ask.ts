@@ -43,13 +43,19 @@ export function registerAskCommand(program: Command, io: CliIo): void {
         const abort = new AbortController();
         const unsubscribe = io.onInterrupt?.(() => abort.abort()) ?? (() => undefined);
         let last: InvestigationEvent | undefined;
+        const spinner = createSpinner(io);
         try {
           const events = context.ask({ question, db: options.db, sessionId, signal: abort.signal });
           for await (const event of events) {
             last = event;
-            if (options.format === 'text') for (const line of renderEventLines(event)) writeLine(io.stdout, line);
+            if (options.format !== 'text') continue;
+            spinner.stop();
+            for (const line of renderEventLines(event)) writeLine(io.stdout, line);
+            if (event.type === 'sql') spinner.start('running SQL');
+            else if (event.type === 'step_started') spinner.start('thinking');
           }
         } finally {
+          spinner.stop();
           unsubscribe();
         }
         if (options.format === 'json') {
@@ -72,4 +78,29 @@ function finalObject(last: InvestigationEvent | undefined, sessionId: string): R
   if (last.type === 'failed')
     return { status: 'failed', investigationId: last.investigationId, sessionId, error: last.error };
   return { status: 'unknown', investigationId: last.investigationId, sessionId };
+}
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** A one-line spinner with elapsed time, only on a terminal (pipes and tests get plain lines). */
+function createSpinner(io: CliIo): { start(label: string): void; stop(): void } {
+  const tty = (io.stdout as { isTTY?: boolean }).isTTY === true;
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    start(label) {
+      if (!tty) return;
+      const started = Date.now();
+      let frame = 0;
+      timer = setInterval(() => {
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        io.stdout.write(`\r${FRAMES[frame++ % FRAMES.length]} ${label} ${seconds}s`);
+      }, 100);
+    },
+    stop() {
+      if (!timer) return;
+      clearInterval(timer);
+      timer = undefined;
+      io.stdout.write('\r\u001b[2K');
+    },
+  };
 }

@@ -2,7 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openMemoryStore } from '../../../src/memory/index.js';
 import { runSleuth } from '../../helpers/cli.js';
+import { silentLogger } from '../../helpers/databases.js';
 import { demoUrl } from '../../helpers/demo.js';
 
 const SCRIPT = join(import.meta.dirname, '..', '..', 'fixtures', 'scripts', 'signups-sqlite.yaml');
@@ -45,6 +47,22 @@ describe('sleuth ask / history / show', () => {
     const result = JSON.parse(run.stdout);
     expect(result.status).toBe('succeeded');
     expect(result.answer.evidence[0].sql).toMatch(/GROUP BY acquisition_channel/);
+    // The same statement within the cache TTL is answered from memory's query cache.
+    const replay = JSON.parse(
+      (await runSleuth(['show', '--format', 'json', result.investigationId], { cwd, env: await env() })).stdout,
+    );
+    const sqlResult = replay.events.find((e: { type: string }) => e.type === 'sql_result');
+    expect(sqlResult.payload.elapsedMs).toBe(0);
+    // The audit log has the question and each statement with its verdict.
+    const store = await openMemoryStore({ dataDir: join(cwd, '.sleuth', 'memory'), logger: silentLogger });
+    try {
+      const audit = await store.listAudit({ limit: 20 });
+      expect(audit.map((a) => a.verdict)).toEqual(expect.arrayContaining(['allowed', 'rejected', 'error']));
+      expect(audit.some((a) => a.action === 'ask')).toBe(true);
+      expect(audit.find((a) => a.verdict === 'rejected')?.sql).toMatch(/CREATE TABLE/);
+    } finally {
+      await store.close();
+    }
   }, 60_000);
 
   it('explains how to configure a model when none is configured', async () => {

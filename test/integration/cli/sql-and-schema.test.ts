@@ -75,12 +75,25 @@ describe('sleuth sql / schema / demo on the embedded demo database', () => {
     expect(schema.tables.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['customers', 'orders']));
   });
 
+  it('runs the demo walkthrough with a scripted model: it asks the demo question', async () => {
+    const script = join(import.meta.dirname, '..', '..', 'fixtures', 'scripts', 'signups-sqlite.yaml');
+    const run = await runSleuth(['demo'], {
+      cwd,
+      env: { ...env, SLEUTH_LLM_PROVIDER: 'scripted', SLEUTH_SCRIPT: script },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/== Asking: How many customers signed up last month/);
+    expect(run.stdout).toMatch(/Answer:/);
+  }, 60_000);
+
   it('runs the demo walkthrough, including a refused statement', async () => {
     const run = await runSleuth(['demo'], { cwd, env });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Signups last month by acquisition channel/);
     expect(run.stdout).toMatch(/GAD-0042/);
     expect(run.stdout).toMatch(/refused: .*MULTIPLE_STATEMENTS/);
+    // No model configured: one paragraph on how to configure one and what works without it.
+    expect(run.stdout).toMatch(/No model is configured.*ANTHROPIC_API_KEY.*SLEUTH_LLM_BASE_URL.*sleuth sql/s);
   });
 
   it('fails with exit 2 and one line per problem on a bad configuration', async () => {
