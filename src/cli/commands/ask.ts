@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { InvestigationEvent } from '../../agent/index.js';
 import { type ErrorCode, UpstreamError, UsageError } from '../../common/errors.js';
+import type { SleuthContext } from '../../main.js';
 import { type CliIo, readAll, writeLine } from '../io.js';
 import { renderEventLines } from '../render/events-text.js';
 import { withContext } from './context.js';
@@ -40,34 +41,67 @@ export function registerAskCommand(program: Command, io: CliIo): void {
         context.model(); // fail early with setup help when no model is configured
         const memory = await context.memory();
         const sessionId = options.session ?? (await memory.createSession({})).id;
-        const abort = new AbortController();
-        const unsubscribe = io.onInterrupt?.(() => abort.abort()) ?? (() => undefined);
-        let last: InvestigationEvent | undefined;
-        const spinner = createSpinner(io);
-        try {
-          const events = context.ask({ question, db: options.db, sessionId, signal: abort.signal });
-          for await (const event of events) {
-            last = event;
-            if (options.format !== 'text') continue;
-            spinner.stop();
-            for (const line of renderEventLines(event)) writeLine(io.stdout, line);
-            if (event.type === 'sql') spinner.start('running SQL');
-            else if (event.type === 'step_started') spinner.start('thinking');
-          }
-        } finally {
-          spinner.stop();
-          unsubscribe();
-        }
-        if (options.format === 'json') {
-          writeLine(io.stdout, JSON.stringify(finalObject(last, sessionId)));
-        } else if (last) {
-          writeLine(io.stdout, `\n(investigation ${last.investigationId}, session ${sessionId})`);
-        }
-        if (last?.type === 'failed') {
-          throw new UpstreamError(last.error.code as ErrorCode, `The investigation failed: ${last.error.message}`);
-        }
+        await runAsk(io, context, { question, db: options.db, sessionId, format: options.format });
       });
     });
+
+  program
+    .command('rerun')
+    .description(
+      'Run a recorded investigation again (e.g. one marked interrupted) with the same question and connection',
+    )
+    .argument('<id>', 'investigation id (from sleuth history)')
+    .option('--format <format>', 'text|json', 'text')
+    .addHelpText('after', '\nExamples:\n  sleuth history\n  sleuth rerun 8b1d...')
+    .action(async (id: string, options: { format: string }) => {
+      await withContext(io, async (context) => {
+        context.model();
+        const memory = await context.memory();
+        const earlier = await memory.getInvestigation(id);
+        if (!earlier) throw new UsageError(`No investigation with id ${id}. See sleuth history.`);
+        const sessionId = earlier.sessionId ?? (await memory.createSession({})).id;
+        await runAsk(io, context, {
+          question: earlier.question,
+          db: earlier.connection,
+          sessionId,
+          format: options.format,
+        });
+      });
+    });
+}
+
+async function runAsk(
+  io: CliIo,
+  context: SleuthContext,
+  options: { question: string; db?: string; sessionId: string; format: string },
+): Promise<void> {
+  const { question, sessionId } = options;
+  const abort = new AbortController();
+  const unsubscribe = io.onInterrupt?.(() => abort.abort()) ?? (() => undefined);
+  let last: InvestigationEvent | undefined;
+  const spinner = createSpinner(io);
+  try {
+    const events = context.ask({ question, db: options.db, sessionId, signal: abort.signal });
+    for await (const event of events) {
+      last = event;
+      if (options.format !== 'text') continue;
+      spinner.stop();
+      for (const line of renderEventLines(event)) writeLine(io.stdout, line);
+      if (event.type === 'sql') spinner.start('running SQL');
+      else if (event.type === 'step_started') spinner.start('thinking');
+    }
+  } finally {
+    spinner.stop();
+    unsubscribe();
+  }
+  if (options.format === 'json') {
+    writeLine(io.stdout, JSON.stringify(finalObject(last, sessionId)));
+  } else if (last) {
+    writeLine(io.stdout, `\n(investigation ${last.investigationId}, session ${sessionId})`);
+  }
+  if (last?.type === 'failed') {
+    throw new UpstreamError(last.error.code as ErrorCode, `The investigation failed: ${last.error.message}`);
+  }
 }
 
 function finalObject(last: InvestigationEvent | undefined, sessionId: string): Record<string, unknown> {

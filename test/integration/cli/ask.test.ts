@@ -40,6 +40,15 @@ describe('sleuth ask / history / show', () => {
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(/Question: Which channel drove signups last month\?/);
     expect(show.stdout).toMatch(/Answer:/);
+
+    const rerun = await runSleuth(['rerun', '--format', 'json', id!], { cwd, env: await env() });
+    const again = JSON.parse(rerun.stdout);
+    expect(again.status).toBe('succeeded');
+    expect(again.investigationId).not.toBe(id);
+    const latest = JSON.parse(
+      (await runSleuth(['history', '--format', 'json', '--limit', '1'], { cwd, env: await env() })).stdout,
+    );
+    expect(latest[0]).toMatchObject({ id: again.investigationId, question: 'Which channel drove signups last month?' });
   }, 60_000);
 
   it('prints the final answer object with --format json', async () => {
