@@ -5,7 +5,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import type { Logger } from '../../common/logger.js';
-import { type AttemptFailure, defaultSleep, withRetries } from './retry.js';
+import { type AttemptFailure, retryOptionsFor, withRetries } from './retry.js';
 import type { ModelContent, ModelProvider, ModelRequest, ModelResponse, ModelStopReason, ModelUsage } from './types.js';
 
 export interface AnthropicProviderOptions {
@@ -51,25 +51,15 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
     model,
     async complete(request: ModelRequest): Promise<ModelResponse> {
       const started = performance.now();
-      const message = await withRetries(
-        {
-          provider: 'anthropic',
-          maxAttempts: options.maxAttempts ?? 4,
-          logger: options.logger,
-          signal: request.signal,
-          sleep: options.sleep ?? defaultSleep,
-          random: options.random ?? Math.random,
-        },
-        async () => {
-          try {
-            const stream = client.messages.stream(toParams(model, request), { signal: request.signal });
-            if (request.onTextDelta) stream.on('text', (delta) => request.onTextDelta?.(delta));
-            return { ok: true as const, value: await stream.finalMessage() };
-          } catch (error) {
-            return { ok: false as const, failure: classify(error, request.signal), cause: error };
-          }
-        },
-      );
+      const message = await withRetries(retryOptionsFor('anthropic', options, request.signal), async () => {
+        try {
+          const stream = client.messages.stream(toParams(model, request), { signal: request.signal });
+          if (request.onTextDelta) stream.on('text', (delta) => request.onTextDelta?.(delta));
+          return { ok: true as const, value: await stream.finalMessage() };
+        } catch (error) {
+          return { ok: false as const, failure: classify(error, request.signal), cause: error };
+        }
+      });
       const usage: ModelUsage = {
         inputTokens: message.usage.input_tokens ?? 0,
         outputTokens: message.usage.output_tokens ?? 0,

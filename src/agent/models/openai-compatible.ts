@@ -3,7 +3,7 @@
  * engine's tool_use/tool_result, over fetch, with the same retries as the Anthropic provider.
  */
 import type { Logger } from '../../common/logger.js';
-import { type AttemptFailure, defaultSleep, withRetries } from './retry.js';
+import { type AttemptFailure, retryOptionsFor, withRetries } from './retry.js';
 import type { ModelContent, ModelMessage, ModelProvider, ModelRequest, ModelResponse } from './types.js';
 
 export interface OpenAiCompatibleOptions {
@@ -37,14 +37,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       const started = performance.now();
       const body = JSON.stringify(toBody(options.model, request));
       const completion = await withRetries<ChatCompletion>(
-        {
-          provider: 'openai-compatible',
-          maxAttempts: options.maxAttempts ?? 4,
-          logger: options.logger,
-          signal: request.signal,
-          sleep: options.sleep ?? defaultSleep,
-          random: options.random ?? Math.random,
-        },
+        retryOptionsFor('openai-compatible', options, request.signal),
         async () => {
           const timeout = AbortSignal.timeout(options.timeoutMs ?? 60_000);
           const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;

@@ -85,3 +85,24 @@ export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
     );
   });
 }
+
+/** Retry settings for one model call from a provider's options. */
+export function retryOptionsFor(
+  provider: string,
+  options: {
+    maxAttempts?: number;
+    logger: Logger;
+    sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+    random?: () => number;
+  },
+  signal: AbortSignal | undefined,
+): RetryOptions {
+  return {
+    provider,
+    maxAttempts: options.maxAttempts ?? 4,
+    logger: options.logger,
+    signal,
+    sleep: options.sleep ?? defaultSleep,
+    random: options.random ?? Math.random,
+  };
+}

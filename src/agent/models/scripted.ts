@@ -1,4 +1,5 @@
 import { UserError } from '../../common/errors.js';
+import { defaultSleep } from './retry.js';
 import type { ScriptTurn } from './script.js';
 import type { ModelContent, ModelProvider, ModelRequest, ModelResponse } from './types.js';
 
@@ -19,7 +20,7 @@ export function createScriptedProvider(turns: readonly ScriptTurn[], options: { 
         throw new UserError('MODEL_ERROR', `The model script has no turn ${next + 1} (it has ${turns.length}).`);
       }
       next++;
-      if (turn.delay_ms) await sleep(turn.delay_ms, request.signal);
+      if (turn.delay_ms) await defaultSleep(turn.delay_ms, request.signal);
       if (turn.fault) {
         const code =
           turn.fault.status === 429
@@ -57,18 +58,4 @@ export function createScriptedProvider(turns: readonly ScriptTurn[], options: { 
       };
     },
   };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason ?? new Error('aborted'));
-      },
-      { once: true },
-    );
-  });
 }
