@@ -13,7 +13,7 @@ export const KNOWN_ENV_VARS: Readonly<Record<string, string>> = {
   SLEUTH_LOG_LEVEL: 'fatal|error|warn|info|debug|trace|silent',
   SLEUTH_NOW: 'pins "now" (ISO date or timestamp) for the demo data and relative dates',
   SLEUTH_LLM_PROVIDER: 'anthropic|openai-compatible|scripted (default: anthropic when ANTHROPIC_API_KEY is set)',
-  SLEUTH_MODEL: 'model name (default claude-sonnet-4-5 for anthropic)',
+  SLEUTH_MODEL: 'model name (default claude-sonnet-4-6 for anthropic)',
   SLEUTH_LLM_BASE_URL: 'base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp, OpenRouter)',
   SLEUTH_LLM_API_KEY: 'API key for the OpenAI-compatible server, if it needs one',
   SLEUTH_SCRIPT: 'turns file for the scripted provider (tests, evals, demos)',

@@ -10,66 +10,85 @@ export interface RecordedRequest {
 }
 
 export interface ScriptPeer {
+  /** Base URL (http://127.0.0.1:PORT); the API paths hang below it. */
   url: string;
+  /** Every request that reached a scripted turn, in order (parsed JSON body and headers). */
   requests: RecordedRequest[];
   close(): Promise<void>;
 }
 
+export interface ScriptHandlers {
+  /** A message for a 401 when the request lacks the protocol's credentials/headers; undefined when fine. */
+  authorize(req: IncomingMessage): string | undefined;
+  /** The protocol's JSON error body. */
+  errorBody(status: number, message: string, type?: string): string;
+  /** Extra headers on error responses (e.g. a request id). */
+  errorHeaders?: Record<string, string>;
+  answer(res: ServerResponse, turn: ScriptTurn, body: RecordedRequest['body'], index: number): void | Promise<void>;
+  /** True when `answer` itself plays this turn's delay/fault (mid-stream) instead of before the headers. */
+  inStream?(turn: ScriptTurn, body: RecordedRequest['body'], index: number): boolean;
+}
+
 /**
- * A local HTTP server answering each POST to `path` with the next scripted turn (faults and delays included).
- * `answer` writes the protocol-specific success response.
+ * A local HTTP server answering each POST to `path` with the next scripted turn. A `fault` turn answers with its
+ * status and the protocol's error body (plus Retry-After when given) and is consumed like any other turn; `delay_ms`
+ * holds the whole response, headers included, so client timeouts fire. Running out of turns answers 400.
  */
 export async function startScriptServer(
   path: string,
   turns: readonly ScriptTurn[],
-  handlers: {
-    authorize(req: IncomingMessage): string | undefined;
-    fault(res: ServerResponse, turn: ScriptTurn): void;
-    answer(res: ServerResponse, turn: ScriptTurn, body: RecordedRequest['body'], index: number): void;
-  },
+  handlers: ScriptHandlers,
 ): Promise<ScriptPeer> {
   const requests: RecordedRequest[] = [];
   let next = 0;
+  const fail = (res: ServerResponse, status: number, message: string, type?: string, extra = {}) =>
+    res
+      .writeHead(status, { 'content-type': 'application/json', ...handlers.errorHeaders, ...extra })
+      .end(handlers.errorBody(status, message, type));
+
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (req.method !== 'POST' || req.url?.split('?')[0] !== path) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }));
+      fail(res, 404, `${req.method} ${req.url} is not served here`);
       return;
     }
     const unauthorized = handlers.authorize(req);
     if (unauthorized) {
-      res.writeHead(401, { 'content-type': 'application/json' }).end(unauthorized);
+      fail(res, 401, unauthorized);
       return;
     }
     let body: unknown;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {
-      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid json' }));
+      fail(res, 400, 'The request body is not valid JSON.');
       return;
     }
     requests.push({ path, headers: req.headers, body });
     const index = next++;
     const turn = turns[index];
     if (!turn) {
-      res
-        .writeHead(500, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ error: `no scripted turn ${index + 1}` }));
+      fail(res, 400, `The peer has no scripted turn ${index + 1} (the script has ${turns.length}).`);
       return;
     }
-    if (turn.delay_ms) {
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, turn.delay_ms);
-        res.once('close', () => {
-          clearTimeout(timer);
-          resolve(undefined);
-        });
-      });
-      if (res.destroyed || res.writableEnded) return;
+    if (handlers.inStream?.(turn, body, index)) {
+      await handlers.answer(res, turn, body, index);
+      return;
     }
-    if (turn.fault) handlers.fault(res, turn);
-    else handlers.answer(res, turn, body, index);
+    if (turn.delay_ms && !(await pause(res, turn.delay_ms))) return;
+    if (turn.fault) {
+      const { status, type, message, retry_after_seconds: retryAfter } = turn.fault;
+      fail(
+        res,
+        status,
+        message ?? `scripted ${status}`,
+        type,
+        retryAfter === undefined ? {} : { 'retry-after': retryAfter },
+      );
+      return;
+    }
+    await handlers.answer(res, turn, body, index);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -84,6 +103,19 @@ export async function startScriptServer(
   };
 }
 
+/** Waits `ms` unless the client goes away first; false when the response can no longer be written. */
+export async function pause(res: ServerResponse, ms: number): Promise<boolean> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    res.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return !(res.destroyed || res.writableEnded);
+}
+
+/** Splits text into a few pieces (for streamed deltas). */
 export function chunks(text: string, parts = 3): string[] {
   if (text.length <= parts) return [text];
   const size = Math.ceil(text.length / parts);

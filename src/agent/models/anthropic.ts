@@ -40,26 +40,17 @@ export function estimateCostUsd(model: string, usage: ModelUsage): number {
 
 export function createAnthropicProvider(options: AnthropicProviderOptions): ModelProvider {
   const model = options.model ?? DEFAULT_ANTHROPIC_MODEL;
-  const client = new Anthropic({
-    apiKey: options.apiKey,
-    baseURL: options.baseUrl,
-    maxRetries: 0,
-    timeout: options.timeoutMs ?? 60_000,
-  });
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: 0, timeout: timeoutMs });
   return {
     id: 'anthropic',
     model,
     async complete(request: ModelRequest): Promise<ModelResponse> {
       const started = performance.now();
-      const message = await withRetries(retryOptionsFor('anthropic', options, request.signal), async () => {
-        try {
-          const stream = client.messages.stream(toParams(model, request), { signal: request.signal });
-          if (request.onTextDelta) stream.on('text', (delta) => request.onTextDelta?.(delta));
-          return { ok: true as const, value: await stream.finalMessage() };
-        } catch (error) {
-          return { ok: false as const, failure: classify(error, request.signal), cause: error };
-        }
-      });
+      const params = toParams(model, request);
+      const message = await withRetries(retryOptionsFor('anthropic', options, request.signal), () =>
+        streamOnce(client, params, request, timeoutMs),
+      );
       const usage: ModelUsage = {
         inputTokens: message.usage.input_tokens ?? 0,
         outputTokens: message.usage.output_tokens ?? 0,
@@ -70,12 +61,49 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
         content: fromBlocks(message.content),
         stopReason: stopReason(message.stop_reason),
         usage,
-        model: message.model ?? model,
-        costUsd: estimateCostUsd(message.model ?? model, usage),
+        model: message.model || model,
+        costUsd: estimateCostUsd(message.model || model, usage),
         latencyMs: Math.round(performance.now() - started),
       };
     },
   };
+}
+
+type Attempt = { ok: true; value: Anthropic.Message } | { ok: false; failure: AttemptFailure; cause?: unknown };
+
+/**
+ * One streamed call. The SDK's `timeout` only covers the wait for response headers, so an idle timer (reset by
+ * every stream event) also bounds a stream that stalls half-way; either counts as a per-attempt timeout.
+ */
+async function streamOnce(
+  client: Anthropic,
+  params: Anthropic.MessageCreateParamsNonStreaming,
+  request: ModelRequest,
+  timeoutMs: number,
+): Promise<Attempt> {
+  let idleTimedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const stream = client.messages.stream(params, { signal: request.signal });
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        idleTimedOut = true;
+        stream.abort();
+      }, timeoutMs);
+    };
+    arm();
+    stream.on('streamEvent', arm);
+    if (request.onTextDelta) stream.on('text', (delta) => request.onTextDelta?.(delta));
+    return { ok: true, value: await stream.finalMessage() };
+  } catch (error) {
+    if (idleTimedOut && !request.signal?.aborted) {
+      return { ok: false, failure: { kind: 'timeout', message: `no response within ${timeoutMs} ms` }, cause: error };
+    }
+    return { ok: false, failure: classify(error, request.signal), cause: error };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function toParams(model: string, request: ModelRequest): Anthropic.MessageCreateParamsNonStreaming {
@@ -126,17 +154,33 @@ function stopReason(reason: string | null): ModelStopReason {
   return reason === 'refusal' ? 'refusal' : 'other';
 }
 
+const STATUS_BY_ERROR_TYPE: Record<string, number> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  timeout_error: 504,
+  overloaded_error: 529,
+};
+
 function classify(error: unknown, signal: AbortSignal | undefined): AttemptFailure {
   if (signal?.aborted || error instanceof Anthropic.APIUserAbortError) return { kind: 'aborted', message: 'aborted' };
   if (error instanceof Anthropic.APIConnectionTimeoutError) return { kind: 'timeout', message: 'request timed out' };
   if (error instanceof Anthropic.APIConnectionError) return { kind: 'connection', message: error.message };
   if (error instanceof Anthropic.APIError) {
-    const retryAfter = Number(error.headers?.get?.('retry-after'));
+    // an SSE `error` event mid-stream has no status: take it from the error type (overloaded_error -> 529)
+    const status = error.status ?? (error.type ? STATUS_BY_ERROR_TYPE[error.type] : undefined);
+    const header = error.headers?.get('retry-after');
+    const retryAfter = header ? Number(header) : Number.NaN;
+    const detail = error.apiMessage ? `${error.type ?? 'error'}: ${error.apiMessage}` : error.message;
     return {
       kind: 'http',
-      status: error.status,
-      retryAfterSeconds: Number.isFinite(retryAfter) && error.headers?.get?.('retry-after') ? retryAfter : undefined,
-      message: error.message,
+      status,
+      retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+      message: status === undefined ? detail : `HTTP ${status} ${detail}`,
     };
   }
   return { kind: 'connection', message: error instanceof Error ? error.message : String(error) };
