@@ -25,6 +25,11 @@ export type ErrorCode =
   | 'MODEL_ERROR'
   | 'MODEL_NOT_CONFIGURED'
   | 'MEMORY_ERROR'
+  | 'KNOWLEDGE_INVALID'
+  | 'VECTOR_INDEX_ERROR'
+  | 'EMBEDDINGS_UNAVAILABLE'
+  | 'SLACK_API_ERROR'
+  | 'CHART_ERROR'
   | 'INTERNAL';
 
 export type ErrorFault = 'user' | 'upstream' | 'bug';
