@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
+import { recordFaqAnswer } from './agent/faq-investigation.js';
 import {
   type CircuitBreaker,
   createCircuitBreaker,
@@ -19,7 +20,7 @@ import {
 } from './agent/index.js';
 import { createModelProvider } from './agent/models/from-config.js';
 import { createLogger, type Logger, withCorrelation } from './common/logger.js';
-import { loadConfig, type SleuthConfig } from './config/index.js';
+import { DEMO_CONNECTION_NAME, loadConfig, type SleuthConfig } from './config/index.js';
 import {
   createDataSource,
   createDataSourceRegistry,
@@ -28,6 +29,13 @@ import {
   parseConnectionUrl,
 } from './datasources/index.js';
 import { ensureDemoSqlite } from './demo/index.js';
+import {
+  createEmbeddedVectorIndex,
+  createKnowledgeBase,
+  createLocalEmbedder,
+  createQdrantVectorIndex,
+  type KnowledgeBase,
+} from './knowledge/index.js';
 import { cacheKey, type MemoryStore, openMemoryStore } from './memory/index.js';
 import { createSqlExecutor, createSqlGuard, type QueryResult, type SqlExecutor } from './sql/index.js';
 import type { SqlGuard } from './sql/types.js';
@@ -43,6 +51,8 @@ export interface SleuthContext {
   demoSource(): Promise<DataSource>;
   /** The memory store (embedded PGlite under the data dir, or DATABASE_URL), opened once. */
   memory(): Promise<MemoryStore>;
+  /** The knowledge base (verified queries, glossary, docs, schema index), loaded and checked on first use. */
+  knowledge(): Promise<KnowledgeBase>;
   /** The configured model; throws MODEL_NOT_CONFIGURED with setup help when none is. */
   model(): ModelProvider;
   /** Investigates a question on a connection, yielding the recorded events. */
@@ -57,6 +67,8 @@ export interface AskRequest extends InvestigateRequest {
   db?: string;
   /** An already open source (e.g. the demo database), instead of `db`. */
   source?: DataSource;
+  /** false: skip the FAQ tier and always investigate with the model. */
+  faq?: boolean;
 }
 
 export interface CreateSleuthContextOptions {
@@ -88,7 +100,16 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     return registry.get(wanted);
   }
 
-  async function demoSource(): Promise<DataSource> {
+  let demo: Promise<DataSource> | undefined;
+  function demoSource(): Promise<DataSource> {
+    demo ??= openDemoSource();
+    demo.catch(() => {
+      demo = undefined;
+    });
+    return demo;
+  }
+
+  async function openDemoSource(): Promise<DataSource> {
     const path = await ensureDemoSqlite({ dataDir: config.dataDir, now: config.now, logger });
     const created = createDataSource(
       { name: 'demo', url: `sqlite:${path}`, dialect: 'sqlite', ...config.defaults },
@@ -114,6 +135,41 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     return memoryOpening;
   }
 
+  let knowledgeOpening: Promise<KnowledgeBase> | undefined;
+  function knowledge(): Promise<KnowledgeBase> {
+    knowledgeOpening ??= (async () => {
+      const store = await memory();
+      const settings = config.knowledge;
+      const vectorIndex = settings.qdrantUrl
+        ? createQdrantVectorIndex({ url: settings.qdrantUrl, apiKey: settings.qdrantApiKey, logger })
+        : createEmbeddedVectorIndex(store.knowledge);
+      const embedder = settings.embeddingsDir
+        ? createLocalEmbedder({ modelDir: settings.embeddingsDir, model: settings.embeddingsModel })
+        : null;
+      if (!embedder) logger.info('no embeddings model configured (SLEUTH_EMBEDDINGS_DIR): lexical retrieval only');
+      return createKnowledgeBase({
+        dir: settings.dir,
+        memory: store.knowledge,
+        executor,
+        // The starter knowledge targets the demo database, reachable as "demo" even when other connections exist.
+        source: (name) =>
+          name === DEMO_CONNECTION_NAME && !config.connections.some((c) => c.name === name)
+            ? demoSource()
+            : source(name),
+        defaultConnection: config.defaultConnection,
+        logger,
+        now: () => config.now ?? new Date(),
+        vectorIndex,
+        embedder,
+        faq: { threshold: settings.faqThreshold },
+      });
+    })();
+    knowledgeOpening.catch(() => {
+      knowledgeOpening = undefined;
+    });
+    return knowledgeOpening;
+  }
+
   let provider: ModelProvider | undefined;
   const model = (): ModelProvider => {
     provider ??= createModelProvider(config.model, logger);
@@ -122,9 +178,37 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   const limiters = new Map<string, { limiter: Limiter; breaker: CircuitBreaker }>();
   const modelBreaker = createCircuitBreaker({ name: 'model' });
 
-  async function* ask(request: AskRequest) {
-    const provider = model();
+  async function* ask(request: AskRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome> {
     const dataSource = request.source ?? (await source(request.db));
+    let knowledgeContext: string | undefined;
+    if (request.faq !== false) {
+      const kb = await knowledge();
+      const outcome = await kb.answerFaq({ question: request.question, connection: dataSource.name });
+      if (outcome.kind !== 'miss') {
+        const store = await memory();
+        await store
+          .appendAudit({
+            actor: request.userId ?? null,
+            action: 'faq',
+            connection: dataSource.name,
+            sql: outcome.kind === 'answered' ? outcome.sql : null,
+            verdict: outcome.kind === 'answered' ? 'allowed' : null,
+            detail: { question: request.question, verifiedQuery: outcome.verifiedQuery.name, outcome: outcome.kind },
+          })
+          .catch((error: unknown) => logger.warn({ err: String(error) }, 'audit write failed'));
+        return yield* recordFaqAnswer(outcome, request, store);
+      }
+      const hits = await kb.search(request.question, { connection: dataSource.name, limit: 3 });
+      if (hits.length > 0) {
+        knowledgeContext = hits
+          .map(
+            (h) =>
+              `- [${h.kind}] ${h.title}: ${h.text.slice(0, 400)}${h.sql ? `\n  SQL: ${h.sql.replace(/\s+/g, ' ')}` : ''}`,
+          )
+          .join('\n');
+      }
+    }
+    const provider = model();
     const shared = limiters.get(dataSource.name) ?? {
       limiter: createLimiter(3),
       breaker: createCircuitBreaker({ name: `db:${dataSource.name}` }),
@@ -137,9 +221,10 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       executor,
       ...shared,
       cache: queryCache(store, dataSource.name),
+      knowledge: await knowledge(),
     });
     const today = config.now ? () => config.now!.toISOString().slice(0, 10) : undefined;
-    const events = investigate(request, target, {
+    const events = investigate({ ...request, knowledgeContext }, target, {
       model: provider,
       modelBreaker,
       store,
@@ -200,6 +285,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     config,
     demoSource,
     memory,
+    knowledge,
     model,
     ask,
     logger,

@@ -38,6 +38,8 @@ export interface InvestigateDeps {
 
 export interface InvestigateRequest {
   question: string;
+  /** Nearest verified queries and docs from the knowledge base, given to the model as examples. */
+  knowledgeContext?: string;
   sessionId?: string;
   userId?: string;
   signal?: AbortSignal;
@@ -80,6 +82,7 @@ export async function* investigate(
       return await runLoop({
         investigationId: record.id,
         question: request.question,
+        knowledgeContext: request.knowledgeContext,
         sessionSummary: summary,
         system,
         target: { ...target, knowledge: target.knowledge ?? NO_KNOWLEDGE, limiter: target.limiter ?? createLimiter(3) },

@@ -7,6 +7,7 @@ import { registerCheckSqlCommand } from './commands/check-sql.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDemoDbCommand } from './commands/demo-db.js';
 import { registerHistoryCommands } from './commands/history.js';
+import { registerKbCommands } from './commands/kb.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerSqlCommand } from './commands/sql.js';
 import { type CliIo, writeLine } from './io.js';
@@ -53,6 +54,7 @@ function buildProgram(io: CliIo): Command {
     .exitOverride();
   registerAskCommand(program, io);
   registerHistoryCommands(program, io);
+  registerKbCommands(program, io);
   registerDemoCommand(program, io);
   registerDemoDbCommand(program, io);
   registerSqlCommand(program, io);

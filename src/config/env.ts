@@ -22,6 +22,10 @@ export const KNOWN_ENV_VARS: Readonly<Record<string, string>> = {
   SLEUTH_MAX_WALL_MS: 'wall time per investigation in milliseconds (120000)',
   SLEUTH_MAX_TOKENS: 'model tokens per investigation (200000)',
   SLEUTH_MAX_COST_USD: 'estimated model cost per investigation in USD (1.00)',
+  SLEUTH_KNOWLEDGE_DIR: 'folder of verified queries, glossary and docs (default ./knowledge)',
+  SLEUTH_FAQ_THRESHOLD: 'confidence (0-1) above which the FAQ tier answers from a verified query (0.7)',
+  SLEUTH_EMBEDDINGS_DIR: 'local model folder for embeddings (transformers.js layout); unset = lexical retrieval only',
+  SLEUTH_EMBEDDINGS_MODEL: 'embeddings model under SLEUTH_EMBEDDINGS_DIR (default Xenova/bge-small-en-v1.5)',
 };
 
 /** Variables outside the SLEUTH_ namespace that Sleuth reads, by the names their own tools use. */
@@ -29,6 +33,8 @@ export const FOREIGN_ENV_VARS: Readonly<Record<string, string>> = {
   ANTHROPIC_API_KEY: 'Anthropic API key (selects the anthropic provider)',
   ANTHROPIC_BASE_URL: 'Anthropic API base URL, as the SDK reads it (proxies, tests)',
   DATABASE_URL: 'PostgreSQL URL for Sleuth memory (default: embedded PGlite under .sleuth/memory)',
+  QDRANT_URL: 'Qdrant URL for the vector index (default: embedded index in Sleuth memory)',
+  QDRANT_API_KEY: 'Qdrant API key, if the server needs one',
 };
 
 /** Per-connection variables: SLEUTH_DB_<NAME>_URL, _TIMEOUT_MS, _MAX_ROWS. */

@@ -32,6 +32,18 @@ export interface SleuthConfig {
   readonly budgets: Readonly<InvestigationBudgets>;
   /** PostgreSQL URL for Sleuth's memory (DATABASE_URL); undefined means embedded PGlite under dataDir. */
   readonly memoryUrl: string | undefined;
+  readonly knowledge: KnowledgeConfig;
+}
+
+export interface KnowledgeConfig {
+  /** Absolute path of the knowledge folder (verified/, glossary.yaml, docs/). */
+  readonly dir: string;
+  readonly faqThreshold: number;
+  readonly qdrantUrl: string | undefined;
+  readonly qdrantApiKey: string | undefined;
+  /** Local embeddings model folder; undefined = lexical-only retrieval. */
+  readonly embeddingsDir: string | undefined;
+  readonly embeddingsModel: string;
 }
 
 export interface LoadConfigOptions {
@@ -90,8 +102,11 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
     problems.push('DATABASE_URL (Sleuth memory) must be a postgres:// or postgresql:// URL.');
   }
 
+  const knowledge = readKnowledgeConfig(values, options.cwd, problems);
+
   if (problems.length > 0) throw new ConfigError(problems.map(redactSecrets));
   return deepFreeze({
+    knowledge,
     connections,
     defaultConnection,
     dataDir,
@@ -104,6 +119,40 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
     budgets,
     memoryUrl,
   });
+}
+
+function readKnowledgeConfig(values: Map<string, string>, cwd: string, problems: string[]): KnowledgeConfig {
+  let faqThreshold = 0.7;
+  const rawThreshold = values.get('SLEUTH_FAQ_THRESHOLD');
+  if (rawThreshold !== undefined) {
+    const parsed = Number(rawThreshold);
+    if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) {
+      problems.push(`SLEUTH_FAQ_THRESHOLD must be a number between 0 and 1 (got "${rawThreshold}").`);
+    } else faqThreshold = parsed;
+  }
+  const qdrantUrl = values.get('QDRANT_URL');
+  if (qdrantUrl !== undefined && !/^https?:\/\//.test(qdrantUrl))
+    problems.push('QDRANT_URL must be an http:// or https:// URL.');
+  const embeddingsDir = values.get('SLEUTH_EMBEDDINGS_DIR');
+  return {
+    dir: knowledgeDir(values.get('SLEUTH_KNOWLEDGE_DIR'), cwd),
+    faqThreshold,
+    qdrantUrl,
+    qdrantApiKey: values.get('QDRANT_API_KEY'),
+    embeddingsDir: embeddingsDir ? resolve(cwd, embeddingsDir) : undefined,
+    embeddingsModel: values.get('SLEUTH_EMBEDDINGS_MODEL') ?? 'Xenova/bge-small-en-v1.5',
+  };
+}
+
+/**
+ * SLEUTH_KNOWLEDGE_DIR, else ./knowledge when it exists, else the starter knowledge shipped with Sleuth (it targets
+ * the demo database, so `sleuth demo` answers from verified queries anywhere).
+ */
+function knowledgeDir(explicit: string | undefined, cwd: string): string {
+  if (explicit !== undefined) return resolve(cwd, explicit);
+  const local = resolve(cwd, 'knowledge');
+  if (existsSync(local)) return local;
+  return resolve(import.meta.dirname, '..', '..', 'knowledge');
 }
 
 function findConfigFile(cwd: string, explicit: string | undefined, problems: string[]): string | undefined {

@@ -17,6 +17,7 @@ import type { MemoryStore } from './store.js';
 import type { MemoryDatabase } from './tables.js';
 
 export { cacheKey, normalizeCacheSql } from './cache-key.js';
+export type { KnowledgeMemory, KnowledgeStatusRecord, ProposalRecord, StoredVector } from './knowledge-memory.js';
 export { MEMORY_MIGRATIONS, memoryMigrations } from './migrations/index.js';
 export { PgliteDialect, type PgliteDialectOptions } from './pglite-dialect.js';
 export type {

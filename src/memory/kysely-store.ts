@@ -5,6 +5,7 @@ import type { InvestigationStatus } from '../agent/store.js';
 import { UpstreamError } from '../common/errors.js';
 import { cacheKey } from './cache-key.js';
 import { withMemoryErrors } from './errors.js';
+import { createKnowledgeMemory } from './knowledge-memory.js';
 import type { AuditRecord, InvestigationRecord, InvestigationSummary, MemoryStore, Session } from './store.js';
 import type { InvestigationRow, InvestigationsTable, MemoryDatabase, SessionRow } from './tables.js';
 
@@ -73,7 +74,7 @@ function toRecord(row: InvestigationRow): InvestigationRecord {
  * migrated already (openMemoryStore does it). The store owns `db` and destroys it on close().
  */
 export function createKyselyMemoryStore(db: Kysely<MemoryDatabase>, backend: 'pglite' | 'postgres'): MemoryStore {
-  const store: MemoryStore = {
+  const store: Omit<MemoryStore, 'knowledge'> = {
     backend,
 
     async createInvestigation(input) {
@@ -298,5 +299,5 @@ export function createKyselyMemoryStore(db: Kysely<MemoryDatabase>, backend: 'pg
       await db.destroy();
     },
   };
-  return withMemoryErrors(store);
+  return { ...withMemoryErrors(store), knowledge: createKnowledgeMemory(db) };
 }

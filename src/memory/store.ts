@@ -1,5 +1,6 @@
 import type { FinalAnswer } from '../agent/events.js';
 import type { InvestigationStatus, InvestigationStore } from '../agent/store.js';
+import type { KnowledgeMemory } from './knowledge-memory.js';
 
 /** One Slack thread or API session: investigations in it share a rolling summary used as context. */
 export interface Session {
@@ -85,6 +86,8 @@ export interface CacheEntry {
  */
 export interface MemoryStore extends InvestigationStore {
   readonly backend: 'pglite' | 'postgres';
+  /** Knowledge base state: verified-query status, embedded vectors, proposals. */
+  readonly knowledge: KnowledgeMemory;
   appendEvent(
     investigationId: string,
     event: { type: string; payload: unknown },

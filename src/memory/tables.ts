@@ -76,7 +76,48 @@ export interface AuditLogTable {
   detail: NullableJson;
 }
 
+export interface KnowledgeStatusTable {
+  name: string;
+  connection: string;
+  content_hash: string;
+  schema_fingerprint: string | null;
+  stale: boolean;
+  stale_reason: string | null;
+  checked_at: Timestamp;
+}
+
+export interface KnowledgeVectorsTable {
+  kind: string;
+  id: string;
+  connection: string | null;
+  vector: Json;
+  payload: Json;
+}
+
+export interface KnowledgeCollectionsTable {
+  kind: string;
+  dimension: number;
+}
+
+export interface KnowledgeProposalsTable {
+  id: string;
+  question: string;
+  sql: string;
+  connection: string;
+  investigation_id: string | null;
+  proposed_by: string | null;
+  note: string | null;
+  status: string;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
 export interface MemoryDatabase {
+  knowledge_status: KnowledgeStatusTable;
+  knowledge_vectors: KnowledgeVectorsTable;
+  knowledge_collections: KnowledgeCollectionsTable;
+  knowledge_proposals: KnowledgeProposalsTable;
   sessions: SessionsTable;
   investigations: InvestigationsTable;
   investigation_events: InvestigationEventsTable;

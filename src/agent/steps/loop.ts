@@ -13,6 +13,7 @@ import { updateSessionSummary } from './session-summary.js';
 export interface LoopInput {
   investigationId: string;
   question: string;
+  knowledgeContext?: string | undefined;
   sessionSummary: string | null;
   sessionId: string | undefined;
   system: string;
@@ -129,8 +130,11 @@ export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
 }
 
 function firstMessage(input: LoopInput): string {
-  if (!input.sessionSummary) return input.question;
-  return `Earlier in this conversation (for context):\n${input.sessionSummary}\n\nNew question: ${input.question}`;
+  const examples = input.knowledgeContext
+    ? `\n\nFrom the knowledge base (nearest verified queries and definitions; adapt, do not copy blindly):\n${input.knowledgeContext}`
+    : '';
+  if (!input.sessionSummary) return `${input.question}${examples}`;
+  return `Earlier in this conversation (for context):\n${input.sessionSummary}\n\nNew question: ${input.question}${examples}`;
 }
 
 function cancelled(): { code: string; message: string } {

@@ -9,7 +9,8 @@ import { withContext } from './context.js';
 const ASK_HELP = `
 Sleuth plans, explores the schema, runs guarded read-only SQL, corrects itself and answers with the evidence.
 Progress is shown live; every event is recorded (see \`sleuth history\` and \`sleuth show ID\`). Ctrl-C cancels.
-Needs a model: ANTHROPIC_API_KEY, or SLEUTH_LLM_BASE_URL + SLEUTH_MODEL for an OpenAI-compatible server.
+Common questions are answered instantly from verified queries (the FAQ tier, no model; see \`sleuth kb\`).
+Everything else needs a model: ANTHROPIC_API_KEY, or SLEUTH_LLM_BASE_URL + SLEUTH_MODEL (OpenAI-compatible).
 
 Examples:
   sleuth ask "How many customers signed up last month, and which channel drove it?"
@@ -20,6 +21,7 @@ interface AskOptions {
   db?: string;
   format: string;
   session?: string;
+  faq: boolean;
 }
 
 export function registerAskCommand(program: Command, io: CliIo): void {
@@ -30,6 +32,7 @@ export function registerAskCommand(program: Command, io: CliIo): void {
     .option('--db <name|url>', 'connection name or URL (default: the configured default connection)')
     .option('--format <format>', 'output: text (live progress) | json (the final answer object)', 'text')
     .option('--session <id>', 'continue a session: earlier answers are summarised for the model')
+    .option('--no-faq', 'skip the FAQ tier (verified queries) and always investigate with the model')
     .addHelpText('after', ASK_HELP)
     .action(async (questionArgument: string, options: AskOptions) => {
       if (options.format !== 'text' && options.format !== 'json') {
@@ -38,10 +41,9 @@ export function registerAskCommand(program: Command, io: CliIo): void {
       const question = (questionArgument === '-' ? await readAll(io.stdin) : questionArgument).trim();
       if (!question) throw new UsageError('The question is empty.');
       await withContext(io, async (context) => {
-        context.model(); // fail early with setup help when no model is configured
         const memory = await context.memory();
         const sessionId = options.session ?? (await memory.createSession({})).id;
-        await runAsk(io, context, { question, db: options.db, sessionId, format: options.format });
+        await runAsk(io, context, { question, db: options.db, sessionId, format: options.format, faq: options.faq });
       });
     });
 
@@ -73,7 +75,7 @@ export function registerAskCommand(program: Command, io: CliIo): void {
 async function runAsk(
   io: CliIo,
   context: SleuthContext,
-  options: { question: string; db?: string; sessionId: string; format: string },
+  options: { question: string; db?: string; sessionId: string; format: string; faq?: boolean },
 ): Promise<void> {
   const { question, sessionId } = options;
   const abort = new AbortController();
@@ -81,7 +83,7 @@ async function runAsk(
   let last: InvestigationEvent | undefined;
   const spinner = createSpinner(io);
   try {
-    const events = context.ask({ question, db: options.db, sessionId, signal: abort.signal });
+    const events = context.ask({ question, db: options.db, sessionId, signal: abort.signal, faq: options.faq });
     for await (const event of events) {
       last = event;
       if (options.format !== 'text') continue;

@@ -63,19 +63,40 @@ Examples:
           if (!isSleuthError(error) || error.code !== 'SQL_REJECTED') throw error;
           writeLine(io.stdout, `refused: ${error.message}`);
         }
+        const memory = await context.memory();
+        const sessionId = (await memory.createSession({})).id;
+        writeLine(io.stdout, '\n== Instant answers from verified queries (FAQ tier, no model)');
+        for (const question of DEMO_FAQ_QUESTIONS) {
+          writeLine(io.stdout, `\n> ${question}\n`);
+          const started = Date.now();
+          try {
+            for await (const event of context.ask({ question, source, sessionId })) {
+              for (const line of renderEventLines(event)) writeLine(io.stdout, line);
+            }
+            writeLine(io.stdout, `(${Date.now() - started} ms)`);
+          } catch (error) {
+            if (!isSleuthError(error) || error.code !== 'MODEL_NOT_CONFIGURED') throw error;
+            writeLine(io.stdout, 'No verified query answers this; it needs a model (see below).');
+          }
+        }
         if (!context.config.model) {
           writeLine(io.stdout, `\n== Investigations\n${MODEL_SETUP_HELP}`);
           return;
         }
         writeLine(io.stdout, `\n== Asking: ${DEMO_QUESTION}\n`);
-        const memory = await context.memory();
-        const sessionId = (await memory.createSession({})).id;
         for await (const event of context.ask({ question: DEMO_QUESTION, source, sessionId })) {
           for (const line of renderEventLines(event)) writeLine(io.stdout, line);
         }
       });
     });
 }
+
+/** Questions the starter knowledge base answers without a model (knowledge/verified/). */
+const DEMO_FAQ_QUESTIONS = [
+  'How many customers signed up last month?',
+  'Which acquisition channel brought the most signups in the last 30 days?',
+  'Top 5 products by revenue this year',
+];
 
 /** Replaces date('now', ...) with the pinned clock's date so SLEUTH_NOW gives reproducible output. */
 function anchorNow(sql: string, now: Date | undefined): string {

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial.js';
 import { eventSeqCounter } from './0002-event-seq.js';
+import { knowledgeTables } from './0003-knowledge.js';
 
 /**
  * Schema history of Sleuth's memory, run by Kysely's Migrator at open (in a transaction, under an advisory lock).
@@ -9,6 +10,7 @@ import { eventSeqCounter } from './0002-event-seq.js';
 export const MEMORY_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_event_seq_counter': eventSeqCounter,
+  '0003_knowledge': knowledgeTables,
 };
 
 export const memoryMigrations: MigrationProvider = {

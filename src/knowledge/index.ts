@@ -1,0 +1,34 @@
+export {
+  createKnowledgeBase,
+  type KnowledgeBase,
+  type KnowledgeBaseDeps,
+  type KnowledgeSearchHit,
+  type SyncReport,
+  type VerifiedQueryListing,
+} from './base.js';
+export {
+  cosine,
+  createHashingEmbedder,
+  createLocalEmbedder,
+  type Embedder,
+  type LocalEmbedderOptions,
+} from './embeddings.js';
+export { DEFAULT_FAQ_SETTINGS, decide, type FaqSettings } from './faq.js';
+export {
+  chunkMarkdown,
+  type KnowledgeFiles,
+  type LoadedVerifiedQuery,
+  loadKnowledgeFiles,
+  type VerifiedQueryFile,
+  verifiedQueryFileSchema,
+} from './files.js';
+export { fillSql, sqlStringLiteral } from './fill.js';
+export { createLexicalIndex, type LexicalIndex } from './lexical.js';
+export { createFaqMatcher, type FaqMatcher, type MatchCandidate } from './matcher.js';
+export { displayValue, type ExtractionResult, extractParameters, type ParameterValue } from './parameters.js';
+export { type DateRange, findPeriods, formatRange, parsePeriod } from './periods.js';
+export { createNormalizer, type Normalizer } from './text.js';
+export type * from './types.js';
+export { createEmbeddedVectorIndex } from './vector/embedded.js';
+export { createQdrantVectorIndex } from './vector/qdrant.js';
+export type * from './vector/types.js';
