@@ -243,10 +243,11 @@ function findTopN(text: string, taken: readonly Span[]): (Span & { value: number
 }
 
 function findText(question: string, after: readonly string[], maxLength: number): (Span & { value: string }) | null {
-  const quoted = /["“'‘]([^"”'’]{1,200})["”'’]/.exec(question);
-  if (quoted?.[1]) {
-    const value = quoted[1].trim().slice(0, maxLength);
-    if (value) return { index: quoted.index, length: quoted[0].length, value };
+  // Paired quotes of one kind; double quotes first so a value may contain apostrophes ("O'Neil's lamp").
+  for (const pattern of [/"([^"]{1,200})"/, /“([^”]{1,200})”/, /'([^']{1,200})'/, /‘([^’]{1,200})’/]) {
+    const quoted = pattern.exec(question);
+    const value = quoted?.[1]?.trim().slice(0, maxLength);
+    if (quoted && value) return { index: quoted.index, length: quoted[0].length, value };
   }
   for (const word of after) {
     const pattern = new RegExp(
