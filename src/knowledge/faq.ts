@@ -89,9 +89,14 @@ export async function answerWithFaq(ranked: readonly MatchCandidate[], deps: Faq
       elapsedMs: Date.now() - started,
     };
   } catch (error) {
-    // SQL_ERROR / SQL_REJECTED means the verified query itself is broken; timeouts and connection failures are not.
-    if (isSleuthError(error) && (error.code === 'SQL_ERROR' || error.code === 'SQL_REJECTED')) {
+    // SQL_ERROR means the verified query no longer fits the database: stale. A guard refusal can come from a value
+    // the user typed (e.g. a backslash the SQLite grammar reads differently): the question goes to the agent and the
+    // verified query stays in service. Timeouts and connection failures are not the query's fault either.
+    if (isSleuthError(error) && error.code === 'SQL_ERROR') {
       await deps.onBroken(query.name, `${error.code}: ${error.message}`.slice(0, 500));
+      return { kind: 'miss', confidence: round(chosen.confidence), nearest };
+    }
+    if (isSleuthError(error) && error.code === 'SQL_REJECTED') {
       return { kind: 'miss', confidence: round(chosen.confidence), nearest };
     }
     throw error;

@@ -160,7 +160,14 @@ export async function loadKnowledgeFiles(dir: string): Promise<KnowledgeFiles> {
   const problems: string[] = [];
   for (const file of await listFiles(join(dir, 'verified'), /\.ya?ml$/)) {
     const rel = relative(dir, file);
-    const parsed = verifiedQueryFileSchema.safeParse(await readYaml(file, rel));
+    let raw: unknown;
+    try {
+      raw = await readYaml(file, rel);
+    } catch (error) {
+      problems.push((error as Error).message);
+      continue;
+    }
+    const parsed = verifiedQueryFileSchema.safeParse(raw);
     if (!parsed.success) {
       problems.push(...parsed.error.issues.map((i) => `${rel}: ${i.path.join('.') || '(file)'}: ${i.message}`));
       continue;
@@ -177,13 +184,21 @@ export async function loadKnowledgeFiles(dir: string): Promise<KnowledgeFiles> {
   const glossaryPath = join(dir, 'glossary.yaml');
   const glossaryRaw = await readFile(glossaryPath, 'utf8').catch(() => null);
   if (glossaryRaw !== null) {
-    const parsed = glossaryFileSchema.safeParse(parseYamlOrThrow(glossaryRaw, 'glossary.yaml'));
-    if (parsed.success) glossary = parsed.data.terms;
-    else problems.push(...parsed.error.issues.map((i) => `glossary.yaml: ${i.path.join('.')}: ${i.message}`));
+    try {
+      const parsed = glossaryFileSchema.safeParse(parseYamlOrThrow(glossaryRaw, 'glossary.yaml'));
+      if (parsed.success) glossary = parsed.data.terms;
+      else problems.push(...parsed.error.issues.map((i) => `glossary.yaml: ${i.path.join('.')}: ${i.message}`));
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
   }
   const docs: DocChunk[] = [];
   for (const file of await listFiles(join(dir, 'docs'), /\.md$/)) {
-    docs.push(...chunkMarkdown(await readFile(file, 'utf8'), relative(dir, file)));
+    try {
+      docs.push(...chunkMarkdown(await readFile(file, 'utf8'), relative(dir, file)));
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
   }
   if (problems.length > 0) {
     throw new UserError(

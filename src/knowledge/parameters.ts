@@ -244,7 +244,13 @@ function findTopN(text: string, taken: readonly Span[]): (Span & { value: number
 
 function findText(question: string, after: readonly string[], maxLength: number): (Span & { value: string }) | null {
   // Paired quotes of one kind; double quotes first so a value may contain apostrophes ("O'Neil's lamp").
-  for (const pattern of [/"([^"]{1,200})"/, /“([^”]{1,200})”/, /'([^']{1,200})'/, /‘([^’]{1,200})’/]) {
+  // A single quote opens a value only when it does not follow a letter or digit (so "What's" and "Bob's" do not).
+  for (const pattern of [
+    /"([^"]{1,200})"/,
+    /“([^”]{1,200})”/,
+    /(?<![A-Za-z0-9])'([^']{1,200})'(?![A-Za-z0-9])/,
+    /(?<![A-Za-z0-9])‘([^’]{1,200})’(?![A-Za-z0-9])/,
+  ]) {
     const quoted = pattern.exec(question);
     const value = quoted?.[1]?.trim().slice(0, maxLength);
     if (quoted && value) return { index: quoted.index, length: quoted[0].length, value };

@@ -217,7 +217,7 @@ export function basicWords(text: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-/** A light stemmer: plural and verb endings, enough to equate "products"/"product", "shipped"/"ship". */
+/** A light stemmer: plural and verb endings, enough to equate "products"/"product", "refunded"/"refund". */
 export function stem(word: string): string {
   if (word.length <= 3 || /^\d/.test(word)) return word;
   if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
@@ -255,7 +255,8 @@ export function createNormalizer(extra: Record<string, readonly string[]> = {}):
       let matched = false;
       for (let len = Math.min(maxLen, words.length - i); len >= 1; len--) {
         const key = words.slice(i, i + len).join(' ');
-        const hit = phrases.get(key) ?? (len === 1 ? phrases.get(stem(key)) : undefined);
+        // The stem is consulted for plurals only: "markets" -> market, but "marketing" is not "market".
+        const hit = phrases.get(key) ?? (len === 1 && key.endsWith('s') ? phrases.get(stem(key)) : undefined);
         if (hit) {
           out.push(hit);
           i += len;
