@@ -30,7 +30,6 @@ describe('stem', () => {
   ])('%s -> %s', (word, expected) => {
     expect(stem(word)).toBe(expected);
   });
-
 });
 
 describe('createNormalizer', () => {
