@@ -1,0 +1,110 @@
+/**
+ * After an answer: the full result of large evidence queries as CSV in the thread, and a chart image when the main
+ * result is a time series or a breakdown. Full results come from a guarded, read-only re-run of the statement the
+ * investigation already ran (the engine's events carry only the first rows).
+ */
+import { renderResultChart } from '../charts/index.js';
+import type { Logger } from '../common/logger.js';
+import type { QueryResult } from '../sql/index.js';
+import { findRun, type SqlEntry, sqlKey, type ThreadState, toCsv } from './render/index.js';
+import type { SlackEngine } from './types.js';
+import { callSlack, type Sleep, type WebClient } from './web.js';
+
+export interface AttachmentTarget {
+  client: WebClient;
+  channel: string;
+  threadTs: string;
+}
+
+export interface AttachmentDeps {
+  engine: SlackEngine;
+  logger: Logger;
+  csvRowThreshold: number;
+  charts: boolean;
+  sleep?: Sleep;
+}
+
+const MAX_FILES = 3;
+
+type Rows = Pick<QueryResult, 'columns' | 'rows' | 'rowCount' | 'truncated'>;
+
+async function fullResult(run: SqlEntry, deps: AttachmentDeps): Promise<Rows> {
+  if (run.columns && run.rows && run.rows.length >= (run.rowCount ?? 0)) {
+    return {
+      columns: [...run.columns],
+      rows: run.rows.map((r) => [...r]),
+      rowCount: run.rowCount ?? 0,
+      truncated: !!run.truncated,
+    };
+  }
+  const source = await deps.engine.source(run.connection);
+  return deps.engine.executor.execute(source, run.sql);
+}
+
+export async function postAttachments(
+  state: ThreadState,
+  target: AttachmentTarget,
+  deps: AttachmentDeps,
+): Promise<void> {
+  if (state.outcome?.kind !== 'done') return;
+  const { answer } = state.outcome;
+  const seen = new Set<string>();
+  const runs: SqlEntry[] = [];
+  for (const evidence of answer.evidence) {
+    const run = findRun(state, evidence.sql);
+    if (run && !seen.has(sqlKey(run.sql))) {
+      seen.add(sqlKey(run.sql));
+      runs.push(run);
+    }
+  }
+  const upload = (filename: string, file: Buffer, title: string, altText?: string) =>
+    callSlack(
+      'files.uploadV2',
+      () =>
+        target.client.filesUploadV2({
+          channel_id: target.channel,
+          thread_ts: target.threadTs,
+          file,
+          filename,
+          title,
+          ...(altText ? { alt_text: altText } : {}),
+        }),
+      { sleep: deps.sleep },
+    );
+
+  let files = 0;
+  for (const [index, run] of runs.entries()) {
+    const large = (run.rowCount ?? 0) > deps.csvRowThreshold;
+    const chartable = deps.charts && index === 0 && answer.chart !== 'none';
+    if (!large && !chartable) continue;
+    try {
+      const result = await fullResult(run, deps);
+      if (large && files < MAX_FILES) {
+        const cut = result.truncated ? ' (cut at the row cap)' : '';
+        await upload(
+          `sleuth-result-${index + 1}.csv`,
+          Buffer.from(toCsv(result.columns, result.rows), 'utf8'),
+          `${result.rowCount} rows${cut}`,
+        );
+        files++;
+      }
+      if (chartable && files < MAX_FILES) {
+        const chart = await renderResultChart(result, {
+          ...(answer.chart ? { requested: answer.chart } : {}),
+          title: run.purpose ?? answer.evidence[0]?.claim,
+        });
+        if (chart) {
+          await upload(
+            `sleuth-chart-${index + 1}.png`,
+            chart.png,
+            `Chart: ${chart.kind}`,
+            `${chart.kind} chart of ${run.purpose ?? 'the result'}`,
+          );
+          files++;
+        }
+      }
+    } catch (error) {
+      deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'posting a result file failed');
+    }
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * Buttons and the feedback modal: Show SQL, Re-run, Cancel, Helpful / Not helpful (+ note), propose as verified
+ * query, and the FAQ buttons. Button values carry an investigation id (or `q:` + the question); everything else is
+ * looked up in memory, so a button works after a restart.
+ */
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import type { InvestigationRecord } from '../../memory/index.js';
+import {
+  ACTION,
+  CALLBACK,
+  QUESTION_PREFIX,
+  renderFeedbackThanks,
+  renderNoteModal,
+  renderNotice,
+  renderProposed,
+  renderSqlDetails,
+  type SlackMessage,
+} from '../render/index.js';
+import { callSlack, type WebClient } from '../web.js';
+import { faqReply } from './commands.js';
+import { type ActionBody, actionBody, type ListenerDeps, threadOf } from './deps.js';
+import { startInChannel } from './start.js';
+
+const faqValue = z.object({ q: z.string().min(1), o: z.string().optional() });
+
+type Handler = (input: { body: ActionBody; value: string; client: WebClient; respond: Respond }) => Promise<void>;
+type Respond = (message: Record<string, unknown>) => Promise<unknown>;
+
+export function registerActions(app: App, deps: ListenerDeps): void {
+  const on = (actionId: string, handler: Handler) => {
+    app.action(actionId, async ({ ack, body, client, respond }) => {
+      await ack();
+      const parsed = actionBody.safeParse(body);
+      if (!parsed.success) {
+        deps.logger.warn({ actionId }, 'ignoring a block action without the fields Sleuth needs');
+        return;
+      }
+      const value = parsed.data.actions[0]?.value ?? '';
+      await handler({ body: parsed.data, value, client, respond: respond as Respond });
+    });
+  };
+
+  /** An ephemeral note to whoever clicked, in the same thread. */
+  const tell = async (client: WebClient, body: ActionBody, message: SlackMessage) => {
+    const where = threadOf(body);
+    if (!where) return;
+    await callSlack(
+      'chat.postEphemeral',
+      () =>
+        client.chat.postEphemeral({
+          channel: where.channel,
+          user: body.user.id,
+          thread_ts: where.threadTs,
+          text: message.text,
+          blocks: message.blocks,
+        }),
+      { sleep: deps.sleep },
+    );
+  };
+
+  const investigation = async (value: string): Promise<InvestigationRecord | undefined> => {
+    if (!value || value.startsWith(QUESTION_PREFIX)) return undefined;
+    return (await deps.engine.memory()).getInvestigation(value);
+  };
+
+  on(ACTION.cancel, async ({ body, value, client }) => {
+    if (!deps.runner.cancel(value)) await tell(client, body, renderNotice('That investigation is no longer running.'));
+    else deps.logger.info({ runId: value, user: body.user.id }, 'investigation cancelled from Slack');
+  });
+
+  on(ACTION.rerun, async ({ body, value, client }) => {
+    const where = threadOf(body);
+    const question = value.startsWith(QUESTION_PREFIX)
+      ? value.slice(QUESTION_PREFIX.length)
+      : (await investigation(value))?.question;
+    if (!where || !question) {
+      await tell(client, body, renderNotice('I could not find that investigation to run it again.'));
+      return;
+    }
+    deps.runner.start({ question, userId: body.user.id, teamId: body.team?.id, client, ...where });
+  });
+
+  on(ACTION.showSql, async ({ body, value, client }) => {
+    const record = await investigation(value);
+    if (!record) {
+      await tell(client, body, renderNotice('I could not find that investigation.'));
+      return;
+    }
+    const events = await (await deps.engine.memory()).listEvents(record.id);
+    const ran = events
+      .filter((e) => e.type === 'sql')
+      .map((e) => (e.payload as { sql?: unknown }).sql)
+      .filter((sql): sql is string => typeof sql === 'string');
+    await tell(client, body, renderSqlDetails(record.question, record.answer?.evidence ?? [], ran));
+  });
+
+  const feedback = async (body: ActionBody, value: string, helpful: boolean) => {
+    const memory = await deps.engine.memory();
+    await memory.appendAudit({
+      actor: body.user.id,
+      action: 'feedback',
+      investigationId: value.startsWith(QUESTION_PREFIX) ? null : value,
+      detail: { helpful },
+    });
+  };
+
+  on(ACTION.helpful, async ({ body, value, client }) => {
+    await feedback(body, value, true);
+    const record = await investigation(value);
+    const canPropose = deps.knowledge && record?.answer && record.answer.evidence.length > 0;
+    await tell(client, body, renderFeedbackThanks(true, canPropose ? { investigationId: record.id } : undefined));
+  });
+
+  on(ACTION.notHelpful, async ({ body, value, client }) => {
+    await feedback(body, value, false);
+    if (body.trigger_id && !value.startsWith(QUESTION_PREFIX)) {
+      const view = renderNoteModal(value);
+      await callSlack('views.open', () => client.views.open({ trigger_id: body.trigger_id!, view: view as never }), {
+        sleep: deps.sleep,
+      });
+    } else {
+      await tell(client, body, renderFeedbackThanks(false, undefined));
+    }
+  });
+
+  on(ACTION.propose, async ({ body, value, client, respond }) => {
+    const record = await investigation(value);
+    const sql = record?.answer?.evidence[0]?.sql;
+    if (!deps.knowledge || !record || !sql) {
+      await tell(client, body, renderNotice('There is no SQL to propose from that investigation.'));
+      return;
+    }
+    const proposal = await deps.knowledge.proposeVerifiedQuery({
+      question: record.question,
+      sql,
+      connection: record.connection,
+      investigationId: record.id,
+      proposedBy: body.user.id,
+    });
+    await respond({ replace_original: true, response_type: 'ephemeral', ...renderProposed(proposal) });
+  });
+
+  const faqInput = (value: string) => {
+    try {
+      return faqValue.parse(JSON.parse(value));
+    } catch {
+      return undefined;
+    }
+  };
+
+  on(ACTION.faqShare, async ({ value, respond }) => {
+    const input = faqInput(value);
+    if (!input) return;
+    const message = await faqReply(deps.knowledge, deps, input.q, true);
+    await respond({ response_type: 'in_channel', replace_original: false, ...message });
+    await respond({ delete_original: true });
+  });
+
+  on(ACTION.faqOption, async ({ value, respond }) => {
+    const input = faqInput(value);
+    if (!input) return;
+    const question = input.o ? `${input.q} (${input.o})` : input.q;
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: true,
+      ...(await faqReply(deps.knowledge, deps, question)),
+    });
+  });
+
+  on(ACTION.faqInvestigate, async ({ body, value, client, respond }) => {
+    const input = faqInput(value);
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    if (!input || !channel) return;
+    const started = await startInChannel(deps, client, {
+      question: input.q,
+      userId: body.user.id,
+      channel,
+      teamId: body.team?.id,
+    });
+    await respond(
+      started.ok
+        ? { delete_original: true }
+        : { response_type: 'ephemeral', replace_original: true, ...renderNotice(started.reason) },
+    );
+  });
+
+  app.view(CALLBACK.feedbackNote, async ({ ack, view, body }) => {
+    await ack();
+    const parsed = z
+      .object({
+        private_metadata: z.string(),
+        state: z.object({
+          values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }))),
+        }),
+      })
+      .safeParse(view);
+    const user = z.object({ user: z.object({ id: z.string() }) }).safeParse(body);
+    if (!parsed.success) return;
+    const note = parsed.data.state.values.note?.note?.value?.trim();
+    if (!note) return;
+    const memory = await deps.engine.memory();
+    await memory.appendAudit({
+      actor: user.success ? user.data.user.id : null,
+      action: 'feedback_note',
+      investigationId: parsed.data.private_metadata,
+      detail: { note: note.slice(0, 2000) },
+    });
+  });
+}

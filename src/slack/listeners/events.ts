@@ -1,0 +1,103 @@
+/**
+ * Events: mentions and DMs start threaded investigations (a reply in a thread continues its session), App Home shows
+ * recent work, and the assistant panel gets suggested prompts from the knowledge base.
+ */
+import type { App } from '@slack/bolt';
+import { renderHelp, renderHome } from '../render/index.js';
+import { isHelpRequest, questionFromSlack } from '../text.js';
+import type { SlackEngine } from '../types.js';
+import { callSlack, type WebClient } from '../web.js';
+import { assistantThreadEvent, dmEvent, envelope, homeEvent, type ListenerDeps, mentionEvent } from './deps.js';
+
+const DEFAULT_PROMPTS = [
+  'How many customers signed up last month, by channel?',
+  'What was revenue by month this year?',
+  'Which products have the highest refund rate?',
+];
+
+export function registerEvents(app: App, deps: ListenerDeps): void {
+  const askInThread = async (
+    client: WebClient,
+    input: { user: string; text: string; ts: string; channel: string; thread_ts?: string },
+    teamId: string | undefined,
+    botUserId: string | undefined,
+  ) => {
+    const question = questionFromSlack(input.text, botUserId);
+    const threadTs = input.thread_ts ?? input.ts;
+    if (isHelpRequest(question)) {
+      const help = renderHelp();
+      await callSlack('chat.postMessage', () =>
+        client.chat.postMessage({
+          channel: input.channel,
+          thread_ts: threadTs,
+          ...help,
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
+      return;
+    }
+    deps.runner.start({ question, userId: input.user, teamId, channel: input.channel, threadTs, client });
+  };
+
+  app.event('app_mention', async ({ event, body, context, client }) => {
+    const parsed = mentionEvent.safeParse(event);
+    if (!parsed.success) {
+      deps.logger.warn('ignoring an app_mention without the fields Sleuth needs');
+      return;
+    }
+    await askInThread(client, parsed.data, envelope.parse(body).team_id, context.botUserId);
+  });
+
+  app.message(async ({ message, body, context, client }) => {
+    const parsed = dmEvent.safeParse(message);
+    if (!parsed.success) return; // channel messages, edits, bot messages: mentions cover channels
+    await askInThread(client, parsed.data, envelope.parse(body).team_id, context.botUserId);
+  });
+
+  app.event('app_home_opened', async ({ event, client }) => {
+    const parsed = homeEvent.safeParse(event);
+    if (!parsed.success || (parsed.data.tab !== undefined && parsed.data.tab !== 'home')) return;
+    const view = await homeView(deps.engine, deps, parsed.data.user);
+    await callSlack('views.publish', () => client.views.publish({ user_id: parsed.data.user, view }), {
+      sleep: deps.sleep,
+    });
+  });
+
+  app.event('assistant_thread_started', async ({ event, client }) => {
+    const parsed = assistantThreadEvent.safeParse(event);
+    if (!parsed.success) return;
+    const { channel_id, thread_ts } = parsed.data.assistant_thread;
+    const questions = await suggestions(deps, 4);
+    const prompts = (questions.length > 0 ? questions : DEFAULT_PROMPTS).slice(0, 4).map((q) => ({
+      title: q.length > 75 ? `${q.slice(0, 74)}…` : q,
+      message: q,
+    }));
+    await callSlack(
+      'assistant.threads.setSuggestedPrompts',
+      () => client.assistant.threads.setSuggestedPrompts({ channel_id, thread_ts, title: 'Try asking', prompts }),
+      { sleep: deps.sleep },
+    );
+  });
+}
+
+async function suggestions(deps: ListenerDeps, limit: number): Promise<string[]> {
+  if (!deps.knowledge) return [];
+  try {
+    return await deps.knowledge.suggestedQuestions(limit);
+  } catch (error) {
+    deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'suggested questions failed');
+    return [];
+  }
+}
+
+async function homeView(engine: SlackEngine, deps: ListenerDeps, user: string) {
+  const memory = await engine.memory();
+  const investigations = await memory.listInvestigations({ userId: user, limit: 10 });
+  return renderHome({
+    investigations,
+    connections: engine.config.connections.map((c) => ({ name: c.name, dialect: c.dialect })),
+    defaultConnection: engine.config.defaultConnection,
+    suggestions: await suggestions(deps, 5),
+  });
+}

@@ -1,0 +1,183 @@
+/**
+ * The thread message of one investigation: live progress (plan checklist, current step, recent SQL with row counts,
+ * times and small tables, Cancel), then the final answer (key numbers, caveats, Show SQL / Re-run / feedback), or a
+ * short failure reason with Re-run. Pure functions of ThreadState; every result is checked against Slack's limits.
+ */
+import type { PlanStep } from '../../agent/index.js';
+import { actions, type Block, button, context, fields, type SlackMessage, section } from './blocks.js';
+import { codeBlock, oneLine, safeText, truncate } from './escape.js';
+import { ACTION, QUESTION_PREFIX } from './ids.js';
+import { assertMessageWithinLimits } from './limits.js';
+import { findRun, type SqlEntry, type ThreadState } from './state.js';
+import { renderTable } from './table.js';
+
+const PLAN_ICON: Record<PlanStep['status'], string> = {
+  pending: ':white_large_square:',
+  in_progress: ':hourglass_flowing_sand:',
+  done: ':white_check_mark:',
+  skipped: ':heavy_minus_sign:',
+};
+
+/** SQL entries shown in the live message (older ones are counted, not shown). */
+const LIVE_SQL = 3;
+/** Rows in a live table; the final answer shows up to FINAL_ROWS of its main result. */
+const LIVE_ROWS = 5;
+export const FINAL_ROWS = 10;
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+export function questionLine(question: string): string {
+  return `>${safeText(oneLine(question), 600)}`;
+}
+
+function planText(plan: readonly PlanStep[]): string {
+  const lines: string[] = [];
+  let length = 0;
+  for (const step of plan) {
+    const line = `${PLAN_ICON[step.status]} ${safeText(oneLine(step.title), 200)}`;
+    if (length + line.length + 1 > 2800) {
+      lines.push(`… ${plural(plan.length - lines.length, 'more step', 'more steps')}`);
+      break;
+    }
+    lines.push(line);
+    length += line.length + 1;
+  }
+  return lines.join('\n');
+}
+
+export function sqlStatus(entry: SqlEntry): string {
+  if (entry.status === 'running') return ':hourglass_flowing_sand: running…';
+  if (entry.status === 'error')
+    return `:x: ${safeText(entry.error?.code ?? 'SQL_ERROR', 40)}: ${safeText(oneLine(entry.error?.message ?? ''), 300)}`;
+  const cut = entry.truncated ? ' (cut at the row cap)' : '';
+  return `:white_check_mark: ${plural(entry.rowCount ?? 0, 'row', 'rows')}${cut} · ${Math.round(entry.elapsedMs ?? 0)} ms`;
+}
+
+function sqlBlocks(entry: SqlEntry, index: number): Block[] {
+  const title = safeText(oneLine(entry.purpose ?? `Query ${index + 1}`), 150);
+  const blocks: Block[] = [section(`*${title}*\n${codeBlock(entry.sql, 1200)}`), context(sqlStatus(entry))];
+  if (entry.status === 'done' && entry.columns && entry.rows && entry.rows.length > 0) {
+    blocks.push(section(renderTable(entry.columns, entry.rows, { maxRows: LIVE_ROWS, maxChars: 1500 })));
+  }
+  return blocks;
+}
+
+/** The live message while the investigation runs. */
+export function renderProgress(state: ThreadState, runId: string): SlackMessage {
+  const blocks: Block[] = [section(`:mag: *Investigating*\n${questionLine(state.question)}`)];
+  if (state.plan.length > 0) blocks.push(section(planText(state.plan)));
+  const stepLine = state.step ? `*Step ${state.step.n}:* ${safeText(oneLine(state.step.title), 150)}` : 'Starting…';
+  blocks.push(context(stepLine, state.budgetNote ? `:warning: ${safeText(state.budgetNote, 200)}` : ''));
+  const hidden = Math.max(0, state.sql.length - LIVE_SQL);
+  if (hidden > 0) blocks.push(context(`${plural(hidden, 'earlier query', 'earlier queries')} not shown`));
+  for (const [i, entry] of state.sql.slice(hidden).entries()) blocks.push(...sqlBlocks(entry, hidden + i));
+  const insight = state.insights.at(-1);
+  if (insight) blocks.push(context(`:bulb: ${safeText(oneLine(insight), 500)}`));
+  blocks.push(actions('sleuth_running', [button('Cancel', ACTION.cancel, runId, 'danger')]));
+  return assertMessageWithinLimits({ text: `Investigating: ${safeText(oneLine(state.question), 200)}`, blocks });
+}
+
+function footer(state: ThreadState): string {
+  const ran = state.sql.filter((e) => e.status !== 'running');
+  const connection = state.sql[0]?.connection;
+  const seconds =
+    state.startedAt && state.updatedAt ? (Date.parse(state.updatedAt) - Date.parse(state.startedAt)) / 1000 : undefined;
+  return [
+    connection ? safeText(connection, 60) : undefined,
+    plural(ran.length, 'query', 'queries'),
+    seconds === undefined ? undefined : `${seconds.toFixed(1)} s`,
+    state.investigationId ? `id ${safeText(state.investigationId, 60)}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/** The value Re-run buttons carry. */
+export function rerunValue(state: Pick<ThreadState, 'investigationId' | 'question'>): string {
+  return state.investigationId ?? `${QUESTION_PREFIX}${state.question}`;
+}
+
+/** The final answer, replacing the live message (or closing the stream). */
+export function renderFinal(state: ThreadState): SlackMessage {
+  if (state.outcome?.kind !== 'done') return renderFailure(state);
+  const { answer } = state.outcome;
+  const id = rerunValue(state);
+  const blocks: Block[] = [
+    section(`${answer.partial ? ':warning: *Partial answer*\n' : ''}${safeText(answer.text, 2800)}`),
+  ];
+  if (answer.keyNumbers.length > 0) {
+    blocks.push(
+      fields(
+        answer.keyNumbers.map(
+          (k) => `*${safeText(oneLine(k.label), 200)}*\n${safeText(`${k.value}${k.unit ? ` ${k.unit}` : ''}`, 200)}`,
+        ),
+      ),
+    );
+  }
+  const main = answer.evidence.map((e) => findRun(state, e.sql)).find((run) => run?.rows?.length);
+  if (main?.columns && main.rows && (main.rowCount ?? 0) <= FINAL_ROWS) {
+    blocks.push(section(renderTable(main.columns, main.rows, { maxRows: FINAL_ROWS, maxChars: 2800 })));
+  }
+  if (answer.evidence.length > 0) {
+    const claims = answer.evidence
+      .slice(0, 5)
+      .map((e) => `${safeText(oneLine(e.claim), 150)}${e.rowCount === undefined ? '' : ` (${e.rowCount} rows)`}`);
+    blocks.push(context(`:mag: Based on ${plural(answer.evidence.length, 'query', 'queries')}: ${claims.join(' · ')}`));
+  }
+  if (answer.caveats.length > 0) {
+    blocks.push(context(...answer.caveats.slice(0, 9).map((c) => `:warning: ${safeText(oneLine(c), 300)}`)));
+  }
+  if (answer.followUps.length > 0) {
+    blocks.push(context(`*Try next:* ${answer.followUps.map((f) => safeText(oneLine(f), 200)).join(' · ')}`));
+  }
+  const buttons = [
+    ...(answer.evidence.length > 0 || state.sql.length > 0 ? [button('Show SQL', ACTION.showSql, id)] : []),
+    button('Re-run', ACTION.rerun, id),
+    button(':thumbsup: Helpful', ACTION.helpful, id),
+    button(':thumbsdown: Not helpful', ACTION.notHelpful, id),
+  ];
+  blocks.push(actions('sleuth_answer', buttons), context(footer(state)));
+  return assertMessageWithinLimits({ text: safeText(oneLine(answer.text), 300), blocks });
+}
+
+/** A short, user-facing reason for a failure code; never a stack trace or raw internals. */
+export function failureReason(code: string, message: string): string {
+  switch (code) {
+    case 'INVESTIGATION_CANCELLED':
+      return 'The investigation was cancelled.';
+    case 'MODEL_RATE_LIMITED':
+    case 'MODEL_UNAVAILABLE':
+    case 'MODEL_TIMEOUT':
+      return 'The model provider is busy or unavailable right now. Try again in a minute.';
+    case 'MODEL_NOT_CONFIGURED':
+      return 'No model is configured for Sleuth yet; an admin needs to set one up.';
+    case 'CONNECTION_FAILED':
+    case 'CIRCUIT_OPEN':
+      return 'The database could not be reached. Try again later.';
+    case 'CONNECTION_UNKNOWN':
+      return 'That database connection is not configured.';
+    case 'INTERNAL':
+      return 'Sleuth hit an internal error. The details are in the server logs.';
+    default:
+      return truncate(oneLine(message.split('\n')[0] ?? message), 300) || 'The investigation failed.';
+  }
+}
+
+/** A failed or cancelled investigation: the reason and a Re-run button. */
+export function renderFailure(
+  state: Pick<ThreadState, 'question' | 'investigationId' | 'outcome' | 'sql'>,
+  fallback: { code: string; message: string } = { code: 'INTERNAL', message: '' },
+): SlackMessage {
+  const failure = state.outcome?.kind === 'failed' ? state.outcome : fallback;
+  const cancelled = failure.code === 'INVESTIGATION_CANCELLED';
+  const head = cancelled ? ':stop_sign: *Cancelled.*' : ":x: *I couldn't finish this investigation.*";
+  const reason = safeText(failureReason(failure.code, failure.message), 400);
+  const blocks: Block[] = [section(`${head}${cancelled ? '' : `\n${reason}`}\n${questionLine(state.question)}`)];
+  const ran = state.sql.filter((e) => e.status !== 'running').length;
+  if (ran > 0) blocks.push(context(`${plural(ran, 'query', 'queries')} ran before it stopped.`));
+  const rerun = rerunValue(state);
+  const buttons = [button('Re-run', ACTION.rerun, rerun, 'primary')];
+  if (ran > 0 && state.investigationId) buttons.push(button('Show SQL', ACTION.showSql, state.investigationId));
+  blocks.push(actions('sleuth_failed', buttons));
+  return assertMessageWithinLimits({ text: cancelled ? 'Cancelled.' : `Could not finish: ${reason}`, blocks });
+}

@@ -1,0 +1,162 @@
+/**
+ * Runs investigations for Slack threads: one session per thread (the memory store returns the existing session of a
+ * channel+thread, so follow-ups continue it), one AbortController per run (Cancel), one live message per run, then
+ * result files. Runs are tracked so the app can wait for them (tests, shutdown) and cancel them.
+ */
+import { randomUUID } from 'node:crypto';
+import { isSleuthError } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import { postAttachments } from './attachments.js';
+import { type LiveMessage, openStreamMessage, openUpdateMessage, StreamingRefused } from './live/message.js';
+import { initialState, reduceEvent, renderFailure, type ThreadState } from './render/index.js';
+import type { SlackEngine } from './types.js';
+import { callSlack, type Sleep, type WebClient } from './web.js';
+
+export interface RunRequest {
+  question: string;
+  userId: string;
+  teamId: string | undefined;
+  channel: string;
+  /** The thread's root ts: the session key and where the reply goes. */
+  threadTs: string;
+  client: WebClient;
+}
+
+export interface RunnerDeps {
+  engine: SlackEngine;
+  logger: Logger;
+  streaming: boolean;
+  intervalMs: number;
+  csvRowThreshold: number;
+  charts: boolean;
+  now?: () => number;
+  sleep?: Sleep;
+}
+
+export interface Runner {
+  /** Starts an investigation in the background; returns its run id (the Cancel button's value). */
+  start(request: RunRequest): string;
+  /** Aborts a running investigation; false when it is not running (finished, or another process). */
+  cancel(runId: string): boolean;
+  /** How many investigations are running. */
+  active(): number;
+  /** Resolves when nothing is running. */
+  idle(): Promise<void>;
+  /** Cancels everything and waits. */
+  stop(): Promise<void>;
+}
+
+export function createRunner(deps: RunnerDeps): Runner {
+  const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  /** Teams whose workspace refused streaming: later runs go straight to chat.update. */
+  const noStreaming = new Set<string>();
+
+  async function openLive(request: RunRequest, runId: string, state: ThreadState): Promise<LiveMessage> {
+    const target = { ...request, runId };
+    const live = { logger: deps.logger, intervalMs: deps.intervalMs, now: deps.now, sleep: deps.sleep };
+    const team = request.teamId ?? '-';
+    if (deps.streaming && !noStreaming.has(team)) {
+      // best effort: the assistant status only exists in assistant threads
+      await request.client.assistant.threads
+        .setStatus({ channel_id: request.channel, thread_ts: request.threadTs, status: 'is investigating…' })
+        .catch((error: unknown) => deps.logger.debug({ err: String(error) }, 'assistant.threads.setStatus failed'));
+      try {
+        return await openStreamMessage(target, live, state, request.question, () => noStreaming.add(team));
+      } catch (error) {
+        if (!(error instanceof StreamingRefused)) throw error;
+        noStreaming.add(team);
+        deps.logger.info({ slackError: error.slackError }, 'streaming refused; using chat.update');
+      }
+    }
+    return openUpdateMessage(target, live, state);
+  }
+
+  async function run(request: RunRequest, runId: string, signal: AbortSignal): Promise<void> {
+    const log = deps.logger.child({ runId, channel: request.channel });
+    let state = initialState(request.question);
+    let live: LiveMessage | undefined;
+    try {
+      const memory = await deps.engine.memory();
+      const session = await memory.createSession({
+        channel: request.channel,
+        thread: request.threadTs,
+        userId: request.userId,
+      });
+      live = await openLive(request, runId, state);
+      const events = deps.engine.ask({
+        question: request.question,
+        sessionId: session.id,
+        userId: request.userId,
+        signal,
+      });
+      for await (const event of events) {
+        state = reduceEvent(state, event);
+        live.show(state);
+      }
+    } catch (error) {
+      if (!isSleuthError(error)) log.error({ err: error }, 'investigation from Slack crashed');
+      const failure = isSleuthError(error)
+        ? { code: error.code, message: error.message }
+        : { code: 'INTERNAL', message: 'internal error' };
+      state = { ...state, outcome: state.outcome ?? { kind: 'failed', ...failure } };
+    }
+    if (!state.outcome) {
+      state = {
+        ...state,
+        outcome: { kind: 'failed', code: 'INTERNAL', message: 'The investigation ended without an answer.' },
+      };
+    }
+    try {
+      if (live) await live.finish(state);
+      else {
+        const message = renderFailure(state);
+        await callSlack(
+          'chat.postMessage',
+          () =>
+            request.client.chat.postMessage({
+              channel: request.channel,
+              thread_ts: request.threadTs,
+              text: message.text,
+              blocks: message.blocks,
+              unfurl_links: false,
+              unfurl_media: false,
+            }),
+          { sleep: deps.sleep },
+        );
+      }
+      await postAttachments(state, request, {
+        engine: deps.engine,
+        logger: log,
+        csvRowThreshold: deps.csvRowThreshold,
+        charts: deps.charts,
+        sleep: deps.sleep,
+      });
+    } catch (error) {
+      log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not post the answer to Slack');
+    }
+  }
+
+  return {
+    start(request) {
+      const runId = randomUUID();
+      const controller = new AbortController();
+      const done = run(request, runId, controller.signal).finally(() => running.delete(runId));
+      running.set(runId, { controller, done });
+      return runId;
+    },
+    cancel(runId) {
+      const entry = running.get(runId);
+      if (!entry || entry.controller.signal.aborted) return false;
+      entry.controller.abort();
+      return true;
+    },
+    active: () => running.size,
+    async idle() {
+      while (running.size > 0) await Promise.allSettled([...running.values()].map((r) => r.done));
+    },
+    async stop() {
+      for (const entry of running.values()) entry.controller.abort();
+      await this.idle();
+    },
+  };
+}

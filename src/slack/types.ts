@@ -1,0 +1,46 @@
+/**
+ * What the Slack front end needs from the rest of Sleuth. SleuthContext (src/main.ts) satisfies SlackEngine as it is;
+ * tests pass the real context too. The knowledge base is optional and reached only through KnowledgeService.
+ */
+import type { InvestigateRequest, InvestigationEvent, InvestigationOutcome } from '../agent/index.js';
+import type { Logger } from '../common/logger.js';
+import type { DataSource } from '../datasources/index.js';
+import type { KnowledgeService } from '../knowledge/types.js';
+import type { MemoryStore } from '../memory/index.js';
+import type { SqlExecutor } from '../sql/index.js';
+import type { SlackConfig } from './config.js';
+import type { Sleep } from './web.js';
+
+/** The memory calls Slack makes: thread sessions, history for App Home and buttons, feedback in the audit log. */
+export type SlackMemory = Pick<
+  MemoryStore,
+  'createSession' | 'listInvestigations' | 'getInvestigation' | 'listEvents' | 'appendAudit'
+>;
+
+export interface SlackEngine {
+  readonly config: {
+    readonly connections: readonly { readonly name: string; readonly dialect: string }[];
+    readonly defaultConnection: string;
+  };
+  /** One investigation as recorded events (the engine records them before yielding). */
+  ask(request: InvestigateRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome>;
+  memory(): Promise<SlackMemory>;
+  /** A configured connection by name (for the guarded re-run behind CSV exports and charts). */
+  source(name?: string): Promise<DataSource>;
+  readonly executor: Pick<SqlExecutor, 'execute'>;
+}
+
+export interface SlackAppOptions {
+  context: SlackEngine;
+  knowledge?: KnowledgeService;
+  config: SlackConfig;
+  logger: Logger;
+  /** Live message writes per message at most once per this many ms (default 1000, Slack's guidance). */
+  updateIntervalMs?: number;
+  /** Results with more rows than this go up as CSV (default 10, what a message shows). */
+  csvRowThreshold?: number;
+  /** Post chart images for time series and breakdowns (default true). */
+  charts?: boolean;
+  now?: () => number;
+  sleep?: Sleep;
+}
