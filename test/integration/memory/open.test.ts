@@ -41,6 +41,9 @@ describe('opening the memory store', () => {
     const opened = lines
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .find((l) => l.msg === 'memory store open');
-    expect(opened).toMatchObject({ backend: 'pglite', applied: ['0001_initial', '0002_event_seq_counter', '0003_knowledge'] });
+    expect(opened).toMatchObject({
+      backend: 'pglite',
+      applied: ['0001_initial', '0002_event_seq_counter', '0003_knowledge'],
+    });
   });
 });
