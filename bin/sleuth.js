@@ -16,8 +16,13 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stdin: process.stdin,
   env: process.env,
   cwd: process.cwd(),
+  // Ctrl-C and SIGTERM (a service manager stopping `sleuth serve`) both interrupt.
   onInterrupt(handler) {
     process.once('SIGINT', handler);
-    return () => process.removeListener('SIGINT', handler);
+    process.once('SIGTERM', handler);
+    return () => {
+      process.removeListener('SIGINT', handler);
+      process.removeListener('SIGTERM', handler);
+    };
   },
 });

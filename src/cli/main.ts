@@ -9,6 +9,7 @@ import { registerDemoDbCommand } from './commands/demo-db.js';
 import { registerHistoryCommands } from './commands/history.js';
 import { registerKbCommands } from './commands/kb.js';
 import { registerSchemaCommand } from './commands/schema.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerSqlCommand } from './commands/sql.js';
 import { type CliIo, writeLine } from './io.js';
 
@@ -59,6 +60,7 @@ function buildProgram(io: CliIo): Command {
   registerDemoDbCommand(program, io);
   registerSqlCommand(program, io);
   registerSchemaCommand(program, io);
+  registerServeCommand(program, io);
   registerCheckSqlCommand(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -1,5 +1,8 @@
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { ChartKind } from '../../agent/events.js';
 import type { InvestigationEvent } from '../../agent/index.js';
+import { renderResultChart } from '../../charts/index.js';
 import { type ErrorCode, UpstreamError, UsageError } from '../../common/errors.js';
 import type { SleuthContext } from '../../main.js';
 import { type CliIo, readAll, writeLine } from '../io.js';
@@ -22,6 +25,7 @@ interface AskOptions {
   format: string;
   session?: string;
   faq: boolean;
+  chart?: string;
 }
 
 export function registerAskCommand(program: Command, io: CliIo): void {
@@ -33,6 +37,7 @@ export function registerAskCommand(program: Command, io: CliIo): void {
     .option('--format <format>', 'output: text (live progress) | json (the final answer object)', 'text')
     .option('--session <id>', 'continue a session: earlier answers are summarised for the model')
     .option('--no-faq', 'skip the FAQ tier (verified queries) and always investigate with the model')
+    .option('--chart <file.png>', 'also draw the last result as a chart (line, bar or scatter, chosen from its shape)')
     .addHelpText('after', ASK_HELP)
     .action(async (questionArgument: string, options: AskOptions) => {
       if (options.format !== 'text' && options.format !== 'json') {
@@ -43,7 +48,14 @@ export function registerAskCommand(program: Command, io: CliIo): void {
       await withContext(io, async (context) => {
         const memory = await context.memory();
         const sessionId = options.session ?? (await memory.createSession({})).id;
-        await runAsk(io, context, { question, db: options.db, sessionId, format: options.format, faq: options.faq });
+        await runAsk(io, context, {
+          question,
+          db: options.db,
+          sessionId,
+          format: options.format,
+          faq: options.faq,
+          chart: options.chart,
+        });
       });
     });
 
@@ -75,17 +87,19 @@ export function registerAskCommand(program: Command, io: CliIo): void {
 async function runAsk(
   io: CliIo,
   context: SleuthContext,
-  options: { question: string; db?: string; sessionId: string; format: string; faq?: boolean },
+  options: { question: string; db?: string; sessionId: string; format: string; faq?: boolean; chart?: string },
 ): Promise<void> {
   const { question, sessionId } = options;
   const abort = new AbortController();
   const unsubscribe = io.onInterrupt?.(() => abort.abort()) ?? (() => undefined);
   let last: InvestigationEvent | undefined;
+  let lastResult: Extract<InvestigationEvent, { type: 'sql_result' }> | undefined;
   const spinner = createSpinner(io);
   try {
     const events = context.ask({ question, db: options.db, sessionId, signal: abort.signal, faq: options.faq });
     for await (const event of events) {
       last = event;
+      if (event.type === 'sql_result') lastResult = event;
       if (options.format !== 'text') continue;
       spinner.stop();
       for (const line of renderEventLines(event)) writeLine(io.stdout, line);
@@ -96,6 +110,7 @@ async function runAsk(
     spinner.stop();
     unsubscribe();
   }
+  if (options.chart && last?.type === 'done') await writeChart(io, options.chart, lastResult, last.answer.chart);
   if (options.format === 'json') {
     writeLine(io.stdout, JSON.stringify(finalObject(last, sessionId)));
   } else if (last) {
@@ -104,6 +119,21 @@ async function runAsk(
   if (last?.type === 'failed') {
     throw new UpstreamError(last.error.code as ErrorCode, `The investigation failed: ${last.error.message}`);
   }
+}
+
+async function writeChart(
+  io: CliIo,
+  file: string,
+  result: Extract<InvestigationEvent, { type: 'sql_result' }> | undefined,
+  requested: ChartKind | 'none' | undefined,
+): Promise<void> {
+  const chart = result ? await renderResultChart(result, { requested }) : undefined;
+  if (!chart) {
+    writeLine(io.stderr, 'No chart: the last result is not a time series, a breakdown or two measures.');
+    return;
+  }
+  await writeFile(file, chart.png);
+  writeLine(io.stderr, `Chart (${chart.kind}, ${chart.width}x${chart.height}) written to ${file}.`);
 }
 
 function finalObject(last: InvestigationEvent | undefined, sessionId: string): Record<string, unknown> {

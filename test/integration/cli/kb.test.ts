@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,16 @@ describe('sleuth kb and FAQ answers without a model', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/No verified query named country_count/);
   }, 120_000);
+
+  it('draws the answer as a chart with --chart', async () => {
+    const file = join(cwd, 'revenue.png');
+    const run = await runSleuth(['ask', '--chart', file, 'revenue by month this year'], { cwd, env });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/Chart \(line, \d+x\d+\) written to/);
+    const png = readFileSync(file);
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(png.readUInt32BE(16)).toBeGreaterThan(200);
+  }, 60_000);
 
   it('exports knowledge as JSON', async () => {
     const run = await runSleuth(['kb', 'export'], { cwd, env });

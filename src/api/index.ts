@@ -1,0 +1,1 @@
+export { type HttpRoute, type RunningServer, type StartServerOptions, startServer } from './server.js';
