@@ -7,7 +7,7 @@
 import { isSleuthError, UserError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { DataSource } from '../datasources/index.js';
-import type { KnowledgeMemory } from '../memory/index.js';
+import type { KnowledgeMemory, ProposalRecord } from '../memory/index.js';
 import type { SqlExecutor } from '../sql/index.js';
 import type { Embedder } from './embeddings.js';
 import { answerWithFaq, type FaqSettings } from './faq.js';
@@ -510,17 +510,7 @@ function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
 
-function toProposal(r: {
-  id: string;
-  question: string;
-  sql: string;
-  connection: string;
-  investigationId: string | null;
-  proposedBy: string | null;
-  note: string | null;
-  status: 'pending' | 'confirmed' | 'rejected';
-  createdAt: Date;
-}): VerifiedQueryProposal {
+function toProposal(r: ProposalRecord): VerifiedQueryProposal {
   return {
     id: r.id,
     question: r.question,

@@ -6,7 +6,7 @@
  */
 import type { ParameterDefinition } from './files.js';
 import { type DateRange, findPeriods, formatRange, parsePeriod } from './periods.js';
-import { basicWords, type Normalizer, stem } from './text.js';
+import { basicWords, type Normalizer, NUMBER_WORDS, stem } from './text.js';
 
 export type ParameterValue =
   | { readonly type: 'date_range'; readonly range: DateRange }
@@ -44,25 +44,6 @@ export interface ExtractionContext {
   readonly normalizer: Normalizer;
 }
 
-const NUMBER_WORDS: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  fifteen: 15,
-  twenty: 20,
-  fifty: 50,
-  hundred: 100,
-  dozen: 12,
-};
 const NUM = `(\\d{1,4}|${Object.keys(NUMBER_WORDS).join('|')})`;
 const TOP_N = [
   new RegExp(`\\b(?:top|best|first|bottom|worst|largest|biggest|highest|lowest|leading|smallest)[ -]${NUM}\\b`, 'g'),

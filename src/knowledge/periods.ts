@@ -8,6 +8,7 @@
  *   started), "in 2025", "between March and May", "from 2026-01-01 to 2026-03-31" (end date included);
  * - open: "since January", "since 2026-06-01", "year to date"/"YTD" run through today.
  */
+import { NUMBER_WORDS } from './text.js';
 
 export interface DateRange {
   /** YYYY-MM-DD, inclusive. */
@@ -40,24 +41,6 @@ const MONTHS = [
 ];
 const MONTH_ALT =
   '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
-const NUMBER_WORDS: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  fourteen: 14,
-  thirty: 30,
-  sixty: 60,
-  ninety: 90,
-};
 
 interface Ymd {
   y: number;

@@ -200,6 +200,31 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
+/** Number words users write instead of digits ("top ten", "last three months"). */
+export const NUMBER_WORDS: Readonly<Record<string, number>> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fourteen: 14,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  fifty: 50,
+  sixty: 60,
+  ninety: 90,
+  hundred: 100,
+  dozen: 12,
+};
+
 export interface Normalizer {
   /** Canonical content tokens of a text, in order, stop words removed. */
   tokens(text: string): string[];
