@@ -7,10 +7,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../common/logger.js';
 
-export interface HttpRoute {
-  /** Handles the request and returns true, or returns false to let the next route try. */
-  (req: IncomingMessage, res: ServerResponse): boolean;
-}
+/** Handles the request and returns true, or returns false to let the next route try. */
+export type HttpRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 export interface StartServerOptions {
   port: number;

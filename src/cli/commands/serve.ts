@@ -30,7 +30,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       await withContext(io, async (context) => {
         const routes = [];
         const components: Record<string, string> = { engine: 'ok' };
-        let stopSlack = async () => undefined as void;
+        let stopSlack: () => Promise<void> = async () => undefined;
         if (io.env.SLACK_BOT_TOKEN) {
           const env = { ...io.env, SLACK_MODE: io.env.SLACK_MODE ?? 'http' };
           const problems = slackConfigProblems(env);
