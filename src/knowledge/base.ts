@@ -371,9 +371,9 @@ export function createKnowledgeBase(deps: KnowledgeBaseDeps): KnowledgeBase {
       return (await current()).files;
     },
     async list() {
-      await current();
+      const { files } = await current();
       const status = new Map((await deps.memory.listStatus()).map((s) => [s.name, s]));
-      return (await current()).files.verifiedQueries.map((q: LoadedVerifiedQuery) => {
+      return files.verifiedQueries.map((q: LoadedVerifiedQuery) => {
         const s = status.get(q.name);
         return {
           name: q.name,

@@ -3,9 +3,9 @@
  * points, and proposals of new verified queries. Plain rows; the knowledge module owns the meaning.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { withMemoryErrors } from './errors.js';
-import type { MemoryDatabase } from './tables.js';
+import type { KnowledgeProposalsTable, MemoryDatabase } from './tables.js';
 
 export interface KnowledgeStatusRecord {
   name: string;
@@ -199,19 +199,7 @@ export function createKnowledgeMemory(db: Kysely<MemoryDatabase>): KnowledgeMemo
   return withMemoryErrors(memory);
 }
 
-function toProposal(r: {
-  id: string;
-  question: string;
-  sql: string;
-  connection: string;
-  investigation_id: string | null;
-  proposed_by: string | null;
-  note: string | null;
-  status: string;
-  decided_by: string | null;
-  decided_at: Date | string | null;
-  created_at: Date | string;
-}): ProposalRecord {
+function toProposal(r: Selectable<KnowledgeProposalsTable>): ProposalRecord {
   return {
     id: r.id,
     question: r.question,
