@@ -1,3 +1,4 @@
+export { type Actor, type ActorKind, cliActor } from './actor.js';
 export {
   BugError,
   ConfigError,
