@@ -1,47 +1,96 @@
 /**
- * `npm run eval:ci`: the offline eval gate. Runs the guard suite (fixtures, per dialect) and the FAQ routing suite
- * (demo database, deterministic), scores them against evals/thresholds.json, prints one line per score and exits 1
- * with the failing lines when any score drops below its threshold. Writes evals/results/ci-latest.json.
+ * `npm run eval:ci [-- --only guard,faq,agent] [--limit N]`: the offline eval gate. Runs the guard suite (fixtures, per dialect),
+ * the FAQ routing suite (demo database, deterministic) and the replayed-agent suite (golden cases through the engine
+ * with recorded model turns), scores them against evals/thresholds.json, prints one line per score and exits 1 with
+ * the failing lines when any score drops below its threshold. Writes evals/results/ci-latest.json. `--limit N` replays
+ * only the first N golden cases (quick local checks; CI replays all).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { createSqlGuard } from '../src/sql/index.js';
 import { evaluateGate } from './gate.js';
+import { RECORD_COMMAND, runAgentReplaySuite } from './suites/agent-replay.js';
 import { runFaqRoutingSuite } from './suites/faq-routing.js';
 import { runGuardSuite } from './suites/guard.js';
 
+const SUITES = ['guard', 'faq', 'agent'] as const;
+const { values } = parseArgs({ options: { only: { type: 'string' }, limit: { type: 'string' } }, strict: true });
+const only = new Set((values.only ?? SUITES.join(',')).split(',').map((s) => s.trim()));
+for (const name of only) {
+  if (!SUITES.includes(name as never)) {
+    console.error(`eval:ci: unknown suite "${name}"; available: ${SUITES.join(', ')}`);
+    process.exit(2);
+  }
+}
+
 const root = join(import.meta.dirname, '..');
-const thresholds = JSON.parse(readFileSync(join(import.meta.dirname, 'thresholds.json'), 'utf8')) as Record<
+const allThresholds = JSON.parse(readFileSync(join(import.meta.dirname, 'thresholds.json'), 'utf8')) as Record<
   string,
   number
 >;
+const prefixes: Record<string, string[]> = { guard: ['guard.'], faq: ['faq.', 'schema.'], agent: ['agent.'] };
+const thresholds = Object.fromEntries(
+  Object.entries(allThresholds).filter(([name]) =>
+    [...only].some((suite) => prefixes[suite]?.some((p) => name.startsWith(p))),
+  ),
+);
 
-const guard = runGuardSuite(await createSqlGuard(), join(root, 'test', 'fixtures', 'sql'));
-const faq = await runFaqRoutingSuite(root);
-const scores = {
-  'guard.attack_refusal': guard.attacksRefused / guard.attacks,
-  'guard.expected_codes': guard.attacksWithExpectedCode / guard.attacks,
-  'guard.legit_allowed': guard.legitAllowed / guard.legit,
-  'faq.precision': faq.precision,
-  'faq.recall': faq.recall,
-  'faq.parameter_accuracy': faq.parameterAccuracy,
-  'faq.ask_back_accuracy': faq.askBackAccuracy,
-  'schema.recall_at_5': faq.schemaRetrieval['recall@5'] ?? Number.NaN,
-};
-const gate = evaluateGate(scores, thresholds, {
-  'guard.attack_refusal': `the guard let ${guard.attacks - guard.attacksRefused} attacks through`,
-  'guard.legit_allowed': `${guard.legit - guard.legitAllowed} legitimate queries refused`,
-  'faq.precision': 'the FAQ tier answered questions with the wrong verified query',
-});
-console.log(`eval:ci (guard: ${guard.attacks} attacks, ${guard.legit} legit; FAQ: ${faq.questions} questions)`);
+const scores: Record<string, number> = {};
+const hints: Record<string, string> = {};
+const heading: string[] = [];
+const details: string[] = [];
+
+if (only.has('guard')) {
+  const guard = runGuardSuite(await createSqlGuard(), join(root, 'test', 'fixtures', 'sql'));
+  scores['guard.attack_refusal'] = guard.attacksRefused / guard.attacks;
+  scores['guard.expected_codes'] = guard.attacksWithExpectedCode / guard.attacks;
+  scores['guard.legit_allowed'] = guard.legitAllowed / guard.legit;
+  hints['guard.attack_refusal'] = `the guard let ${guard.attacks - guard.attacksRefused} attacks through`;
+  hints['guard.legit_allowed'] = `${guard.legit - guard.legitAllowed} legitimate queries refused`;
+  heading.push(`guard: ${guard.attacks} attacks, ${guard.legit} legit`);
+  details.push(...guard.failures.slice(0, 20));
+}
+if (only.has('faq')) {
+  const faq = await runFaqRoutingSuite(root);
+  scores['faq.precision'] = faq.precision;
+  scores['faq.recall'] = faq.recall;
+  scores['faq.parameter_accuracy'] = faq.parameterAccuracy;
+  scores['faq.ask_back_accuracy'] = faq.askBackAccuracy;
+  scores['schema.recall_at_5'] = faq.schemaRetrieval['recall@5'] ?? Number.NaN;
+  hints['faq.precision'] = 'the FAQ tier answered questions with the wrong verified query';
+  heading.push(`FAQ: ${faq.questions} questions`);
+}
+if (only.has('agent')) {
+  const agent = await runAgentReplaySuite(root, { limit: values.limit ? Number(values.limit) : undefined });
+  const { summary } = agent;
+  scores['agent.replay_coverage'] = 1 - summary.cassetteMisses / summary.cases;
+  scores['agent.execution_accuracy'] = summary.executionAccuracy;
+  scores['agent.behaviour_accuracy'] = summary.behaviourAccuracy;
+  scores['agent.fact_recall'] = summary.factRecall;
+  hints['agent.replay_coverage'] =
+    `${summary.cassetteMisses} of ${summary.cases} golden cases missed their recorded model turns: ${agent.missReasons.slice(0, 3).join('; ')}. If the prompt or tool change is intended, re-record with \`${RECORD_COMMAND}\` and review the diff`;
+  const wrong = agent.results.filter((r) => !r.match && !r.cassetteMiss);
+  const notReplayed =
+    summary.cassetteMisses > 0 ? `, ${summary.cassetteMisses} were not replayed (cassette misses)` : '';
+  hints['agent.execution_accuracy'] =
+    `${wrong.filter((r) => r.kind === 'sql').length} replayed cases gave a different result${notReplayed}`;
+  hints['agent.behaviour_accuracy'] =
+    `${wrong.filter((r) => r.kind === 'behaviour').length} ambiguous/unanswerable cases mishandled${notReplayed}`;
+  heading.push(`agent: ${summary.cases} replayed golden cases, prompt ${summary.promptVersion}`);
+  details.push(...wrong.slice(0, 20).map((r) => `${r.id}: ${r.rule}: ${r.reason.slice(0, 200)}`));
+}
+
+const gate = evaluateGate(scores, thresholds, hints);
+console.log(`eval:ci (${heading.join('; ')})`);
 for (const line of gate.lines) console.log(`  ${line}`);
 if (!gate.passed) {
-  for (const failure of guard.failures.slice(0, 20)) console.log(`    ${failure}`);
+  for (const detail of details) console.log(`    ${detail}`);
   console.log(`\neval:ci FAILED: ${gate.failures.join('; ')}`);
   process.exitCode = 1;
 }
 mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
 writeFileSync(
   join(import.meta.dirname, 'results', 'ci-latest.json'),
-  `${JSON.stringify({ scores, thresholds, passed: gate.passed, failures: gate.failures }, null, 2)}\n`,
+  `${JSON.stringify({ suites: [...only], scores, thresholds, passed: gate.passed, failures: gate.failures }, null, 2)}\n`,
 );

@@ -1,219 +1,144 @@
 /**
- * `npm run eval -- --suite golden [--provider scripted|anthropic|openai-compatible] [--dialect sqlite]
- *  [--concurrency 4] [--limit N] [--baseline FILE]`
+ * `npm run eval -- --suite golden [--provider scripted|replay|anthropic|openai-compatible] [--dialect D --db URL]
+ *  [--record] [--cassettes DIR] [--concurrency N] [--limit N] [--case ID...] [--baseline FILE] [--save-baseline]`
  *
- * Runs the engine on each case of datasets/golden/demo.yaml against the demo database and scores execution accuracy
- * (the last SQL that ran vs the gold SQL, compared by evals/comparator.ts), steps, tokens and latency. `scripted` is
- * the offline reference run: the model's turns are scripted to run the gold SQL and finish, so the whole harness
- * (engine, guard, executor, comparator, reports) is exercised without a model; a live provider is configured by the
- * usual env (ANTHROPIC_API_KEY, SLEUTH_LLM_BASE_URL...). Writes evals/results/<run>.json and <run>.md (summary by
- * category, and the difference from a baseline when one is given or stored as evals/baselines/<suite>-<provider>.json).
- * Cases without gold SQL (ambiguous, unanswerable) are counted, not scored, in this version.
+ * Runs the engine on each case of datasets/golden/demo.yaml and scores execution accuracy, answer facts and
+ * ambiguous/unanswerable behaviour, with steps, tokens, cost and latency. Writes evals/results/<run>.json and .md.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { z } from 'zod';
-import {
-  createInvestigationTarget,
-  createScriptedProvider,
-  type InvestigationEvent,
-  investigate,
-  type ModelProvider,
-} from '../src/agent/index.js';
+import { parseArgs } from 'node:util';
+import { PROMPT_VERSION } from '../src/agent/index.js';
 import { createModelProvider } from '../src/agent/models/from-config.js';
-import { createLogger } from '../src/common/logger.js';
 import { loadConfig } from '../src/config/index.js';
-import { createDataSource } from '../src/datasources/index.js';
-import { ensureDemoSqlite } from '../src/demo/index.js';
-import { openMemoryStore } from '../src/memory/index.js';
-import { createSqlExecutor, createSqlGuard } from '../src/sql/index.js';
-import { compareResults, executionAccuracy } from './comparator.js';
+import { isSqlDialect } from '../src/sql/index.js';
+import { openGoldenEnvironment } from './golden/environment.js';
+import { type GoldenSummary, goldenMarkdown, summarizeGoldenRun } from './golden/report.js';
+import { type GoldenProviderName, runGoldenCases } from './golden/runner.js';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
-const suite = arg('suite', 'golden');
-const providerName = arg('provider', 'scripted');
-const dialect = arg('dialect', 'sqlite');
-const concurrency = Number(arg('concurrency', '4'));
-const limit = Number(arg('limit', '100000'));
-const root = join(import.meta.dirname, '..');
-if (suite !== 'golden') throw new Error(`Unknown suite ${suite}; available: golden`);
-if (dialect !== 'sqlite')
-  throw new Error('This version runs the golden suite on the SQLite demo database (--dialect sqlite).');
+const HELP = `Usage: npm run eval -- [options]
 
-const caseSchema = z.object({
-  id: z.string(),
-  question: z.string(),
-  category: z.string(),
-  difficulty: z.string(),
-  sql: z.record(z.string(), z.string()).nullable(),
-  ordered: z.boolean().optional(),
+Runs the golden suite (datasets/golden/demo.yaml) through the engine and scores it.
+
+Options:
+  --suite NAME          golden (default; the only suite this runner has: guard and FAQ suites run in npm run eval:ci)
+  --provider NAME       scripted (default: offline reference turns that run the gold SQL), replay (recorded
+                        cassettes), anthropic (ANTHROPIC_API_KEY), openai-compatible (SLEUTH_LLM_BASE_URL, SLEUTH_MODEL)
+  --record              write each case's model turns to the cassette folder (any provider)
+  --cassettes DIR       cassette folder (default evals/cassettes/golden-<provider>; replay reads
+                        evals/cassettes/golden-scripted unless given)
+  --dialect D           sqlite (default; the demo database is built on demand) | postgres | mariadb (needs --db)
+  --db URL              a demo database loaded for the dataset's date, e.g. postgres://localhost/demo
+  --concurrency N       cases run at once (default 4)
+  --limit N             only the first N cases
+  --case ID             only this case (repeatable)
+  --baseline FILE       compare with this summary (default evals/baselines/<suite>-<provider>.json when present)
+  --save-baseline       store this run's summary as the default baseline
+  -h, --help            this help
+
+Examples:
+  npm run eval                                        # offline reference run on SQLite
+  ANTHROPIC_API_KEY=... npm run eval -- --provider anthropic --record --cassettes evals/cassettes/golden-claude
+  npm run eval -- --provider replay --cassettes evals/cassettes/golden-claude
+  npm run eval -- --dialect postgres --db postgres://postgres@127.0.0.1/sleuth_demo`;
+
+const { values } = parseArgs({
+  options: {
+    suite: { type: 'string', default: 'golden' },
+    provider: { type: 'string', default: 'scripted' },
+    record: { type: 'boolean', default: false },
+    cassettes: { type: 'string' },
+    dialect: { type: 'string' },
+    db: { type: 'string' },
+    concurrency: { type: 'string', default: '4' },
+    limit: { type: 'string' },
+    case: { type: 'string', multiple: true },
+    baseline: { type: 'string' },
+    'save-baseline': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+  strict: true,
 });
-const golden = z
-  .object({ now: z.union([z.string(), z.date()]), cases: z.array(caseSchema.passthrough()) })
-  .parse(parse(readFileSync(join(root, 'datasets/golden/demo.yaml'), 'utf8')));
-const now = new Date(
-  `${String(golden.now instanceof Date ? golden.now.toISOString().slice(0, 10) : golden.now)}T12:00:00Z`,
-);
-const cases = golden.cases.slice(0, limit);
 
-const logger = createLogger({ level: 'silent' });
-const path = await ensureDemoSqlite({ dataDir: join(root, '.sleuth', 'eval'), now, logger });
-const source = createDataSource(
-  { name: 'demo', url: `sqlite:${path}`, dialect: 'sqlite', timeoutMs: 30_000, maxRows: 10_000 },
-  { logger },
-);
-const executor = createSqlExecutor({ guard: await createSqlGuard(), logger });
-const store = await openMemoryStore({ logger });
-const liveConfig =
-  providerName === 'scripted'
-    ? undefined
-    : loadConfig({ env: { ...process.env, SLEUTH_LLM_PROVIDER: providerName }, cwd: root }).model;
+function fail(message: string): never {
+  console.error(`eval: ${message}\nRun npm run eval -- --help for the options.`);
+  process.exit(2);
+}
 
-function providerFor(goldSql: string): ModelProvider {
-  if (providerName !== 'scripted') return createModelProvider(liveConfig, logger);
-  return createScriptedProvider([
-    { tool_calls: [{ name: 'run_sql', input: { sql: goldSql, purpose: 'reference run' } }] },
-    {
-      tool_calls: [
-        {
-          name: 'finish',
-          input: { answer: 'Reference answer from the gold query.', evidence: [{ claim: 'gold', sql: goldSql }] },
-        },
-      ],
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+if (values.suite !== 'golden') fail(`unknown suite "${values.suite}"; available: golden`);
+const providers: GoldenProviderName[] = ['scripted', 'replay', 'anthropic', 'openai-compatible'];
+const provider = values.provider as GoldenProviderName;
+if (!providers.includes(provider)) fail(`unknown provider "${values.provider}"; use ${providers.join(', ')}`);
+if (values.dialect && !isSqlDialect(values.dialect)) fail(`unknown dialect "${values.dialect}"`);
+const concurrency = Number(values.concurrency);
+if (!Number.isInteger(concurrency) || concurrency < 1) fail('--concurrency must be a positive integer');
+const limit = values.limit === undefined ? undefined : Number(values.limit);
+if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) fail('--limit must be a positive integer');
+
+const root = join(import.meta.dirname, '..');
+const cassetteDir =
+  values.cassettes ?? join(import.meta.dirname, 'cassettes', `golden-${provider === 'replay' ? 'scripted' : provider}`);
+if (provider === 'replay' && values.record)
+  fail('--record with --provider replay would copy cassettes onto themselves');
+if (provider === 'replay' && !existsSync(cassetteDir)) fail(`no cassette folder at ${cassetteDir}`);
+
+const env = await openGoldenEnvironment({
+  root,
+  dialect: values.dialect as never,
+  dbUrl: values.db,
+});
+const live =
+  provider === 'anthropic' || provider === 'openai-compatible'
+    ? loadConfig({ env: { ...process.env, SLEUTH_LLM_PROVIDER: provider }, cwd: root }).model
+    : undefined;
+const started = performance.now();
+const results = await runGoldenCases(
+  {
+    ...env,
+    provider,
+    liveProvider: live ? () => createModelProvider(live, env.logger) : undefined,
+    cassetteDir,
+    record: values.record,
+  },
+  {
+    concurrency,
+    limit,
+    ids: values.case,
+    onResult: (r, done, total) => {
+      if (done % 20 === 0 || done === total) process.stderr.write(`  ${done}/${total} cases\n`);
+      if (r.error && !r.cassetteMiss) process.stderr.write(`  ${r.id}: ${r.error}\n`);
     },
-  ]);
-}
-
-interface CaseResult {
-  id: string;
-  category: string;
-  difficulty: string;
-  scored: boolean;
-  match: boolean;
-  rule: string;
-  reason: string;
-  steps: number;
-  tokens: number;
-  latencyMs: number;
-}
-
-async function runCase(c: (typeof cases)[number]): Promise<CaseResult> {
-  const gold = c.sql ? (c.sql.sqlite ?? c.sql.default) : undefined;
-  const base = { id: c.id, category: c.category, difficulty: c.difficulty };
-  if (!gold)
-    return {
-      ...base,
-      scored: false,
-      match: false,
-      rule: 'not_scored',
-      reason: 'no gold SQL',
-      steps: 0,
-      tokens: 0,
-      latencyMs: 0,
-    };
-  const started = performance.now();
-  const events: InvestigationEvent[] = [];
-  const target = createInvestigationTarget({ connection: 'demo', source, executor });
-  for await (const event of investigate({ question: c.question }, target, {
-    model: providerFor(gold),
-    store,
-    logger,
-    today: () => now.toISOString().slice(0, 10),
-  })) {
-    events.push(event);
-  }
-  const latencyMs = performance.now() - started;
-  const sqlByCall = new Map<string, string>();
-  let predicted: string | undefined;
-  for (const e of events) {
-    if (e.type === 'sql') sqlByCall.set(e.callId, e.sql);
-    if (e.type === 'sql_result') predicted = sqlByCall.get(e.callId) ?? predicted;
-  }
-  const steps = events.filter((e) => e.type === 'step_started').length;
-  const run = await store.getInvestigation(events[0]?.investigationId ?? '');
-  const tokens = (run?.inputTokens ?? 0) + (run?.outputTokens ?? 0);
-  if (!predicted)
-    return { ...base, scored: true, match: false, rule: 'no_sql', reason: 'no SQL ran', steps, tokens, latencyMs };
-  const [p, g] = await Promise.all([executor.execute(source, predicted), executor.execute(source, gold)]);
-  const outcome = compareResults(
-    { columns: p.columns.map((col) => col.name), rows: p.rows },
-    { columns: g.columns.map((col) => col.name), rows: g.rows },
-    { ordered: c.ordered ?? false },
-  );
-  return { ...base, scored: true, ...outcome, steps, tokens, latencyMs };
-}
-
-const results: CaseResult[] = [];
-let next = 0;
-await Promise.all(
-  Array.from({ length: Math.max(1, concurrency) }, async () => {
-    while (next < cases.length) {
-      const c = cases[next++] as (typeof cases)[number];
-      results.push(await runCase(c));
-    }
-  }),
+  },
 );
-results.sort((a, b) => a.id.localeCompare(b.id));
+const wallMs = performance.now() - started;
+await env.close();
 
-const scored = results.filter((r) => r.scored);
-const byCategory = new Map<string, CaseResult[]>();
-for (const r of scored) byCategory.set(r.category, [...(byCategory.get(r.category) ?? []), r]);
-const summary = {
-  suite,
-  provider: providerName,
-  dialect,
-  cases: results.length,
-  scored: scored.length,
-  accuracy: executionAccuracy(scored.map((r) => ({ match: r.match, rule: r.rule as never, reason: r.reason })))
-    .accuracy,
-  byCategory: Object.fromEntries(
-    [...byCategory]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, rs]) => [k, { cases: rs.length, accuracy: rs.filter((r) => r.match).length / rs.length }]),
-  ),
-  medianLatencyMs: median(scored.map((r) => r.latencyMs)),
-  tokens: scored.reduce((s, r) => s + r.tokens, 0),
-};
-
-const baselinePath = process.argv.includes('--baseline')
-  ? arg('baseline', '')
-  : join(import.meta.dirname, 'baselines', `${suite}-${providerName}.json`);
+const summary = summarizeGoldenRun(results, {
+  suite: values.suite,
+  provider,
+  dialect: env.source.dialect,
+  promptVersion: PROMPT_VERSION,
+});
+const baselinePath = values.baseline ?? join(import.meta.dirname, 'baselines', `${values.suite}-${provider}.json`);
 const baseline = existsSync(baselinePath)
-  ? (JSON.parse(readFileSync(baselinePath, 'utf8')) as typeof summary)
+  ? (JSON.parse(readFileSync(baselinePath, 'utf8')) as GoldenSummary)
   : undefined;
-
-const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${suite}-${providerName}`;
-const lines = [
-  `# Eval ${suite} (${providerName}, ${dialect})`,
-  '',
-  `${summary.scored} of ${summary.cases} cases scored; execution accuracy ${(summary.accuracy * 100).toFixed(1)}%${baseline ? ` (baseline ${(baseline.accuracy * 100).toFixed(1)}%)` : ''}; median latency ${summary.medianLatencyMs.toFixed(0)} ms.`,
-  '',
-  '| category | cases | accuracy | vs baseline |',
-  '| --- | --- | --- | --- |',
-  ...Object.entries(summary.byCategory).map(([k, v]) => {
-    const before = baseline?.byCategory[k]?.accuracy;
-    const diff = before === undefined ? '' : `${((v.accuracy - before) * 100).toFixed(1)} pts`;
-    return `| ${k} | ${v.cases} | ${(v.accuracy * 100).toFixed(1)}% | ${diff} |`;
-  }),
-  '',
-  ...scored.filter((r) => !r.match).map((r) => `- ${r.id} (${r.category}): ${r.rule}: ${r.reason}`),
-];
-mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
-writeFileSync(
-  join(import.meta.dirname, 'results', `${runId}.json`),
-  `${JSON.stringify({ summary, results }, null, 2)}\n`,
+const markdown = goldenMarkdown(summary, results, baseline);
+const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${values.suite}-${provider}`;
+const resultsDir = join(import.meta.dirname, 'results');
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(join(resultsDir, `${runId}.json`), `${JSON.stringify({ summary, wallMs, results }, null, 2)}\n`);
+writeFileSync(join(resultsDir, `${runId}.md`), markdown);
+console.log(markdown);
+console.log(
+  `${results.length} cases in ${(wallMs / 1000).toFixed(1)} s; wrote evals/results/${runId}.json and .md${values.record ? `; cassettes in ${cassetteDir}` : ''}`,
 );
-writeFileSync(join(import.meta.dirname, 'results', `${runId}.md`), `${lines.join('\n')}\n`);
-console.log(lines.join('\n'));
-console.log(`\nwrote evals/results/${runId}.json and .md`);
-await store.close();
-await source.close();
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+if (values['save-baseline']) {
+  mkdirSync(join(import.meta.dirname, 'baselines'), { recursive: true });
+  writeFileSync(baselinePath, `${JSON.stringify(summary, null, 2)}\n`);
+  console.log(`baseline saved to ${baselinePath}`);
 }

@@ -24,6 +24,12 @@ export interface Evidence {
 
 export type ChartKind = 'line' | 'bar' | 'scatter' | 'none';
 
+/**
+ * How the answer relates to the question: answered it; answered one stated reading of an ambiguous question;
+ * needs the asker to choose before it can answer; or the data cannot answer it. Evals score the last three.
+ */
+export type AnswerOutcome = 'answered' | 'assumed' | 'needs_clarification' | 'not_answerable';
+
 export interface FinalAnswer {
   text: string;
   keyNumbers: KeyNumber[];
@@ -33,6 +39,8 @@ export interface FinalAnswer {
   /** True when a budget ran out or the model stopped early: the answer says what it has. */
   partial: boolean;
   chart?: ChartKind;
+  /** Absent on answers recorded before the field existed, and when the model did not say (read as answered). */
+  outcome?: AnswerOutcome;
 }
 
 export type BudgetKind = 'steps' | 'sql_runs' | 'wall_time' | 'tokens' | 'cost';

@@ -9,6 +9,16 @@ export {
   type InvestigationTarget,
   investigate,
 } from './investigate.js';
+export {
+  type Cassette,
+  type CassetteEntry,
+  createRecordingProvider,
+  createReplayProvider,
+  emptyCassette,
+  explainMiss,
+  parseCassette,
+  requestKey,
+} from './models/cassette.js';
 export { loadScript, parseScript, type ScriptTurn } from './models/script.js';
 export { createScriptedProvider } from './models/scripted.js';
 export type { ModelProvider, ModelRequest, ModelResponse } from './models/types.js';

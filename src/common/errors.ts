@@ -30,6 +30,8 @@ export type ErrorCode =
   | 'EMBEDDINGS_UNAVAILABLE'
   | 'SLACK_API_ERROR'
   | 'CHART_ERROR'
+  | 'CASSETTE_MISS'
+  | 'CASSETTE_INVALID'
   | 'INTERNAL';
 
 export type ErrorFault = 'user' | 'upstream' | 'bug';

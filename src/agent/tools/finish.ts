@@ -18,6 +18,12 @@ const input = z.strictObject({
   caveats: z.array(z.string().max(500)).max(10).default([]),
   follow_ups: z.array(z.string().max(300)).max(5).default([]),
   chart: z.enum(['line', 'bar', 'scatter', 'none']).optional(),
+  outcome: z
+    .enum(['answered', 'assumed', 'needs_clarification', 'not_answerable'])
+    .optional()
+    .describe(
+      'answered (default); assumed: the question was ambiguous and you answered one reading, stated in caveats; needs_clarification: the answer asks the user to choose (say the options); not_answerable: this data cannot answer it (say what is missing)',
+    ),
 });
 
 export const finishTool: ToolDefinition<z.infer<typeof input>> = {
@@ -44,6 +50,7 @@ export const finishTool: ToolDefinition<z.infer<typeof input>> = {
         followUps: args.follow_ups,
         partial: false,
         ...(args.chart ? { chart: args.chart } : {}),
+        ...(args.outcome ? { outcome: args.outcome } : {}),
       },
     };
   },

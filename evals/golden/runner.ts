@@ -1,0 +1,203 @@
+/**
+ * Runs golden cases through the real engine (investigate loop, guard, read-only executor) against a demo database
+ * and scores each one: execution accuracy of the last SQL that returned rows (Spider/BIRD rules, evals/comparator.ts),
+ * the facts an investigation must state, and how ambiguous/unanswerable questions were handled. Providers: the
+ * scripted reference, a replay of recorded cassettes, or a live model; any of them can be recorded.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type Cassette,
+  createInvestigationTarget,
+  createRecordingProvider,
+  createReplayProvider,
+  emptyCassette,
+  type FinalAnswer,
+  type InvestigationEvent,
+  investigate,
+  type ModelProvider,
+  PROMPT_VERSION,
+  parseCassette,
+} from '../../src/agent/index.js';
+import { isSleuthError } from '../../src/common/errors.js';
+import type { Logger } from '../../src/common/logger.js';
+import type { DataSource } from '../../src/datasources/index.js';
+import type { MemoryStore } from '../../src/memory/index.js';
+import type { SqlExecutor } from '../../src/sql/index.js';
+import { compareResults } from '../comparator.js';
+import { type GoldenCase, type GoldenDataset, goldSqlFor } from './dataset.js';
+import { referenceProvider } from './reference.js';
+import { type BehaviourScore, type FactScore, scoreBehaviour, scoreFacts } from './score.js';
+
+export type GoldenProviderName = 'scripted' | 'replay' | 'anthropic' | 'openai-compatible';
+
+export interface GoldenRunDeps {
+  dataset: GoldenDataset;
+  source: DataSource;
+  executor: SqlExecutor;
+  store: MemoryStore;
+  logger: Logger;
+  provider: GoldenProviderName;
+  /** A live provider's factory (anthropic / openai-compatible); one instance per case. */
+  liveProvider?: () => ModelProvider;
+  /** Folder of per-case cassettes: read by `replay`, written when `record` is set. */
+  cassetteDir?: string;
+  record?: boolean;
+}
+
+export interface GoldenCaseResult {
+  id: string;
+  category: string;
+  difficulty: string;
+  /** sql: scored by execution accuracy; behaviour: by how the question was handled. */
+  kind: 'sql' | 'behaviour';
+  match: boolean;
+  rule: string;
+  reason: string;
+  facts?: FactScore;
+  behaviour?: BehaviourScore;
+  /** Set when the replayed model had no recorded turn for a request (the case is a miss, not a pass). */
+  cassetteMiss?: string;
+  /** An engine failure (failed investigation) other than a cassette miss. */
+  error?: string;
+  predictedSql?: string;
+  answer?: string;
+  steps: number;
+  sqlRuns: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  latencyMs: number;
+}
+
+function cassettePath(dir: string, id: string): string {
+  return join(dir, `${id}.json`);
+}
+
+function providerFor(c: GoldenCase, gold: string | undefined, deps: GoldenRunDeps): ModelProvider {
+  switch (deps.provider) {
+    case 'scripted':
+      return referenceProvider(c, gold);
+    case 'replay': {
+      if (!deps.cassetteDir) throw new Error('--provider replay needs a cassette folder (--cassettes DIR)');
+      const path = cassettePath(deps.cassetteDir, c.id);
+      const cassette: Cassette = existsSync(path)
+        ? parseCassette(readFileSync(path, 'utf8'), path)
+        : emptyCassette('none', { case: c.id });
+      return createReplayProvider(cassette);
+    }
+    default:
+      if (!deps.liveProvider) throw new Error(`no live provider configured for ${deps.provider}`);
+      return deps.liveProvider();
+  }
+}
+
+export async function runGoldenCase(c: GoldenCase, deps: GoldenRunDeps): Promise<GoldenCaseResult> {
+  const gold = goldSqlFor(c, deps.source.dialect);
+  const inner = providerFor(c, gold, deps);
+  const cassette = deps.record
+    ? emptyCassette(`${inner.id}/${inner.model}`, { case: c.id, prompt: PROMPT_VERSION, dialect: deps.source.dialect })
+    : undefined;
+  const model = cassette ? createRecordingProvider(inner, cassette) : inner;
+  const started = performance.now();
+  const events: InvestigationEvent[] = [];
+  const target = createInvestigationTarget({
+    connection: deps.dataset.database,
+    source: deps.source,
+    executor: deps.executor,
+  });
+  const today = deps.dataset.now.toISOString().slice(0, 10);
+  for await (const event of investigate({ question: c.question }, target, {
+    model,
+    store: deps.store,
+    logger: deps.logger,
+    today: () => today,
+  })) {
+    events.push(event);
+  }
+  const latencyMs = performance.now() - started;
+  if (cassette && deps.cassetteDir) {
+    mkdirSync(deps.cassetteDir, { recursive: true });
+    writeFileSync(cassettePath(deps.cassetteDir, c.id), `${JSON.stringify(cassette, null, 1)}\n`);
+  }
+
+  const sqlByCall = new Map<string, string>();
+  let predicted: string | undefined;
+  let answer: FinalAnswer | undefined;
+  let failure: { code: string; message: string } | undefined;
+  for (const e of events) {
+    if (e.type === 'sql') sqlByCall.set(e.callId, e.sql);
+    if (e.type === 'sql_result') predicted = sqlByCall.get(e.callId) ?? predicted;
+    if (e.type === 'done') answer = e.answer;
+    if (e.type === 'failed') failure = e.error;
+  }
+  const record = await deps.store.getInvestigation(events[0]?.investigationId ?? '');
+  const base = {
+    id: c.id,
+    category: c.category,
+    difficulty: c.difficulty,
+    kind: gold ? ('sql' as const) : ('behaviour' as const),
+    predictedSql: predicted,
+    answer: answer?.text,
+    steps: record?.steps ?? events.filter((e) => e.type === 'step_started').length,
+    sqlRuns: record?.sqlRuns ?? 0,
+    inputTokens: record?.inputTokens ?? 0,
+    outputTokens: record?.outputTokens ?? 0,
+    costUsd: record?.costUsd ?? 0,
+    latencyMs,
+  };
+  if (failure?.code === 'CASSETTE_MISS') {
+    return { ...base, match: false, rule: 'cassette_miss', reason: failure.message, cassetteMiss: failure.message };
+  }
+  const error = failure ? `${failure.code}: ${failure.message}` : undefined;
+
+  if (!gold) {
+    const behaviour = scoreBehaviour(c.expected_behaviour ?? 'refuse', answer);
+    return { ...base, match: behaviour.ok, rule: 'behaviour', reason: error ?? behaviour.reason, behaviour, error };
+  }
+  const facts = c.facts ? scoreFacts(c.facts, answer) : undefined;
+  if (!predicted) {
+    return { ...base, match: false, rule: 'no_sql', reason: error ?? 'no SQL returned rows', facts, error };
+  }
+  try {
+    const [p, g] = await Promise.all([
+      deps.executor.execute(deps.source, predicted),
+      deps.executor.execute(deps.source, gold),
+    ]);
+    const outcome = compareResults(
+      { columns: p.columns.map((col) => col.name), rows: p.rows },
+      { columns: g.columns.map((col) => col.name), rows: g.rows },
+      { ordered: c.ordered ?? false },
+    );
+    return { ...base, ...outcome, facts, error };
+  } catch (caught) {
+    const message = isSleuthError(caught) ? `${caught.code}: ${caught.message}` : String(caught);
+    return { ...base, match: false, rule: 'execution_error', reason: message, facts, error };
+  }
+}
+
+export interface GoldenRunOptions {
+  concurrency?: number;
+  /** Only these case ids (all when omitted). */
+  ids?: readonly string[];
+  limit?: number;
+  onResult?: (result: GoldenCaseResult, done: number, total: number) => void;
+}
+
+export async function runGoldenCases(deps: GoldenRunDeps, options: GoldenRunOptions = {}): Promise<GoldenCaseResult[]> {
+  const wanted = options.ids ? new Set(options.ids) : undefined;
+  const cases = deps.dataset.cases.filter((c) => !wanted || wanted.has(c.id)).slice(0, options.limit ?? Infinity);
+  const results: GoldenCaseResult[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.max(1, options.concurrency ?? 4) }, async () => {
+      while (next < cases.length) {
+        const c = cases[next++] as GoldenCase;
+        const result = await runGoldenCase(c, deps);
+        results.push(result);
+        options.onResult?.(result, results.length, cases.length);
+      }
+    }),
+  );
+  return results.sort((a, b) => a.id.localeCompare(b.id));
+}

@@ -1,0 +1,46 @@
+/**
+ * The replayed-agent suite of the CI gate: every golden case runs through the real engine with the model's turns
+ * served from the recorded cassettes (evals/cassettes/golden-scripted). A changed system prompt, tool description,
+ * tool schema or tool-result format changes the requests, so the recorded turns no longer match: that is reported as a
+ * cassette miss with what differs, and fails the gate until the cassettes are re-recorded on purpose.
+ */
+import { join } from 'node:path';
+import { PROMPT_VERSION } from '../../src/agent/index.js';
+import { openGoldenEnvironment } from '../golden/environment.js';
+import { type GoldenSummary, missReasons, summarizeGoldenRun } from '../golden/report.js';
+import { type GoldenCaseResult, runGoldenCases } from '../golden/runner.js';
+
+export interface AgentReplayReport {
+  summary: GoldenSummary;
+  results: GoldenCaseResult[];
+  /** "173 x the system prompt differs from the recording" */
+  missReasons: string[];
+}
+
+export const RECORD_COMMAND = 'npm run eval -- --provider scripted --record';
+
+export async function runAgentReplaySuite(
+  root: string,
+  options: { cassetteDir?: string; limit?: number } = {},
+): Promise<AgentReplayReport> {
+  const env = await openGoldenEnvironment({ root });
+  try {
+    const results = await runGoldenCases(
+      {
+        ...env,
+        provider: 'replay',
+        cassetteDir: options.cassetteDir ?? join(root, 'evals', 'cassettes', 'golden-scripted'),
+      },
+      { concurrency: 4, limit: options.limit },
+    );
+    const summary = summarizeGoldenRun(results, {
+      suite: 'golden',
+      provider: 'replay',
+      dialect: env.source.dialect,
+      promptVersion: PROMPT_VERSION,
+    });
+    return { summary, results, missReasons: missReasons(results) };
+  } finally {
+    await env.close();
+  }
+}

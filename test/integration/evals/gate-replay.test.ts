@@ -1,0 +1,92 @@
+/**
+ * The acceptance check of the eval gate: in a scratch copy of the repository, `eval:ci` passes as committed, and
+ * fails with a readable message once the system prompt file or a tool's schema is edited (the recorded model turns
+ * no longer match the requests the engine makes).
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PROMPT_VERSION } from '../../../src/agent/index.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+let scratch: string;
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'sleuth-gate-'));
+  for (const path of [
+    'src',
+    'evals/golden',
+    'evals/suites',
+    'evals/cassettes',
+    'datasets',
+    'package.json',
+    'tsconfig.json',
+  ])
+    cpSync(join(ROOT, path), join(scratch, path), { recursive: true });
+  for (const file of ['ci.ts', 'gate.ts', 'comparator.ts', 'thresholds.json'])
+    cpSync(join(ROOT, 'evals', file), join(scratch, 'evals', file));
+  symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'));
+  mkdirSync(join(scratch, '.sleuth'), { recursive: true });
+  // Reuse the SQLite demo database when an earlier run built it (otherwise each gate run builds its own).
+  if (existsSync(join(ROOT, '.sleuth', 'eval')))
+    cpSync(join(ROOT, '.sleuth', 'eval'), join(scratch, '.sleuth', 'eval'), { recursive: true });
+});
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+function gate(): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      join(scratch, 'node_modules', '.bin', 'tsx'),
+      ['evals/ci.ts', '--only', 'agent', '--limit', '3'],
+      {
+        cwd: scratch,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? scratch },
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+function edit(path: string, change: (text: string) => string): () => void {
+  const full = join(scratch, path);
+  const before = readFileSync(full, 'utf8');
+  const after = change(before);
+  expect(after).not.toBe(before);
+  writeFileSync(full, after);
+  return () => writeFileSync(full, before);
+}
+
+it('passes as committed, fails on an edited prompt file and on a changed tool schema', async () => {
+  const clean = await gate();
+  expect(clean.out).toMatch(/ok {3}agent\.replay_coverage 1\.000 >= 1\.000/);
+  expect(clean.code).toBe(0);
+
+  const restorePrompt = edit(`src/agent/prompts/${PROMPT_VERSION}.md`, (t) =>
+    t.replace('You are Sleuth, a careful data analyst.', 'You are Sleuth, a data analyst.'),
+  );
+  const promptBroken = await gate();
+  expect(promptBroken.code).toBe(1);
+  expect(promptBroken.out).toContain(
+    'FAIL agent.replay_coverage 0.000 < 1.000 (3 of 3 golden cases missed their recorded model turns: 3 x the system prompt differs from the recording.',
+  );
+  expect(promptBroken.out).toContain('re-record with `npm run eval -- --provider scripted --record`');
+  expect(promptBroken.out).toMatch(/eval:ci FAILED: .*agent\.replay_coverage 0\.000 < 1\.000/);
+  restorePrompt();
+
+  edit('src/agent/tools/run-sql.ts', (t) => t.replace(/description:\s*'/, "description: 'Changed. "));
+  const toolBroken = await gate();
+  expect(toolBroken.code).toBe(1);
+  expect(toolBroken.out).toContain('3 x the tool schemas differ from the recording');
+}, 300_000);
