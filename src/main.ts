@@ -188,7 +188,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         const store = await memory();
         await store
           .appendAudit({
-            actor: request.userId ?? null,
+            actor: request.userId ?? request.actor?.id ?? null,
             action: 'faq',
             connection: dataSource.name,
             sql: outcome.kind === 'answered' ? outcome.sql : null,
@@ -241,7 +241,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       if (next.done) return next.value;
       const event = next.value;
       const base = {
-        actor: request.userId ?? null,
+        actor: request.userId ?? request.actor?.id ?? null,
         connection: dataSource.name,
         investigationId: event.investigationId,
       };

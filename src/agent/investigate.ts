@@ -1,3 +1,4 @@
+import type { Actor } from '../common/actor.js';
 import { isSleuthError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { DataSource } from '../datasources/types.js';
@@ -41,7 +42,10 @@ export interface InvestigateRequest {
   /** Nearest verified queries and docs from the knowledge base, given to the model as examples. */
   knowledgeContext?: string;
   sessionId?: string;
+  /** Recorded as the investigation's user; defaults to `actor.id`. */
   userId?: string;
+  /** Who is asking and from where (permissions, limits and audit read it). */
+  actor?: Actor;
   signal?: AbortSignal;
 }
 
@@ -65,7 +69,7 @@ export async function* investigate(
     sessionId: request.sessionId ?? null,
     question: request.question,
     connection: target.connection,
-    userId: request.userId ?? null,
+    userId: request.userId ?? request.actor?.id ?? null,
     status: 'running',
     model: deps.model.model,
     provider: deps.model.id,

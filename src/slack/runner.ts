@@ -87,6 +87,12 @@ export function createRunner(deps: RunnerDeps): Runner {
         question: request.question,
         sessionId: session.id,
         userId: request.userId,
+        actor: {
+          kind: 'slack',
+          id: request.userId,
+          workspace: request.teamId,
+          channel: request.channel,
+        },
         signal,
       });
       for await (const event of events) {

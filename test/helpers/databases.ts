@@ -22,8 +22,18 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-/** Creates the database if it does not exist and returns its URL (sqlite: a file path under .sleuth/test). */
-export async function ensureDatabase(dialect: SqlDialect, name: string): Promise<string> {
+/**
+ * Appended to every server-side test database name: lets several checkouts of Sleuth run their tests against the same
+ * PostgreSQL and MariaDB servers at once without sharing (or migrating) each other's databases. Empty by default.
+ */
+const DATABASE_SUFFIX = (process.env.SLEUTH_TEST_DB_SUFFIX ?? '').replace(/[^a-z0-9_]/gi, '');
+
+/**
+ * Creates the database if it does not exist and returns its URL (sqlite: a file path under .sleuth/test).
+ * Server databases get SLEUTH_TEST_DB_SUFFIX appended to `baseName`.
+ */
+export async function ensureDatabase(dialect: SqlDialect, baseName: string): Promise<string> {
+  const name = dialect === 'sqlite' ? baseName : `${baseName}${DATABASE_SUFFIX}`;
   if (dialect === 'postgres') {
     const client = new pg.Client({ connectionString: PG_ADMIN_URL });
     await client.connect();

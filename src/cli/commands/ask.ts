@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { ChartKind } from '../../agent/events.js';
 import type { InvestigationEvent } from '../../agent/index.js';
 import { renderResultChart } from '../../charts/index.js';
+import { cliActor } from '../../common/actor.js';
 import { type ErrorCode, UpstreamError, UsageError } from '../../common/errors.js';
 import type { SleuthContext } from '../../main.js';
 import { type CliIo, readAll, writeLine } from '../io.js';
@@ -96,7 +97,14 @@ async function runAsk(
   let lastResult: Extract<InvestigationEvent, { type: 'sql_result' }> | undefined;
   const spinner = createSpinner(io);
   try {
-    const events = context.ask({ question, db: options.db, sessionId, signal: abort.signal, faq: options.faq });
+    const events = context.ask({
+      question,
+      db: options.db,
+      sessionId,
+      signal: abort.signal,
+      faq: options.faq,
+      actor: cliActor(io.env),
+    });
     for await (const event of events) {
       last = event;
       if (event.type === 'sql_result') lastResult = event;
