@@ -196,7 +196,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
             detail: { question: request.question, verifiedQuery: outcome.verifiedQuery.name, outcome: outcome.kind },
           })
           .catch((error: unknown) => logger.warn({ err: String(error) }, 'audit write failed'));
-        return yield* recordFaqAnswer(outcome, request, store);
+        return yield* recordFaqAnswer(outcome, { ...request, userId: request.userId ?? request.actor?.id }, store);
       }
       const hits = await kb.search(request.question, { connection: dataSource.name, limit: 3 });
       if (hits.length > 0) {

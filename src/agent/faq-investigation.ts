@@ -12,20 +12,25 @@ export type FaqHit = Exclude<FaqOutcome, { kind: 'miss' }>;
 
 export async function* recordFaqAnswer(
   outcome: FaqHit,
-  request: { question: string; sessionId?: string; userId?: string },
+  request: { question: string; sessionId?: string; userId?: string; investigationId?: string },
   store: InvestigationStore,
 ): AsyncGenerator<InvestigationEvent, InvestigationOutcome> {
-  const record = await store.createInvestigation({
-    sessionId: request.sessionId ?? null,
-    question: request.question,
-    connection: outcome.connection,
-    userId: request.userId ?? null,
-    status: 'running',
-    model: null,
-    provider: 'faq',
-    promptVersion: null,
+  const engine = { model: null, provider: 'faq', promptVersion: null };
+  // an existing (queued) record is taken over, as investigate() does
+  const record = request.investigationId
+    ? { id: request.investigationId }
+    : await store.createInvestigation({
+        sessionId: request.sessionId ?? null,
+        question: request.question,
+        connection: outcome.connection,
+        userId: request.userId ?? null,
+        status: 'running',
+        ...engine,
+      });
+  await store.updateInvestigation(record.id, {
+    startedAt: new Date(),
+    ...(request.investigationId ? { status: 'running', ...engine } : {}),
   });
-  await store.updateInvestigation(record.id, { startedAt: new Date() });
   const emit = async (body: InvestigationEventBody): Promise<InvestigationEvent> => {
     const { type, ...payload } = body;
     const { seq, createdAt } = await store.appendEvent(record.id, { type, payload });

@@ -46,6 +46,11 @@ export interface InvestigateRequest {
   userId?: string;
   /** Who is asking and from where (permissions, limits and audit read it). */
   actor?: Actor;
+  /**
+   * Run an investigation whose record already exists (created `queued` by a job queue, or left by a worker that died):
+   * it is marked running and its events continue after the ones already recorded. Without it a new record is created.
+   */
+  investigationId?: string;
   signal?: AbortSignal;
 }
 
@@ -65,17 +70,21 @@ export async function* investigate(
 ): AsyncGenerator<InvestigationEvent, InvestigationOutcome> {
   const now = deps.now ?? Date.now;
   const budgets: InvestigationBudgets = { ...DEFAULT_BUDGETS, ...deps.budgets };
-  const record = await deps.store.createInvestigation({
-    sessionId: request.sessionId ?? null,
-    question: request.question,
-    connection: target.connection,
-    userId: request.userId ?? request.actor?.id ?? null,
-    status: 'running',
-    model: deps.model.model,
-    provider: deps.model.id,
-    promptVersion: PROMPT_VERSION,
+  const engine = { model: deps.model.model, provider: deps.model.id, promptVersion: PROMPT_VERSION };
+  const record = request.investigationId
+    ? { id: request.investigationId }
+    : await deps.store.createInvestigation({
+        sessionId: request.sessionId ?? null,
+        question: request.question,
+        connection: target.connection,
+        userId: request.userId ?? request.actor?.id ?? null,
+        status: 'running',
+        ...engine,
+      });
+  await deps.store.updateInvestigation(record.id, {
+    startedAt: new Date(now()),
+    ...(request.investigationId ? { status: 'running', ...engine } : {}),
   });
-  await deps.store.updateInvestigation(record.id, { startedAt: new Date(now()) });
   const channel = createChannel<InvestigationEvent>();
   const emit = recordingEmitter(record.id, deps.store, channel);
 

@@ -31,6 +31,9 @@ export interface InvestigationStore {
       sqlRuns?: number;
       startedAt?: Date;
       finishedAt?: Date;
+      model?: string | null;
+      provider?: string | null;
+      promptVersion?: string | null;
     },
   ): Promise<unknown>;
   appendEvent(

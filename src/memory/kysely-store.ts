@@ -112,6 +112,9 @@ export function createKyselyMemoryStore(db: Kysely<MemoryDatabase>, backend: 'pg
       if (patch.sqlRuns !== undefined) values.sql_runs = patch.sqlRuns;
       if (patch.startedAt !== undefined) values.started_at = patch.startedAt;
       if (patch.finishedAt !== undefined) values.finished_at = patch.finishedAt;
+      if (patch.model !== undefined) values.model = patch.model;
+      if (patch.provider !== undefined) values.provider = patch.provider;
+      if (patch.promptVersion !== undefined) values.prompt_version = patch.promptVersion;
       if (Object.keys(values).length === 0) return;
       await db.updateTable('investigations').set(values).where('id', '=', id).execute();
     },

@@ -58,6 +58,7 @@ export async function runInvestigation(options: {
   model: ModelProvider;
   store: MemoryStore;
   sessionId?: string;
+  investigationId?: string;
   signal?: AbortSignal;
   budgets?: InvestigateDeps['budgets'];
   onEvent?: (event: InvestigationEvent) => void;
@@ -65,7 +66,12 @@ export async function runInvestigation(options: {
   const executor = createSqlExecutor({ guard: await createSqlGuard(), logger: silentLogger });
   const target = createInvestigationTarget({ connection: options.source.name, source: options.source, executor });
   const generator = investigate(
-    { question: options.question, sessionId: options.sessionId, signal: options.signal },
+    {
+      question: options.question,
+      sessionId: options.sessionId,
+      investigationId: options.investigationId,
+      signal: options.signal,
+    },
     target,
     {
       model: options.model,

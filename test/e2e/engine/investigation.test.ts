@@ -189,4 +189,36 @@ describe('investigations on the SQLite demo database', () => {
       await second.peer.close();
     }
   });
+
+  it('runs a queued record in place, continuing its events after the ones already recorded', async () => {
+    const queued = await store.createInvestigation({
+      question: QUESTION,
+      connection: source.name,
+      userId: 'U0QUEUED',
+      status: 'queued',
+    });
+    await store.appendEvent(queued.id, { type: 'thinking', payload: { type: 'thinking', text: 'first worker' } });
+    const { provider, peer } = await peerModel([finish('Organic drove most signups.')]);
+    try {
+      const { events, outcome } = await runInvestigation({
+        question: QUESTION,
+        source,
+        model: provider,
+        store,
+        investigationId: queued.id,
+      });
+      expect(outcome).toEqual({ investigationId: queued.id, status: 'succeeded' });
+      expect(events.every((e) => e.investigationId === queued.id)).toBe(true);
+      expect(events[0]?.seq).toBe(2);
+      const record = await store.getInvestigation(queued.id);
+      expect(record).toMatchObject({ status: 'succeeded', userId: 'U0QUEUED', provider: 'anthropic' });
+      expect(record?.startedAt).toBeInstanceOf(Date);
+      const stored = await store.listEvents(queued.id);
+      expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i + 1));
+      expect(stored.filter((e) => e.type === 'done')).toHaveLength(1);
+      expect((await store.listInvestigations({ userId: 'U0QUEUED' })).map((i) => i.id)).toEqual([queued.id]);
+    } finally {
+      await peer.close();
+    }
+  });
 });

@@ -1,0 +1,8 @@
+export type {
+  EventBus,
+  InvestigationJob,
+  JobHandler,
+  JobQueue,
+  JobRunContext,
+  QueueDepth,
+} from './types.js';

@@ -1,0 +1,70 @@
+/**
+ * Investigations as jobs: the ports between the front ends that accept questions (HTTP API, MCP, Slack) and the
+ * workers that run them. The embedded default runs both in one process; with a real PostgreSQL as the memory store
+ * the queue is durable on that database (pg-boss) and events reach every process through it, so `sleuth serve
+ * --role api|worker|all` processes can run side by side.
+ *
+ * Contracts:
+ * - The investigation record exists (status `queued`) before its job is enqueued, so its id can be returned and
+ *   polled at once. A worker runs it with `investigate({ investigationId })`, which takes the record over.
+ * - A job runs to completion on one worker at a time. If its worker dies, the queue hands it to another worker
+ *   (`attempt` > 1), which runs it again under the same id; events keep appending after the recorded ones, and only a
+ *   run that reaches `done` writes a final answer.
+ * - Recorded events in the memory store are the source of truth; the bus only says "something new", so a watcher
+ *   replays from the store and de-duplicates by `seq`.
+ */
+import type { InvestigationEvent } from '../agent/events.js';
+import type { Actor } from '../common/actor.js';
+
+/** One investigation to run. */
+export interface InvestigationJob {
+  investigationId: string;
+  question: string;
+  /** Connection name; the default connection when omitted. */
+  connection?: string;
+  sessionId?: string;
+  actor: Actor;
+  /** false: skip the FAQ tier and always investigate with the model. */
+  faq?: boolean;
+}
+
+export interface JobRunContext {
+  /** Aborted when the job is cancelled (from any process) or the worker stops before it finishes. */
+  signal: AbortSignal;
+  /** 1 on the first run; more when an earlier worker died or stopped while running it. */
+  attempt: number;
+}
+
+export type JobHandler = (job: InvestigationJob, context: JobRunContext) => Promise<void>;
+
+export interface QueueDepth {
+  queued: number;
+  running: number;
+}
+
+export interface JobQueue {
+  readonly kind: 'in-process' | 'pg-boss';
+  /** Durable once it resolves. */
+  enqueue(job: InvestigationJob): Promise<void>;
+  /** Starts taking jobs in this process (roles `worker` and `all`), at most `concurrency` at a time. */
+  work(handler: JobHandler, options: { concurrency: number }): Promise<void>;
+  /**
+   * Cancels a job wherever it is: a queued job never runs, a running one has its signal aborted (in whichever process
+   * runs it). False when the job is unknown or already finished.
+   */
+  cancel(investigationId: string): Promise<boolean>;
+  depth(): Promise<QueueDepth>;
+  /**
+   * Stops taking jobs; waits up to `graceMs` for running ones, then aborts them. An aborted-by-shutdown job is handed
+   * back to the queue (another worker runs it), not marked cancelled.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
+}
+
+/** "New events for investigation X", across processes. */
+export interface EventBus {
+  publish(event: InvestigationEvent): Promise<void>;
+  /** The listener sees events published after the returned promise resolves; call the result to unsubscribe. */
+  subscribe(investigationId: string, listener: (event: InvestigationEvent) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
