@@ -19,6 +19,7 @@ import {
   type QueryCache,
 } from './agent/index.js';
 import { createModelProvider } from './agent/models/from-config.js';
+import type { Actor } from './common/actor.js';
 import { createLogger, type Logger, withCorrelation } from './common/logger.js';
 import { DEMO_CONNECTION_NAME, loadConfig, type SleuthConfig } from './config/index.js';
 import {
@@ -37,7 +38,15 @@ import {
   type KnowledgeBase,
 } from './knowledge/index.js';
 import { cacheKey, type MemoryStore, openMemoryStore } from './memory/index.js';
-import { createSqlExecutor, createSqlGuard, type QueryResult, type SqlExecutor } from './sql/index.js';
+import {
+  createSqlExecutor,
+  createSqlGuard,
+  type ExecutedQuery,
+  type QueryResult,
+  type SqlDialect,
+  type SqlExecutor,
+} from './sql/index.js';
+import { createSchemaInspector, type TableDescription } from './sql/introspect/index.js';
 import type { SqlGuard } from './sql/types.js';
 
 export interface SleuthContext {
@@ -57,6 +66,13 @@ export interface SleuthContext {
   model(): ModelProvider;
   /** Investigates a question on a connection, yielding the recorded events. */
   ask(request: AskRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome>;
+  /**
+   * One statement from a front end (CLI `sql`, HTTP API, MCP `run_sql`), for an actor: the guard, then the read-only
+   * executor, and every guardrail that applies to that actor. Front ends never call the executor directly.
+   */
+  runSql(request: RunSqlRequest): Promise<ExecutedQuery & { connection: string }>;
+  /** The schema of a connection (or one table) as the actor may see it. */
+  schema(request: SchemaRequest): Promise<SchemaView>;
   close(): Promise<void>;
 }
 
@@ -69,6 +85,26 @@ export interface AskRequest extends InvestigateRequest {
   source?: DataSource;
   /** false: skip the FAQ tier and always investigate with the model. */
   faq?: boolean;
+}
+
+export interface RunSqlRequest {
+  sql: string;
+  actor: Actor;
+  /** Connection name or URL; the default connection when omitted. */
+  db?: string;
+}
+
+export interface SchemaRequest {
+  actor: Actor;
+  db?: string;
+  /** Describe only this table. */
+  table?: string;
+}
+
+export interface SchemaView {
+  connection: string;
+  dialect: SqlDialect;
+  tables: TableDescription[];
 }
 
 export interface CreateSleuthContextOptions {
@@ -281,6 +317,21 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     };
   }
 
+  async function runSql(request: RunSqlRequest): Promise<ExecutedQuery & { connection: string }> {
+    const dataSource = await source(request.db);
+    const result = await executor.execute(dataSource, request.sql);
+    return { ...result, connection: dataSource.name };
+  }
+
+  async function schema(request: SchemaRequest): Promise<SchemaView> {
+    const dataSource = await source(request.db);
+    const inspector = createSchemaInspector({ executor, source: dataSource });
+    const tables = request.table
+      ? [await inspector.describeTable(request.table)]
+      : (await inspector.getSchema()).tables;
+    return { connection: dataSource.name, dialect: dataSource.dialect, tables };
+  }
+
   return {
     config,
     demoSource,
@@ -288,6 +339,8 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     knowledge,
     model,
     ask,
+    runSql,
+    schema,
     logger,
     guard,
     executor,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { cliActor } from '../../common/actor.js';
 import { UsageError } from '../../common/errors.js';
-import { createSchemaInspector, type TableDescription } from '../../sql/introspect/index.js';
+import type { TableDescription } from '../../sql/introspect/index.js';
 import { type CliIo, writeLine } from '../io.js';
 import { withContext } from './context.js';
 
@@ -32,16 +33,13 @@ export function registerSchemaCommand(program: Command, io: CliIo): void {
         throw new UsageError('--format must be one of text, json.');
       }
       await withContext(io, async (context) => {
-        const source = await context.source(options.db);
-        const inspector = createSchemaInspector({ executor: context.executor, source });
-        const tables = options.table
-          ? [await inspector.describeTable(options.table)]
-          : (await inspector.getSchema()).tables;
+        const view = await context.schema({ db: options.db, table: options.table, actor: cliActor(io.env) });
+        const { tables } = view;
         if (options.format === 'json') {
-          writeLine(io.stdout, JSON.stringify({ connection: source.name, dialect: source.dialect, tables }, null, 2));
+          writeLine(io.stdout, JSON.stringify(view, null, 2));
           return;
         }
-        writeLine(io.stdout, `${source.name} (${source.dialect}): ${tables.length} table(s)`);
+        writeLine(io.stdout, `${view.connection} (${view.dialect}): ${tables.length} table(s)`);
         for (const table of tables) writeLine(io.stdout, `\n${describe(table)}`);
       });
     });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { cliActor } from '../../common/actor.js';
 import { UsageError } from '../../common/errors.js';
 import type { QueryResult } from '../../sql/types.js';
 import { jsonValue } from '../format/cell.js';
@@ -37,8 +38,7 @@ export function registerSqlCommand(program: Command, io: CliIo): void {
       const format = parseFormat(options.format);
       const sql = sqlArgument === '-' ? await readAll(io.stdin) : sqlArgument;
       await withContext(io, async (context) => {
-        const source = await context.source(options.db);
-        const result = await context.executor.execute(source, sql);
+        const result = await context.runSql({ sql, db: options.db, actor: cliActor(io.env) });
         printResult(io, result, format);
       });
     });
