@@ -74,7 +74,9 @@ export async function openMemoryStore(options: OpenMemoryOptions): Promise<Memor
       const pglite = await PGlite.create(dataDir ? { dataDir } : {});
       db = new Kysely<MemoryDatabase>({ dialect: new PgliteDialect({ pglite }) });
     }
-    const { error, results } = await new Migrator({ db, provider: memoryMigrations }).migrateToLatest();
+    // Unordered: migrations written on parallel branches land in any order; each runs once, whatever its number.
+    const migrator = new Migrator({ db, provider: memoryMigrations, allowUnorderedMigrations: true });
+    const { error, results } = await migrator.migrateToLatest();
     if (error) throw error;
     const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     logger.info({ backend, where, applied }, 'memory store open');
