@@ -31,6 +31,14 @@ import {
 } from './datasources/index.js';
 import { ensureDemoSqlite } from './demo/index.js';
 import {
+  createInProcessEventBus,
+  createInProcessQueue,
+  createInvestigationService,
+  createInvestigationWorker,
+  type InvestigationService,
+  type JobQueue,
+} from './jobs/index.js';
+import {
   createEmbeddedVectorIndex,
   createKnowledgeBase,
   createLocalEmbedder,
@@ -73,10 +81,19 @@ export interface SleuthContext {
   runSql(request: RunSqlRequest): Promise<ExecutedQuery & { connection: string }>;
   /** The schema of a connection (or one table) as the actor may see it. */
   schema(request: SchemaRequest): Promise<SchemaView>;
+  /**
+   * Investigations as jobs for the HTTP API, WebSocket and MCP: start, watch, cancel. Embedded default: an in-process
+   * queue and event bus, worked by this process.
+   */
+  investigations(): Promise<InvestigationService>;
   close(): Promise<void>;
 }
 
 const QUERY_CACHE_TTL_MS = 5 * 60_000;
+/** Investigations one process runs at once from the job queue. */
+const JOB_CONCURRENCY = 8;
+/** How long close() waits for running jobs before it closes the pools under them. */
+const JOB_SHUTDOWN_GRACE_MS = 30_000;
 
 export interface AskRequest extends InvestigateRequest {
   /** Connection name or URL; the default connection when omitted. */
@@ -317,6 +334,29 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     };
   }
 
+  let jobs: Promise<{ service: InvestigationService; queue: JobQueue }> | undefined;
+  function investigations(): Promise<InvestigationService> {
+    jobs ??= (async () => {
+      const store = await memory();
+      const queue = createInProcessQueue();
+      const bus = createInProcessEventBus();
+      await queue.work(createInvestigationWorker({ run: ask, store, bus, logger }), {
+        concurrency: JOB_CONCURRENCY,
+      });
+      const service = createInvestigationService({
+        store,
+        queue,
+        bus,
+        defaultConnection: config.defaultConnection,
+      });
+      return { service, queue };
+    })();
+    jobs.catch(() => {
+      jobs = undefined;
+    });
+    return jobs.then((j) => j.service);
+  }
+
   async function runSql(request: RunSqlRequest): Promise<ExecutedQuery & { connection: string }> {
     const dataSource = await source(request.db);
     const result = await executor.execute(dataSource, request.sql);
@@ -341,11 +381,14 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     ask,
     runSql,
     schema,
+    investigations,
     logger,
     guard,
     executor,
     source,
     async close() {
+      const running = jobs ? await jobs.catch(() => undefined) : undefined;
+      await running?.queue.stop({ graceMs: JOB_SHUTDOWN_GRACE_MS });
       const store = memoryOpening ? await memoryOpening.catch(() => undefined) : undefined;
       await Promise.allSettled([registry.closeAll(), ...adHoc.map((s) => s.close()), store?.close()]);
     },

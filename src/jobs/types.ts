@@ -37,6 +37,8 @@ export interface JobRunContext {
 
 export type JobHandler = (job: InvestigationJob, context: JobRunContext) => Promise<void>;
 
+export type CancelOutcome = 'dequeued' | 'signalled' | 'unknown';
+
 export interface QueueDepth {
   queued: number;
   running: number;
@@ -49,14 +51,16 @@ export interface JobQueue {
   /** Starts taking jobs in this process (roles `worker` and `all`), at most `concurrency` at a time. */
   work(handler: JobHandler, options: { concurrency: number }): Promise<void>;
   /**
-   * Cancels a job wherever it is: a queued job never runs, a running one has its signal aborted (in whichever process
-   * runs it). False when the job is unknown or already finished.
+   * Cancels a job wherever it is. `dequeued`: it had not started and never will (the caller records the cancellation);
+   * `signalled`: it is running and its signal is aborted in whichever process runs it (the engine records it);
+   * `unknown`: no such job, or it already finished.
    */
-  cancel(investigationId: string): Promise<boolean>;
+  cancel(investigationId: string): Promise<CancelOutcome>;
   depth(): Promise<QueueDepth>;
   /**
-   * Stops taking jobs; waits up to `graceMs` for running ones, then aborts them. An aborted-by-shutdown job is handed
-   * back to the queue (another worker runs it), not marked cancelled.
+   * Stops taking jobs and waits up to `graceMs` for the running ones. Jobs still running then are left unfinished, not
+   * cancelled: a durable queue hands them to another worker once this process is gone; in-process ones are marked
+   * `interrupted` at the next start.
    */
   stop(options?: { graceMs?: number }): Promise<void>;
 }

@@ -4,24 +4,30 @@ import type { ScriptTurn } from './script.js';
 import type { ModelContent, ModelProvider, ModelRequest, ModelResponse } from './types.js';
 
 /**
- * A deterministic model for tests, evals and benchmarks: answers call N with turn N of the script. Runs in-process
- * (no HTTP); the protocol peers in test/peers replay the same scripts through the real SDKs. Fault and delay turns
- * are honoured too (a fault throws the matching model error), so engine behaviour can be exercised without a server.
+ * A deterministic model for tests, evals and benchmarks. Every conversation replays the script from its start: the
+ * turn for a request is found from how many assistant turns the conversation already holds, so concurrent
+ * investigations (the HTTP API, benchmarks) each get the whole script. A fault turn throws the matching model error
+ * once per conversation (a retry of the same request gets the next turn); conversations are told apart by their first
+ * message. Runs in-process (no HTTP); the protocol peers in test/peers replay the same scripts through the real SDKs.
  */
 export function createScriptedProvider(turns: readonly ScriptTurn[], options: { model?: string } = {}): ModelProvider {
-  let next = 0;
+  const faultsServed = new Map<string, number>();
   return {
     id: 'scripted',
     model: options.model ?? 'scripted',
     async complete(request: ModelRequest): Promise<ModelResponse> {
       const started = performance.now();
-      const turn = turns[next];
+      const conversation = JSON.stringify(request.messages[0]?.content ?? '');
+      const faults = faultsServed.get(conversation) ?? 0;
+      const index = request.messages.filter((m) => m.role === 'assistant').length + faults;
+      const turn = turns[index];
       if (!turn) {
-        throw new UserError('MODEL_ERROR', `The model script has no turn ${next + 1} (it has ${turns.length}).`);
+        throw new UserError('MODEL_ERROR', `The model script has no turn ${index + 1} (it has ${turns.length}).`);
       }
-      next++;
+      const next = index + 1;
       if (turn.delay_ms) await defaultSleep(turn.delay_ms, request.signal);
       if (turn.fault) {
+        faultsServed.set(conversation, faults + 1);
         const code =
           turn.fault.status === 429
             ? 'MODEL_RATE_LIMITED'

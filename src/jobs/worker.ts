@@ -1,0 +1,78 @@
+/**
+ * The worker side of a job: runs the investigation in place under its pre-created id and publishes every recorded
+ * event on the bus. Whatever happens, the record ends in a final state with a closing event: the engine ends it when
+ * it ran, and this worker does when the engine never started (unknown connection, model not configured...).
+ */
+import type { InvestigationEvent } from '../agent/events.js';
+import type { InvestigationOutcome } from '../agent/investigate.js';
+import type { Actor } from '../common/actor.js';
+import { isSleuthError } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import { appendJobEvent, isFinishedStatus, type JobMemory, recordEnd } from './events.js';
+import type { EventBus, JobHandler } from './types.js';
+
+/** What a worker needs from the engine: `SleuthContext.ask` satisfies it. */
+export type RunInvestigation = (request: {
+  question: string;
+  db?: string;
+  sessionId?: string;
+  actor: Actor;
+  faq?: boolean;
+  investigationId: string;
+  signal: AbortSignal;
+}) => AsyncGenerator<InvestigationEvent, InvestigationOutcome>;
+
+export interface InvestigationWorkerDeps {
+  run: RunInvestigation;
+  store: JobMemory;
+  bus: EventBus;
+  logger: Logger;
+}
+
+export function createInvestigationWorker(deps: InvestigationWorkerDeps): JobHandler {
+  return async (job, { signal, attempt }) => {
+    const id = job.investigationId;
+    const log = deps.logger.child({ investigationId: id, attempt });
+    const publish = (event: InvestigationEvent) =>
+      deps.bus.publish(event).catch((error: unknown) => log.warn({ err: String(error) }, 'event publish failed'));
+    const record = await deps.store.getInvestigation(id);
+    if (!record) {
+      log.warn('job for an unknown investigation dropped');
+      return;
+    }
+    // a queue may deliver a job again after its first worker finished it but died before acknowledging
+    if (isFinishedStatus(record.status)) return;
+    if (attempt > 1) {
+      await publish(
+        await appendJobEvent(deps.store, id, {
+          type: 'thinking',
+          text: `Restarted on another worker (attempt ${attempt}): the previous one stopped before finishing.`,
+        }),
+      );
+    }
+    let started = false;
+    try {
+      const events = deps.run({
+        question: job.question,
+        db: job.connection,
+        sessionId: job.sessionId,
+        actor: job.actor,
+        faq: job.faq,
+        investigationId: id,
+        signal,
+      });
+      for await (const event of events) {
+        started = true;
+        await publish(event);
+      }
+    } catch (error) {
+      const current = await deps.store.getInvestigation(id);
+      if (current && isFinishedStatus(current.status)) return;
+      if (!isSleuthError(error)) log.error({ err: error, started }, 'investigation job crashed');
+      const failure = isSleuthError(error)
+        ? { code: error.code, message: error.message }
+        : { code: 'INTERNAL', message: 'Sleuth hit an internal error; see the logs.' };
+      await publish(await recordEnd(deps.store, id, 'failed', failure));
+    }
+  };
+}
