@@ -1,9 +1,10 @@
 /**
- * `npm run eval:ci [-- --only guard,faq,agent] [--limit N]`: the offline eval gate. Runs the guard suite (fixtures, per dialect),
- * the FAQ routing suite (demo database, deterministic) and the replayed-agent suite (golden cases through the engine
- * with recorded model turns), scores them against evals/thresholds.json, prints one line per score and exits 1 with
- * the failing lines when any score drops below its threshold. Writes evals/results/ci-latest.json. `--limit N` replays
- * only the first N golden cases (quick local checks; CI replays all).
+ * `npm run eval:ci [-- --only guard,comparator,faq,agent] [--limit N]`: the offline eval gate. Runs the guard suite
+ * (fixtures, per dialect), the comparator self-check (Spider/BIRD edge cases), the FAQ routing suite (demo database,
+ * deterministic) and the replayed-agent suite (golden cases through the engine with recorded model turns), scores
+ * them against evals/thresholds.json, prints one line per score and exits 1 with the failing lines when any score
+ * drops below its threshold. Writes evals/results/ci-latest.json. `--limit N` replays only the first N golden cases
+ * (quick local checks; CI replays all).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,10 +12,11 @@ import { parseArgs } from 'node:util';
 import { createSqlGuard } from '../src/sql/index.js';
 import { evaluateGate } from './gate.js';
 import { RECORD_COMMAND, runAgentReplaySuite } from './suites/agent-replay.js';
+import { runComparatorSuite } from './suites/comparator.js';
 import { runFaqRoutingSuite } from './suites/faq-routing.js';
 import { runGuardSuite } from './suites/guard.js';
 
-const SUITES = ['guard', 'faq', 'agent'] as const;
+const SUITES = ['guard', 'comparator', 'faq', 'agent'] as const;
 const { values } = parseArgs({ options: { only: { type: 'string' }, limit: { type: 'string' } }, strict: true });
 const only = new Set((values.only ?? SUITES.join(',')).split(',').map((s) => s.trim()));
 for (const name of only) {
@@ -29,7 +31,12 @@ const allThresholds = JSON.parse(readFileSync(join(import.meta.dirname, 'thresho
   string,
   number
 >;
-const prefixes: Record<string, string[]> = { guard: ['guard.'], faq: ['faq.', 'schema.'], agent: ['agent.'] };
+const prefixes: Record<string, string[]> = {
+  guard: ['guard.'],
+  comparator: ['comparator.'],
+  faq: ['faq.', 'schema.'],
+  agent: ['agent.'],
+};
 const thresholds = Object.fromEntries(
   Object.entries(allThresholds).filter(([name]) =>
     [...only].some((suite) => prefixes[suite]?.some((p) => name.startsWith(p))),
@@ -50,6 +57,14 @@ if (only.has('guard')) {
   hints['guard.legit_allowed'] = `${guard.legit - guard.legitAllowed} legitimate queries refused`;
   heading.push(`guard: ${guard.attacks} attacks, ${guard.legit} legit`);
   details.push(...guard.failures.slice(0, 20));
+}
+if (only.has('comparator')) {
+  const comparator = runComparatorSuite();
+  scores['comparator.rule_agreement'] = comparator.agreed / comparator.checks;
+  hints['comparator.rule_agreement'] =
+    `${comparator.checks - comparator.agreed} edge cases scored against the Spider/BIRD rules`;
+  heading.push(`comparator: ${comparator.checks} edge-case checks`);
+  details.push(...comparator.failures.slice(0, 20));
 }
 if (only.has('faq')) {
   const faq = await runFaqRoutingSuite(root);

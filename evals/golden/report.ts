@@ -30,6 +30,8 @@ export interface GoldenSummary {
   medianLatencyMs: number;
   p95LatencyMs: number;
   meanSteps: number;
+  /** Guard refusals during the run, by code. */
+  guardRefusals: Record<string, number>;
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
@@ -78,10 +80,21 @@ export function summarizeGoldenRun(
       0.95,
     ),
     meanSteps: results.reduce((s, r) => s + r.steps, 0) / Math.max(1, results.length),
+    guardRefusals: results.reduce<Record<string, number>>((all, r) => {
+      for (const [code, n] of Object.entries(r.guardRefusals ?? {})) all[code] = (all[code] ?? 0) + n;
+      return all;
+    }, {}),
     inputTokens: results.reduce((s, r) => s + r.inputTokens, 0),
     outputTokens: results.reduce((s, r) => s + r.outputTokens, 0),
     costUsd: results.reduce((s, r) => s + r.costUsd, 0),
   };
+}
+
+function guardLine(refusals: Readonly<Record<string, number>> | undefined): string {
+  const entries = Object.entries(refusals ?? {}).sort((a, b) => b[1] - a[1]);
+  if (entries.length === 0) return '0';
+  const total = entries.reduce((s, [, n]) => s + n, 0);
+  return `${total} (${entries.map(([code, n]) => `${code} ${n}`).join(', ')})`;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -116,6 +129,7 @@ export function goldenMarkdown(
     `| failed investigations | ${summary.errors} | |`,
     `| latency p50 / p95 | ${summary.medianLatencyMs.toFixed(0)} / ${summary.p95LatencyMs.toFixed(0)} ms | |`,
     `| mean steps | ${summary.meanSteps.toFixed(1)} | |`,
+    `| guard refusals | ${guardLine(summary.guardRefusals)} | |`,
     `| tokens in / out, cost | ${summary.inputTokens} / ${summary.outputTokens}, $${summary.costUsd.toFixed(2)} | |`,
     '',
     '| category | cases | accuracy | vs baseline |',

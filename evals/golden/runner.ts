@@ -64,6 +64,8 @@ export interface GoldenCaseResult {
   answer?: string;
   steps: number;
   sqlRuns: number;
+  /** Statements of this investigation the guard refused, by code (the model then had to recover). */
+  guardRefusals: Record<string, number>;
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
@@ -125,7 +127,12 @@ export async function runGoldenCase(c: GoldenCase, deps: GoldenRunDeps): Promise
   let predicted: string | undefined;
   let answer: FinalAnswer | undefined;
   let failure: { code: string; message: string } | undefined;
+  const guardRefusals: Record<string, number> = {};
   for (const e of events) {
+    if (e.type === 'sql_error' && e.code === 'SQL_REJECTED') {
+      const code = /Query refused \(([A-Z_]+)\)/.exec(e.message)?.[1] ?? 'SQL_REJECTED';
+      guardRefusals[code] = (guardRefusals[code] ?? 0) + 1;
+    }
     if (e.type === 'sql') sqlByCall.set(e.callId, e.sql);
     if (e.type === 'sql_result') predicted = sqlByCall.get(e.callId) ?? predicted;
     if (e.type === 'done') answer = e.answer;
@@ -141,6 +148,7 @@ export async function runGoldenCase(c: GoldenCase, deps: GoldenRunDeps): Promise
     answer: answer?.text,
     steps: record?.steps ?? events.filter((e) => e.type === 'step_started').length,
     sqlRuns: record?.sqlRuns ?? 0,
+    guardRefusals,
     inputTokens: record?.inputTokens ?? 0,
     outputTokens: record?.outputTokens ?? 0,
     costUsd: record?.costUsd ?? 0,

@@ -25,7 +25,7 @@ beforeAll(() => {
     'tsconfig.json',
   ])
     cpSync(join(ROOT, path), join(scratch, path), { recursive: true });
-  for (const file of ['ci.ts', 'gate.ts', 'comparator.ts', 'thresholds.json'])
+  for (const file of ['ci.ts', 'gate.ts', 'comparator.ts', 'comparator-cases.ts', 'thresholds.json'])
     cpSync(join(ROOT, 'evals', file), join(scratch, 'evals', file));
   symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'));
   mkdirSync(join(scratch, '.sleuth'), { recursive: true });
