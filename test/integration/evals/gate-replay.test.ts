@@ -1,7 +1,7 @@
 /**
  * The acceptance check of the eval gate: in a scratch copy of the repository, `eval:ci` passes as committed, and
  * fails with a readable message once the system prompt file or a tool's schema is edited (the recorded model turns
- * no longer match the requests the engine makes).
+ * no longer match the requests the engine makes), or once the guard's deny list loses an entry.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ beforeAll(() => {
     'evals/suites',
     'evals/cassettes',
     'datasets',
+    'test/fixtures/sql',
     'package.json',
     'tsconfig.json',
   ])
@@ -37,16 +38,12 @@ afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-function gate(): Promise<{ code: number | null; out: string }> {
+function gate(only = 'agent'): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      join(scratch, 'node_modules', '.bin', 'tsx'),
-      ['evals/ci.ts', '--only', 'agent', '--limit', '3'],
-      {
-        cwd: scratch,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? scratch },
-      },
-    );
+    const child = spawn(join(scratch, 'node_modules', '.bin', 'tsx'), ['evals/ci.ts', '--only', only, '--limit', '3'], {
+      cwd: scratch,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? scratch },
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString('utf8');
@@ -90,3 +87,13 @@ it('passes as committed, fails on an edited prompt file and on a changed tool sc
   expect(toolBroken.code).toBe(1);
   expect(toolBroken.out).toContain('3 x the tool schemas differ from the recording');
 }, 300_000);
+
+it('fails on a guard that no longer denies a function, naming how many attacks got through', async () => {
+  expect((await gate('guard')).code).toBe(0);
+  const restore = edit('src/sql/guard/deny-list.ts', (t) => t.replace("  'pg_sleep',\n", ''));
+  const broken = await gate('guard');
+  restore();
+  expect(broken.code).toBe(1);
+  expect(broken.out).toMatch(/FAIL guard\.attack_refusal 0\.9\d\d < 1\.000 \(the guard let \d+ attacks? through\)/);
+  expect(broken.out).toMatch(/eval:ci FAILED: .*guard\.attack_refusal/);
+}, 120_000);
