@@ -61,6 +61,9 @@ export const investigateTool = defineTool({
       last = event;
       await progress(event);
     }
+    // The SDK client handles notifications a microtask late: a progress notification read in the same chunk as the
+    // response finds its handler gone. Letting the event loop turn before answering keeps the last one in its own write.
+    await new Promise((resolve) => setImmediate(resolve));
     if (last?.type === 'failed') {
       const code = last.error.code as ErrorCode;
       const message = `The investigation ${last.investigationId} failed: ${last.error.message}`;
@@ -101,7 +104,7 @@ function progressSender(extra: RequestExtra): (event: InvestigationEvent) => Pro
 
 const MAX_SQL = 400;
 
-/** One line per event, prefixed with its kind; undefined for events not worth a notification (model thinking). */
+/** One line per event, prefixed with its kind; undefined for events that are not progress (thinking, the end). */
 export function progressMessage(event: InvestigationEvent): string | undefined {
   switch (event.type) {
     case 'plan':
@@ -123,10 +126,9 @@ export function progressMessage(event: InvestigationEvent): string | undefined {
       return `insight: ${event.text}`;
     case 'budget':
       return event.exhausted ? `budget: ${event.kind} exhausted (${event.used}/${event.limit})` : undefined;
+    // The tool result itself reports the end; model text is not progress.
     case 'done':
-      return `done: ${event.answer.partial ? 'partial answer' : 'answered'}`;
     case 'failed':
-      return `failed: ${event.error.code}`;
     case 'thinking':
       return undefined;
   }

@@ -205,7 +205,8 @@ describe('MCP over Streamable HTTP', () => {
     expect(textOf(result)).toMatch(/Evidence:[\s\S]*```sql[\s\S]*Caveats:/);
 
     const kinds = progress.map((m) => m.split(/[:( ]/)[0]);
-    expect(kinds).toEqual(expect.arrayContaining(['plan', 'step', 'sql', 'result', 'done']));
+    expect(kinds).toEqual(expect.arrayContaining(['plan', 'step', 'tool', 'sql', 'result']));
+    expect(new Set(kinds)).not.toContain('done'); // the result says it is done
     expect(progress.some((m) => /^sql error: SQL_REJECTED/.test(m))).toBe(true); // the CREATE TABLE the guard refused
     expect(progress.some((m) => /^result: \d+ rows in \d+ ms$/.test(m))).toBe(true);
 
