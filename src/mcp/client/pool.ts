@@ -53,6 +53,8 @@ interface Live {
   tools?: Promise<McpToolInfo[]>;
   /** Set when we close it, so its exit is not counted as a crash. */
   closing: boolean;
+  /** Set once `initialize` succeeded; an exit before that is a failed start, counted by start(). */
+  started: boolean;
 }
 
 interface Slot {
@@ -136,7 +138,7 @@ export function createMcpClientPool(options: McpClientPoolOptions): McpClientPoo
     });
     transport.stderr?.on('data', (chunk: Buffer) => keepStderr(slot, chunk.toString('utf8')));
     const client = new Client(sleuthImplementation(), { capabilities: {} });
-    const live: Live = { client, transport, pid: null, closing: false };
+    const live: Live = { client, transport, pid: null, closing: false, started: false };
     client.onclose = () => onExit(slot, live);
     client.onerror = (error) => {
       slot.lastError = redactSecrets(error.message);
@@ -163,6 +165,7 @@ export function createMcpClientPool(options: McpClientPoolOptions): McpClientPoo
       clearTimeout(timer);
     }
     live.pid = transport.pid;
+    live.started = true;
     if (closed) {
       live.closing = true;
       await client.close().catch(() => undefined);
@@ -175,7 +178,7 @@ export function createMcpClientPool(options: McpClientPoolOptions): McpClientPoo
 
   function onExit(slot: Slot, live: Live): void {
     if (slot.live === live) slot.live = undefined;
-    if (live.closing) return;
+    if (live.closing || !live.started) return;
     live.closing = true;
     recordCrash(slot, new Error(slot.lastError ?? 'the process exited'));
     logger.warn(

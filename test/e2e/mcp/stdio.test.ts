@@ -51,7 +51,12 @@ describe('sleuth mcp over stdio (SDK client)', () => {
   const errors: Error[] = [];
 
   beforeAll(async () => {
-    transport = new StdioClientTransport({ command: TSX, args: [PROCESS, 'mcp'], env: await sleuthEnv(), stderr: 'pipe' });
+    transport = new StdioClientTransport({
+      command: TSX,
+      args: [PROCESS, 'mcp'],
+      env: await sleuthEnv(),
+      stderr: 'pipe',
+    });
     transport.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
     });
@@ -97,7 +102,10 @@ describe('sleuth mcp over stdio (SDK client)', () => {
   }, 30_000);
 
   it('describes the schema and reads a table resource', async () => {
-    const schema = (await client.callTool({ name: 'get_schema', arguments: { connection: 'pg', table: 'refunds' } })) as CallToolResult;
+    const schema = (await client.callTool({
+      name: 'get_schema',
+      arguments: { connection: 'pg', table: 'refunds' },
+    })) as CallToolResult;
     const table = (schema.structuredContent as { tables: { name: string; columns: { name: string }[] }[] }).tables[0]!;
     expect(table.name).toBe('refunds');
     expect(table.columns.map((c) => c.name)).toContain('amount');
@@ -114,7 +122,10 @@ describe('sleuth mcp over stdio (SDK client)', () => {
       { onprogress: (p) => progress.push(p.message ?? '') },
     )) as CallToolResult;
     expect(result.isError).toBeFalsy();
-    expect(result.structuredContent).toMatchObject({ status: 'succeeded', answer: { text: expect.stringMatching(/organic/) } });
+    expect(result.structuredContent).toMatchObject({
+      status: 'succeeded',
+      answer: { text: expect.stringMatching(/organic/) },
+    });
     expect(progress.find((m) => m.startsWith('plan: '))).toMatch(/Find where signups live/);
     expect(progress.some((m) => m.startsWith('sql (signups last month by channel): SELECT'))).toBe(true);
     expect(progress.some((m) => /^result: \d+ rows/.test(m))).toBe(true);
