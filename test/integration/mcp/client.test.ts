@@ -15,6 +15,8 @@ import { createSleuthContext, type SleuthContext } from '../../../src/main.js';
 import { adminExec, ensureDatabase } from '../../helpers/databases.js';
 import { demoUrl } from '../../helpers/demo.js';
 
+/** `${NAME}` as mcp.json writes it (substituted from the environment by Sleuth). */
+const ref = (name: string) => `$${'{'}${name}}`;
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const SERVER_POSTGRES = join(ROOT, 'node_modules', '@modelcontextprotocol', 'server-postgres', 'dist', 'index.js');
 const DBHUB = join(ROOT, 'node_modules', '@bytebase', 'dbhub', 'dist', 'index.js');
@@ -52,11 +54,11 @@ beforeAll(async () => {
     join(cwd, 'mcp.json'),
     JSON.stringify({
       mcpServers: {
-        postgres: { command: node, args: [SERVER_POSTGRES, '${DEMO_PG_URL}'] },
-        odd: { command: node, args: [SERVER_POSTGRES, '${ODD_PG_URL}'] },
-        hub_maria: { command: node, args: [DBHUB, '--transport', 'stdio', '--dsn', '${DEMO_MARIA_URL}'] },
-        hub_scratch: { command: node, args: [DBHUB, '--transport', 'stdio', '--dsn', '${SCRATCH_PG_URL}'] },
-        unused: { command: node, args: ['${NOT_SET_ANYWHERE}'] },
+        postgres: { command: node, args: [SERVER_POSTGRES, ref('DEMO_PG_URL')] },
+        odd: { command: node, args: [SERVER_POSTGRES, ref('ODD_PG_URL')] },
+        hub_maria: { command: node, args: [DBHUB, '--transport', 'stdio', '--dsn', ref('DEMO_MARIA_URL')] },
+        hub_scratch: { command: node, args: [DBHUB, '--transport', 'stdio', '--dsn', ref('SCRATCH_PG_URL')] },
+        unused: { command: node, args: [ref('NOT_SET_ANYWHERE')] },
       },
     }),
   );

@@ -11,6 +11,8 @@ import { createMcpClientPool, readMcpServersFile } from '../../../src/mcp/client
 import { silentLogger } from '../../helpers/databases.js';
 import { demoUrl } from '../../helpers/demo.js';
 
+/** `${NAME}` as mcp.json writes it (substituted from the environment by Sleuth). */
+const ref = (name: string) => `$${'{'}${name}}`;
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const SERVER_POSTGRES = join(ROOT, 'node_modules', '@modelcontextprotocol', 'server-postgres', 'dist', 'index.js');
 
@@ -61,7 +63,7 @@ if (!existsSync(${JSON.stringify(marker)})) { writeFileSync(${JSON.stringify(mar
 process.argv.splice(1, 0, 'server');
 await import(${JSON.stringify(SERVER_POSTGRES)});`;
     const { pool, sleeps } = await poolFor(
-      { flaky: { command: process.execPath, args: ['--input-type=module', '-e', flaky, '--', '${PG}'] } },
+      { flaky: { command: process.execPath, args: ['--input-type=module', '-e', flaky, '--', ref('PG')] } },
       { PG: await demoUrl('postgres') },
     );
     try {
@@ -82,7 +84,7 @@ await import(${JSON.stringify(SERVER_POSTGRES)});`;
   it('explains a missing command, an undeclared server and an unusable entry', async () => {
     const { pool } = await poolFor({
       ghost: { command: '/nonexistent/mcp-server' },
-      needs_env: { command: 'node', args: ['${NOT_SET_FOR_THIS_TEST}'] },
+      needs_env: { command: 'node', args: [ref('NOT_SET_FOR_THIS_TEST')] },
       remote: { type: 'http', url: 'https://mcp.example.com/mcp' },
     });
     try {
@@ -110,7 +112,7 @@ await import(${JSON.stringify(SERVER_POSTGRES)});`;
 
   it('lists tools and calls them on a real server; a JSON-RPC error is an error result', async () => {
     const { pool, sleeps } = await poolFor(
-      { pg: { command: process.execPath, args: [SERVER_POSTGRES, '${PG}'] } },
+      { pg: { command: process.execPath, args: [SERVER_POSTGRES, ref('PG')] } },
       { PG: await demoUrl('postgres') },
     );
     try {
