@@ -81,7 +81,11 @@ export const investigateTool = defineTool({
 async function sessionFor(env: ToolEnv, requested: string | undefined): Promise<string> {
   const memory = await env.context.memory();
   if (requested) {
-    if (!(await memory.getSession(requested))) throw new UserError('NOT_FOUND', `No Sleuth session ${requested}.`);
+    const found = await memory.getSession(requested);
+    // Another principal's session is reported like a missing one: a session id is not a credential.
+    if (!found || (found.userId !== null && found.userId !== env.actor.id)) {
+      throw new UserError('NOT_FOUND', `No Sleuth session ${requested}.`);
+    }
     return requested;
   }
   env.session.sleuthSessionId ??= (await memory.createSession({ userId: env.actor.id })).id;

@@ -4,9 +4,12 @@
  * knowledge search, `investigate` with progress notifications (model: the real Anthropic SDK path against the local
  * peer) and cancellation, and sessions bound to the actor that opened them.
  */
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScript } from '../../../src/agent/models/script.js';
 import { adminExec } from '../../helpers/databases.js';
@@ -237,6 +240,15 @@ describe('MCP over Streamable HTTP', () => {
     expect(progress[0]).toMatch(/^step 1/);
   }, 60_000);
 
+  it('continues a Sleuth session only for the actor it belongs to', async () => {
+    const memory = await harness.context.memory();
+    const theirs = await memory.createSession({ userId: 'key_bob' });
+    const refused = await call('investigate', { question: 'And the month before?', sessionId: theirs.id });
+    expect(textOf(refused)).toBe(`NOT_FOUND: No Sleuth session ${theirs.id}.`);
+    const invalid = await call('investigate', { question: 'x', sessionId: 'not-a-uuid' });
+    expect(textOf(invalid)).toMatch(/^USAGE: Invalid arguments for investigate: sessionId:/);
+  });
+
   it('binds a session to the actor that opened it', async () => {
     const body = JSON.stringify({ jsonrpc: '2.0', id: 99, method: 'tools/list', params: {} });
     const headers = {
@@ -274,5 +286,34 @@ describe('MCP over Streamable HTTP', () => {
     expect(harness.handler.sessionCount()).toBe(2);
     await bob.transport.terminateSession();
     await expect.poll(() => harness.handler.sessionCount()).toBe(1);
+  });
+});
+
+describe('MCP handler mounted on express', () => {
+  it('serves /mcp behind a body parser (the parsed body is handed over)', async () => {
+    const app = express();
+    app.use(express.json());
+    app.all('/mcp', (req, res) => {
+      void harness.handler.handle(req, res, { kind: 'api', id: 'key_express' }, req.body);
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const transport = new StreamableHTTPClientTransport(
+      new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`),
+    );
+    const expressClient = new Client({ name: 'express-test', version: '1.0.0' });
+    try {
+      await expressClient.connect(transport);
+      const result = (await expressClient.callTool({
+        name: 'run_sql',
+        arguments: { connection: 'pg', sql: 'SELECT 40 + 2 AS answer' },
+      })) as CallToolResult;
+      expect(result.structuredContent).toMatchObject({ rows: [[42]] });
+      await transport.terminateSession();
+    } finally {
+      await expressClient.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
