@@ -15,6 +15,7 @@ import {
   ReadResourceRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Actor } from '../../common/actor.js';
+import { BugError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { SleuthContext } from '../../main.js';
 import { sleuthImplementation } from '../version.js';
@@ -71,8 +72,14 @@ export function createSleuthMcpServer(deps: SleuthMcpServerDeps): Server {
     const started = Date.now();
     try {
       const { structured, text } = await tool.run(parsed.data, env, extra);
+      // What goes out matches the advertised output schema (clients validate it): unknown fields are dropped here.
+      const checked = tool.output.safeParse(structured);
+      if (!checked.success) throw new BugError(`${name} produced output outside its schema: ${checked.error.message}`);
       logger.info({ tool: name, ms: Date.now() - started }, 'MCP tool call');
-      return { content: [{ type: 'text', text }], structuredContent: structured as Record<string, unknown> };
+      return {
+        content: [{ type: 'text', text: text ?? JSON.stringify(checked.data) }],
+        structuredContent: checked.data as Record<string, unknown>,
+      };
     } catch (error) {
       const info = errorInfo(error, logger, name);
       logger.info({ tool: name, code: info.code, ms: Date.now() - started }, 'MCP tool call failed');

@@ -28,7 +28,8 @@ export interface ToolDefinition<I extends z.ZodType = z.ZodType, O extends z.Zod
   input: I;
   output: O;
   annotations: ToolAnnotations;
-  run(args: z.output<I>, env: ToolEnv, extra: RequestExtra): Promise<{ structured: z.output<O>; text: string }>;
+  /** `text` is the human/LLM rendering; without it the text content is the structured result as JSON. */
+  run(args: z.output<I>, env: ToolEnv, extra: RequestExtra): Promise<{ structured: z.output<O>; text?: string }>;
 }
 
 /** Identity helper that keeps the input and output types of one tool together. */

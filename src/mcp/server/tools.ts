@@ -45,7 +45,7 @@ export const runSqlTool = defineTool({
       elapsedMs: result.elapsedMs,
       tables: result.verdict.tables.map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name)),
     };
-    return { structured, text: JSON.stringify(structured) };
+    return { structured };
   },
 });
 
@@ -86,7 +86,7 @@ export const getSchemaTool = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(args, env) {
     const view = await env.context.schema({ actor: env.actor, db: args.connection, table: args.table });
-    return { structured: view, text: JSON.stringify(view) };
+    return { structured: view };
   },
 });
 
@@ -119,8 +119,7 @@ export const searchKnowledgeTool = defineTool({
   async run(args, env) {
     const kb = await env.context.knowledge();
     const hits = await kb.search(args.query, { connection: args.connection, limit: args.limit, kinds: args.kinds });
-    const structured = { hits: hits.map((h) => ({ ...h })) };
-    return { structured, text: JSON.stringify(structured) };
+    return { structured: { hits: hits.map((h) => ({ ...h })) } };
   },
 });
 
@@ -157,8 +156,7 @@ export const askFaqTool = defineTool({
     const kb = await env.context.knowledge();
     const outcome = await kb.answerFaq({ question: args.question, connection: args.connection });
     await auditFaq(env, args.question, outcome);
-    const structured = faqStructured(outcome);
-    return { structured, text: faqText(outcome, structured) };
+    return { structured: faqStructured(outcome), text: faqText(outcome) };
   },
 });
 
@@ -212,13 +210,13 @@ function faqStructured(outcome: FaqOutcome): z.output<typeof faqOutput> {
   };
 }
 
-function faqText(outcome: FaqOutcome, structured: z.output<typeof faqOutput>): string {
+/** A miss or an ask-back reads as a sentence; an answer as its JSON (the default). */
+function faqText(outcome: FaqOutcome): string | undefined {
   if (outcome.kind === 'miss') {
     const nearest = outcome.nearest.map((n) => n.name).join(', ');
     return `No verified query answers this confidently${nearest ? ` (nearest: ${nearest})` : ''}; use investigate.`;
   }
-  if (outcome.kind === 'ask_back') return outcome.prompt;
-  return JSON.stringify(structured);
+  return outcome.kind === 'ask_back' ? outcome.prompt : undefined;
 }
 
 export const BASIC_TOOLS: readonly ToolDefinition[] = [
