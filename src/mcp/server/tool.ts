@@ -3,6 +3,7 @@ import type { ServerNotification, ServerRequest, ToolAnnotations } from '@modelc
 import { z } from 'zod';
 import type { Actor } from '../../common/actor.js';
 import type { Logger } from '../../common/logger.js';
+import { connectionNameSchema } from '../../config/index.js';
 import type { SleuthContext } from '../../main.js';
 
 export type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -38,9 +39,7 @@ export function defineTool<I extends z.ZodType, O extends z.ZodType>(tool: ToolD
 }
 
 /** A connection by configured name only: URLs (other hosts, local files) are not accepted from MCP clients. */
-export const connectionArg = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'a configured connection name (lower case letters, digits and _)')
+export const connectionArg = connectionNameSchema
   .optional()
   .describe('Connection name (see the sleuth://schema resources); the default connection when omitted.');
 
