@@ -45,6 +45,7 @@ import {
   createQdrantVectorIndex,
   type KnowledgeBase,
 } from './knowledge/index.js';
+import { createMcpClientPool, type McpClientPool } from './mcp/client/index.js';
 import { cacheKey, type MemoryStore, openMemoryStore } from './memory/index.js';
 import {
   createSqlExecutor,
@@ -62,6 +63,8 @@ export interface SleuthContext {
   readonly logger: Logger;
   readonly guard: SqlGuard;
   readonly executor: SqlExecutor;
+  /** The external MCP servers (mcp.json) behind mcp:// connections: started on first use, stopped by close(). */
+  readonly mcpClients: McpClientPool;
   /** A connected data source by configured name, or an ad hoc one from a URL; default connection when omitted. */
   source(nameOrUrl?: string): Promise<DataSource>;
   /** The SQLite demo database (built on first use), whatever the configured connections are. */
@@ -136,14 +139,18 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   const logger = withCorrelation(createLogger({ level: config.logLevel, destination: options.logDestination }));
   const guard = await createSqlGuard();
   const executor = createSqlExecutor({ guard, logger });
-  const registry: DataSourceRegistry = createDataSourceRegistry(config.connections, { logger });
+  const mcpClients = createMcpClientPool({ config: config.mcp, logger });
+  const registry: DataSourceRegistry = createDataSourceRegistry(config.connections, { logger, mcp: mcpClients });
   const adHoc: DataSource[] = [];
 
   async function source(nameOrUrl?: string): Promise<DataSource> {
     const wanted = nameOrUrl ?? config.defaultConnection;
     if (wanted.includes(':')) {
       const { dialect } = parseConnectionUrl(wanted);
-      const created = createDataSource({ name: 'adhoc', url: wanted, dialect, ...config.defaults }, { logger });
+      const created = createDataSource(
+        { name: 'adhoc', url: wanted, dialect, ...config.defaults },
+        { logger, mcp: mcpClients },
+      );
       adHoc.push(created);
       return created;
     }
@@ -385,12 +392,14 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     logger,
     guard,
     executor,
+    mcpClients,
     source,
     async close() {
       const running = jobs ? await jobs.catch(() => undefined) : undefined;
       await running?.queue.stop({ graceMs: JOB_SHUTDOWN_GRACE_MS });
       const store = memoryOpening ? await memoryOpening.catch(() => undefined) : undefined;
       await Promise.allSettled([registry.closeAll(), ...adHoc.map((s) => s.close()), store?.close()]);
+      await mcpClients.close();
     },
   };
 }

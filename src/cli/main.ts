@@ -8,6 +8,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerDemoDbCommand } from './commands/demo-db.js';
 import { registerHistoryCommands } from './commands/history.js';
 import { registerKbCommands } from './commands/kb.js';
+import { registerMcpCommand } from './commands/mcp.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSqlCommand } from './commands/sql.js';
@@ -25,6 +26,7 @@ Quick start:
   sleuth ask "Which channel drove signups last month?"   (needs a model, see sleuth ask --help)
   sleuth sql "SELECT count(*) FROM customers"
   sleuth schema
+  sleuth mcp                       serve the tools to an MCP client (Claude Desktop...) over stdio
   echo "DELETE FROM t" | sleuth check-sql --dialect postgres
 
 Connections: with nothing configured, the "demo" connection (SQLite demo data under .sleuth/) is used.
@@ -61,6 +63,7 @@ function buildProgram(io: CliIo): Command {
   registerSqlCommand(program, io);
   registerSchemaCommand(program, io);
   registerServeCommand(program, io);
+  registerMcpCommand(program, io);
   registerCheckSqlCommand(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -6,6 +6,7 @@ import type { ConnectionConfigDraft } from './draft.js';
  */
 export const KNOWN_ENV_VARS: Readonly<Record<string, string>> = {
   SLEUTH_CONFIG: 'path of the config file (default: sleuth.config.{json,yaml,yml} in the working directory)',
+  SLEUTH_MCP_CONFIG: 'path of mcp.json, the external MCP servers behind mcp:// connections (default ./mcp.json)',
   SLEUTH_DEFAULT_DB: 'name of the connection used when none is given',
   SLEUTH_TIMEOUT_MS: 'default statement timeout in milliseconds (30000)',
   SLEUTH_MAX_ROWS: 'default row cap per statement (10000)',

@@ -6,6 +6,7 @@ import { ConfigError } from '../common/errors.js';
 import { redactSecrets } from '../common/redact.js';
 import { parseConnectionUrl } from '../datasources/index.js';
 import type { ConnectionConfig } from '../datasources/types.js';
+import { type McpServersConfig, mcpServerProblem, readMcpServersFile } from '../mcp/client/index.js';
 import { type ModelConfig, readBudgets, readModelConfig } from './agent.js';
 import type { ConnectionConfigDraft } from './draft.js';
 import { parseInteger, readSleuthEnv } from './env.js';
@@ -33,6 +34,8 @@ export interface SleuthConfig {
   /** PostgreSQL URL for Sleuth's memory (DATABASE_URL); undefined means embedded PGlite under dataDir. */
   readonly memoryUrl: string | undefined;
   readonly knowledge: KnowledgeConfig;
+  /** External MCP servers from mcp.json (SLEUTH_MCP_CONFIG), started lazily for mcp:// connections. */
+  readonly mcp: McpServersConfig;
 }
 
 export interface KnowledgeConfig {
@@ -103,6 +106,7 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
   }
 
   const knowledge = readKnowledgeConfig(values, options.cwd, problems);
+  const mcp = readMcpConfig(values, options, connections, problems);
 
   if (problems.length > 0) throw new ConfigError(problems.map(redactSecrets));
   return deepFreeze({
@@ -118,7 +122,39 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
     model,
     budgets,
     memoryUrl,
+    mcp,
   });
+}
+
+/**
+ * mcp.json is read when it exists (or SLEUTH_MCP_CONFIG names it). Its problems, and those of the servers that
+ * configured connections use, stop Sleuth at start; a broken entry no connection uses does not.
+ */
+function readMcpConfig(
+  values: Map<string, string>,
+  options: LoadConfigOptions,
+  connections: readonly ConnectionConfig[],
+  problems: string[],
+): McpServersConfig {
+  const explicit = values.get('SLEUTH_MCP_CONFIG');
+  const mcp = readMcpServersFile({
+    path: explicit ?? 'mcp.json',
+    cwd: options.cwd,
+    explicit: explicit !== undefined,
+    env: options.env,
+  });
+  if (explicit !== undefined) problems.push(...mcp.problems);
+  const reported = new Set<string>();
+  for (const connection of connections) {
+    const server = parseConnectionUrl(connection.url).mcp?.server;
+    if (server === undefined) continue;
+    const problem = mcpServerProblem(mcp, server);
+    if (problem && !reported.has(problem)) {
+      reported.add(problem);
+      problems.push(`Connection "${connection.name}": ${problem}`);
+    }
+  }
+  return mcp;
 }
 
 function readKnowledgeConfig(values: Map<string, string>, cwd: string, problems: string[]): KnowledgeConfig {

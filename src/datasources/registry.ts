@@ -3,14 +3,18 @@ import type { Logger } from '../common/logger.js';
 import { createMariadbSource } from '../sql/dialects/mariadb.js';
 import { createPostgresSource } from '../sql/dialects/postgres.js';
 import { createSqliteSource } from '../sql/dialects/sqlite.js';
+import { createMcpSource, type McpToolCaller } from './mcp.js';
 import type { ConnectionConfig, DataSource } from './types.js';
 
 export interface DataSourceDeps {
   logger: Logger;
+  /** The external MCP servers (mcp.json) behind mcp:// connections. */
+  mcp?: McpToolCaller;
 }
 
 /** Builds the adapter for a connection. Nothing connects until the first query (pools open lazily). */
 export function createDataSource(config: ConnectionConfig, deps: DataSourceDeps): DataSource {
+  if (/^mcp:/i.test(config.url)) return createMcpSource(config, deps);
   switch (config.dialect) {
     case 'postgres':
       return createPostgresSource(config, deps);

@@ -4,7 +4,7 @@ import type { QueryResult, ReadOnlyLimits } from '../sql/types.js';
 /** A named database connection as configured (already validated). */
 export interface ConnectionConfig {
   name: string;
-  /** The connection URL: postgres://, postgresql://, mysql://, mariadb://, or sqlite:<path>. Contains secrets: never log it raw. */
+  /** The connection URL: postgres://, postgresql://, mysql://, mariadb://, sqlite:<path>, or mcp://<server>?dialect=... (SQL through an MCP server in mcp.json). Contains secrets: never log it raw. */
   url: string;
   dialect: SqlDialect;
   /** Per-statement timeout; default 30 s. */

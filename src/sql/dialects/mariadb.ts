@@ -129,7 +129,7 @@ export function createMariadbSource(config: ConnectionConfig, deps: { logger: Lo
   }
 
   async function canWrite(): Promise<boolean> {
-    const result = await runReadOnly(CAN_WRITE_SQL, [], { timeoutMs: 10_000, maxRows: 1 });
+    const result = await runReadOnly(MARIADB_CAN_WRITE_SQL, [], { timeoutMs: 10_000, maxRows: 1 });
     return Number(result.rows[0]?.[0] ?? 0) > 0;
   }
 
@@ -185,7 +185,7 @@ function streamRows(
 }
 
 /** Counts the account's global or schema-level write privileges. */
-const CAN_WRITE_SQL = `SELECT
+export const MARIADB_CAN_WRITE_SQL = `SELECT
   (SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES
      WHERE GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')
        AND PRIVILEGE_TYPE IN ('INSERT', 'UPDATE', 'DELETE', 'CREATE', 'DROP', 'ALTER', 'SUPER', 'FILE'))

@@ -124,7 +124,7 @@ export function createPostgresSource(config: ConnectionConfig, deps: { logger: L
   }
 
   async function canWrite(): Promise<boolean> {
-    const result = await runReadOnly(CAN_WRITE_SQL, [], { timeoutMs: 10_000, maxRows: 1 });
+    const result = await runReadOnly(POSTGRES_CAN_WRITE_SQL, [], { timeoutMs: 10_000, maxRows: 1 });
     return result.rows[0]?.[0] === true;
   }
 
@@ -160,7 +160,7 @@ function isConnectionLoss(error: unknown): boolean {
 }
 
 /** True when the account is a superuser, can create in the database, or can change any table. */
-const CAN_WRITE_SQL = `SELECT (
+export const POSTGRES_CAN_WRITE_SQL = `SELECT (
   (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
   OR has_database_privilege(current_database(), 'CREATE')
   OR EXISTS (
