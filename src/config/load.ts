@@ -9,6 +9,14 @@ import type { ConnectionConfig } from '../datasources/types.js';
 import { type ModelConfig, readBudgets, readModelConfig } from './agent.js';
 import type { ConnectionConfigDraft } from './draft.js';
 import { parseInteger, readSleuthEnv } from './env.js';
+import {
+  type AuditConfig,
+  type LimitsConfig,
+  type QueryBudgetConfig,
+  readAuditConfig,
+  readLimitsConfig,
+  readQueryBudgetConfig,
+} from './guardrails.js';
 import { type ConfigFile, configFileSchema, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, logLevelSchema } from './schema.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -33,6 +41,11 @@ export interface SleuthConfig {
   /** PostgreSQL URL for Sleuth's memory (DATABASE_URL); undefined means embedded PGlite under dataDir. */
   readonly memoryUrl: string | undefined;
   readonly knowledge: KnowledgeConfig;
+  /** Rate, concurrency and daily cost limits per user, workspace, API key and connection. */
+  readonly limits: LimitsConfig;
+  readonly audit: AuditConfig;
+  /** EXPLAIN-based query cost budget per connection. */
+  readonly queryBudget: QueryBudgetConfig;
 }
 
 export interface KnowledgeConfig {
@@ -103,6 +116,17 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
   }
 
   const knowledge = readKnowledgeConfig(values, options.cwd, problems);
+  const limits = readLimitsConfig(values, file.limits, problems);
+  const audit = readAuditConfig(values, file.audit, problems);
+  const queryBudget = readQueryBudgetConfig(
+    values,
+    file.queryBudget,
+    Object.entries(file.connections ?? {}).flatMap(([name, conn]) => {
+      const dialect = connections.find((c) => c.name === name)?.dialect;
+      return dialect ? [{ name, dialect, queryBudget: conn.queryBudget }] : [];
+    }),
+    problems,
+  );
 
   if (problems.length > 0) throw new ConfigError(problems.map(redactSecrets));
   return deepFreeze({
@@ -118,6 +142,9 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
     model,
     budgets,
     memoryUrl,
+    limits,
+    audit,
+    queryBudget,
   });
 }
 
