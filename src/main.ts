@@ -19,7 +19,7 @@ import {
   type QueryCache,
 } from './agent/index.js';
 import { createModelProvider } from './agent/models/from-config.js';
-import { type Audit, auditQuestion, createAudit, retentionCutoff, verdictOf } from './audit/index.js';
+import { type Audit, auditQuestion, createAudit, verdictOf } from './audit/index.js';
 import type { Actor } from './common/actor.js';
 import { type Clock, systemClock } from './common/clock.js';
 import { isSleuthError } from './common/errors.js';
@@ -209,8 +209,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   /** At open: audit retention, expired leases, old spend rows. Failures are logged, never fatal. */
   async function housekeeping(store: MemoryStore): Promise<void> {
     try {
-      const cutoff = retentionCutoff(clock(), config.audit.retentionDays);
-      const deleted = cutoff ? await store.purgeAudit(cutoff) : 0;
+      const deleted = await audit.purge(store);
       if (deleted > 0) logger.info({ deleted }, 'audit entries past retention deleted');
       await housekeepLimits(store.limits, clock());
     } catch (error) {

@@ -41,8 +41,14 @@ export interface Audit {
   /** Records `error` as a refusal when it is one (see isRefusalError); returns whether it did. */
   refusalFromError(error: unknown, input: Omit<RefusalInput, 'code' | 'reason'>): Promise<boolean>;
   list(filter?: AuditFilter): Promise<AuditRecord[]>;
-  /** Deletes entries older than the retention; 0 when retention is off. */
-  purge(): Promise<number>;
+  /**
+   * Deletes entries older than the retention (0 when retention is off); returns how many. `store` is for the
+   * memory store's own opening, before `deps.memory()` resolves.
+   */
+  purge(store?: AuditStore): Promise<number>;
+  /** Entries deleted by this process's purges so far (the one at open included). */
+  readonly purgedTotal: number;
+  readonly retentionDays: number;
 }
 
 export interface AuditDeps {
@@ -97,12 +103,15 @@ export function retentionCutoff(nowMs: number, retentionDays: number): Date | un
 
 export function createAudit(deps: AuditDeps): Audit {
   let lastPurge = deps.clock();
+  let purgedTotal = 0;
 
-  async function purge(): Promise<number> {
+  async function purge(store?: AuditStore): Promise<number> {
     const cutoff = retentionCutoff(deps.clock(), deps.retentionDays);
     lastPurge = deps.clock();
     if (!cutoff) return 0;
-    return (await deps.memory()).purgeAudit(cutoff);
+    const deleted = await (store ?? (await deps.memory())).purgeAudit(cutoff);
+    purgedTotal += deleted;
+    return deleted;
   }
 
   function purgeIfDue(): void {
@@ -157,5 +166,9 @@ export function createAudit(deps: AuditDeps): Audit {
       return (await deps.memory()).listAudit(filter);
     },
     purge,
+    get purgedTotal() {
+      return purgedTotal;
+    },
+    retentionDays: deps.retentionDays,
   };
 }

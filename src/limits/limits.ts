@@ -98,7 +98,8 @@ export function createLimits(deps: LimitsDeps): Limits {
           capacity,
           windowMs: MINUTE,
           limit: 'api_requests_per_minute',
-          message: (wait) => `Rate limit: this API key may make ${capacity} requests per minute. Retry in ${wait}.`,
+          message: (wait) =>
+            `Rate limit: this API key may make ${plural(capacity, 'request')} per minute. Retry in ${wait}.`,
         },
       ];
     }
@@ -112,7 +113,8 @@ export function createLimits(deps: LimitsDeps): Limits {
           capacity,
           windowMs: MINUTE,
           limit: 'user_statements_per_minute',
-          message: (wait) => `Rate limit: you may run ${capacity} SQL statements per minute. Try again in ${wait}.`,
+          message: (wait) =>
+            `Rate limit: you may run ${plural(capacity, 'SQL statement')} per minute. Try again in ${wait}.`,
         },
       ];
     }
@@ -123,7 +125,7 @@ export function createLimits(deps: LimitsDeps): Limits {
         windowMs: HOUR,
         limit: 'user_questions_per_hour',
         message: (wait) =>
-          `Rate limit: you may ask ${config.userInvestigationsPerHour} questions per hour. Try again in ${wait}.`,
+          `Rate limit: you may ask ${plural(config.userInvestigationsPerHour, 'question')} per hour. Try again in ${wait}.`,
       },
     ];
     if (actor.workspace) {
@@ -133,7 +135,7 @@ export function createLimits(deps: LimitsDeps): Limits {
         windowMs: HOUR,
         limit: 'workspace_questions_per_hour',
         message: (wait) =>
-          `Rate limit: this workspace may ask ${config.workspaceInvestigationsPerHour} questions per hour. Try again in ${wait}.`,
+          `Rate limit: this workspace may ask ${plural(config.workspaceInvestigationsPerHour, 'question')} per hour. Try again in ${wait}.`,
       });
     }
     return buckets;
@@ -162,7 +164,7 @@ export function createLimits(deps: LimitsDeps): Limits {
             'TOO_MANY_CONCURRENT',
             'user_concurrent_investigations',
             0,
-            `You already have ${cap} investigation${cap === 1 ? '' : 's'} running, the most at once. Try again when one finishes (in about ${wait}).`,
+            `You already have ${plural(cap, 'investigation')} running, the most at once. Try again when one finishes (in about ${wait}).`,
           ),
       });
     }
@@ -176,7 +178,7 @@ export function createLimits(deps: LimitsDeps): Limits {
             'TOO_MANY_CONCURRENT',
             'connection_concurrent_investigations',
             0,
-            `The "${input.connection}" connection already has ${cap} investigation${cap === 1 ? '' : 's'} running, the most at once. Try again in about ${wait}.`,
+            `The "${input.connection}" connection already has ${plural(cap, 'investigation')} running, the most at once. Try again in about ${wait}.`,
           ),
       });
     }
@@ -277,6 +279,8 @@ export function createLimits(deps: LimitsDeps): Limits {
 export async function housekeepLimits(memory: LimitsMemory, nowMs: number): Promise<void> {
   await memory.cleanup({ nowMs, beforeDay: utcDay(nowMs - 2 * DAY), idleBeforeMs: nowMs - DAY });
 }
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function refusal(code: LimitRefusal['code'], limit: LimitName, retryAfterMs: number, message: string): LimitRefusal {
   return { allowed: false, code, limit, retryAfterMs, message };
