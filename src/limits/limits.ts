@@ -74,15 +74,15 @@ export function createLimits(deps: LimitsDeps): Limits {
     const memory = await deps.memory();
     for (const bucket of buckets) {
       if (bucket.capacity <= 0) continue;
-      const refillPerMs = bucket.capacity / bucket.windowMs;
       const outcome = await memory.takeTokens({
         key: bucket.key,
         capacity: bucket.capacity,
-        refillPerMs,
+        windowMs: bucket.windowMs,
         nowMs: clock(),
       });
       if (!outcome.allowed) {
-        const retryAfterMs = Math.max(1, Math.ceil((1 - outcome.tokens) / refillPerMs));
+        // (need x window / capacity), not need / rate: keeps whole numbers whole (1,800,000 ms, not 1,800,000.0000002)
+        const retryAfterMs = Math.max(1, Math.ceil(((1 - outcome.tokens) * bucket.windowMs) / bucket.capacity - 1e-6));
         return refusal('RATE_LIMITED', bucket.limit, retryAfterMs, bucket.message(formatWait(retryAfterMs)));
       }
     }

@@ -14,8 +14,8 @@ import type { MemoryDatabase } from './tables.js';
 export interface TakeTokensInput {
   key: string;
   capacity: number;
-  /** Tokens added per millisecond (capacity / window). */
-  refillPerMs: number;
+  /** The bucket refills from empty to `capacity` in this many milliseconds. */
+  windowMs: number;
   /** Tokens this request needs (default 1). */
   cost?: number;
   nowMs: number;
@@ -95,15 +95,18 @@ export function createLimitsMemory(db: Kysely<MemoryDatabase>): LimitsMemory {
       const cost = input.cost ?? 1;
       const now = sql`${input.nowMs}::bigint`;
       const capacity = sql`${input.capacity}::double precision`;
-      const rate = sql`${input.refillPerMs}::double precision`;
+      const window = sql`${input.windowMs}::double precision`;
       const need = sql`${cost}::double precision`;
-      const refilled = sql`LEAST(${capacity}, b.tokens + GREATEST(0, ${now} - b.updated_ms) * ${rate})`;
+      // elapsed * capacity / window (not elapsed * rate): a whole window refills exactly, without float drift
+      const refilled = sql`LEAST(${capacity}, b.tokens + GREATEST(0, ${now} - b.updated_ms) * ${capacity} / ${window})`;
+      // a hair of tolerance for the fractions partial refills add up to
+      const enough = sql`${refilled} >= ${need} - 1e-9`;
       const taken = await sql<{ tokens: number }>`
         INSERT INTO limit_buckets AS b (key, tokens, updated_ms)
         SELECT ${input.key}, ${capacity} - ${need}, ${now} WHERE ${capacity} >= ${need}
         ON CONFLICT (key) DO UPDATE
-          SET tokens = ${refilled} - ${need}, updated_ms = GREATEST(b.updated_ms, ${now})
-          WHERE ${refilled} >= ${need}
+          SET tokens = GREATEST(0, ${refilled} - ${need}), updated_ms = GREATEST(b.updated_ms, ${now})
+          WHERE ${enough}
         RETURNING tokens
       `.execute(db);
       if (taken.rows[0]) return { allowed: true, tokens: n(taken.rows[0].tokens) };
