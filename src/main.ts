@@ -285,6 +285,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       // never a URL in the audit: it may carry a password
       connection: named.includes(':') ? 'adhoc' : named,
       question: request.question,
+      investigationId: request.investigationId,
     });
     try {
       await enforce({ kind: 'question', actor });
@@ -332,7 +333,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         });
         return yield* trail.follow(events, () => ticket.renew());
       } finally {
-        const id = trail.investigationId;
+        const id = trail.started ? trail.investigationId : undefined;
         const spent = id ? ((await store.getInvestigation(id).catch(() => undefined))?.costUsd ?? 0) : 0;
         await ticket
           .finish(spent)
@@ -342,6 +343,17 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       }
     } catch (error) {
       await trail.failed(error);
+      // A queued record (job queue) refused or failed before it ran: close it instead of leaving it queued.
+      if (request.investigationId && !trail.started && isSleuthError(error)) {
+        const store = await memory();
+        await store
+          .updateInvestigation(request.investigationId, {
+            status: 'failed',
+            error: { code: error.code, message: error.message },
+            finishedAt: new Date(clock()),
+          })
+          .catch(() => undefined);
+      }
       throw error;
     }
   }

@@ -16,8 +16,10 @@ export interface QuestionTrail {
   ): AsyncGenerator<InvestigationEvent, InvestigationOutcome>;
   /** The question ended with an error before (or outside) an investigation record: audited once. */
   failed(error: unknown): Promise<void>;
-  /** The investigation id, once the first event arrived. */
+  /** The investigation id: the request's (a queued record), or the first event's. */
   readonly investigationId: string | undefined;
+  /** True once the first event arrived. */
+  readonly started: boolean;
 }
 
 export function auditQuestion(input: {
@@ -26,9 +28,12 @@ export function auditQuestion(input: {
   actor: Actor | undefined;
   connection: string;
   question: string;
+  /** An existing (queued) investigation record the question runs in. */
+  investigationId?: string;
 }): QuestionTrail {
   const { audit, clock, actor, connection } = input;
-  let investigationId: string | undefined;
+  let investigationId: string | undefined = input.investigationId;
+  let started = false;
   let questionRecorded = false;
   const question = { question: input.question };
 
@@ -42,13 +47,17 @@ export function auditQuestion(input: {
     get investigationId() {
       return investigationId;
     },
+    get started() {
+      return started;
+    },
     async *follow(events, onEvent) {
       const running = new Map<string, { sql: string; purpose?: string; startedAt: number }>();
       while (true) {
         const next = await events.next();
         if (next.done) return next.value;
         const event = next.value;
-        investigationId ??= event.investigationId;
+        started = true;
+        investigationId = event.investigationId;
         await recordQuestion(event.investigationId);
         const base = { actor, connection, investigationId: event.investigationId, action: 'sql' };
         if (event.type === 'sql') {

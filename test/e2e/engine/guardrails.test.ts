@@ -183,6 +183,36 @@ describe('limits on questions through the composition root', () => {
     expect(events.at(-1)?.type).toBe('done');
   }, 60_000);
 
+  it('closes a queued investigation record that a limit refuses, instead of leaving it queued', async () => {
+    const { context } = await start({
+      dialect: 'sqlite',
+      turns: [],
+      env: { SLEUTH_LIMIT_USER_PER_HOUR: '0', SLEUTH_LIMIT_USER_CONCURRENT: '1' },
+    });
+    const actor = slackUser();
+    const memory = await context.memory();
+    // a running investigation holds the user's only slot
+    const holder = await memory.createInvestigation({ question: 'first', connection: 'demo', status: 'queued' });
+    const queued = await memory.createInvestigation({ question: 'second', connection: 'demo', status: 'queued' });
+    const first = context.ask({ question: 'first', actor, faq: false, investigationId: holder.id });
+    // the first one is running (it holds its lease) while we stop reading after its first event
+    await first.next();
+    const error = await refused(context.ask({ question: 'second', actor, faq: false, investigationId: queued.id }));
+    expect(error.code).toBe('TOO_MANY_CONCURRENT');
+    expect(await memory.getInvestigation(queued.id)).toMatchObject({
+      status: 'failed',
+      error: { code: 'TOO_MANY_CONCURRENT' },
+    });
+    const [entry] = await context.audit.list({ actor: actor.id, limit: 1 });
+    expect(entry).toMatchObject({
+      action: 'ask',
+      verdict: 'refused',
+      code: 'TOO_MANY_CONCURRENT',
+      investigationId: queued.id,
+    });
+    await first.return(undefined as never);
+  }, 60_000);
+
   it("caps an investigation's cost at what is left of the user's day, then refuses until the next UTC day", async () => {
     const clock = createFakeClock(new Date('2026-11-15T20:00:00Z'));
     const expensive: ScriptTurn = {
