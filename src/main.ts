@@ -19,9 +19,12 @@ import {
   type QueryCache,
 } from './agent/index.js';
 import { createModelProvider } from './agent/models/from-config.js';
+import { type Audit, auditQuestion, createAudit, verdictOf } from './audit/index.js';
 import type { Actor } from './common/actor.js';
+import { type Clock, systemClock } from './common/clock.js';
+import { isSleuthError } from './common/errors.js';
 import { createLogger, type Logger, withCorrelation } from './common/logger.js';
-import { DEMO_CONNECTION_NAME, loadConfig, type SleuthConfig } from './config/index.js';
+import { DEMO_CONNECTION_NAME, loadConfig, queryBudgetFor, type SleuthConfig } from './config/index.js';
 import {
   createDataSource,
   createDataSourceRegistry,
@@ -45,6 +48,14 @@ import {
   createQdrantVectorIndex,
   type KnowledgeBase,
 } from './knowledge/index.js';
+import {
+  createLimits,
+  housekeepLimits,
+  isRefusal,
+  type LimitDecision,
+  LimitError,
+  type TakeRequest,
+} from './limits/index.js';
 import { createMcpClientPool, type McpClientPool } from './mcp/client/index.js';
 import { cacheKey, type MemoryStore, openMemoryStore } from './memory/index.js';
 import {
@@ -89,7 +100,19 @@ export interface SleuthContext {
    * queue and event bus, worked by this process.
    */
   investigations(): Promise<InvestigationService>;
+  /**
+   * Rate limits for front ends: the HTTP API calls `limits.take({ kind: 'api', key: apiKeyId }, actor)` once per
+   * request and answers 429 with Retry-After (`retryAfterMs`) when refused; refusals are audited here.
+   */
+  readonly limits: ContextLimits;
+  /** The audit log (questions, statements, refusals); permission checks record refusals with `audit.refusal`. */
+  readonly audit: Audit;
   close(): Promise<void>;
+}
+
+export interface ContextLimits {
+  readonly enabled: boolean;
+  take(request: TakeRequest, actor?: Actor): Promise<LimitDecision>;
 }
 
 const QUERY_CACHE_TTL_MS = 5 * 60_000;
@@ -131,17 +154,26 @@ export interface CreateSleuthContextOptions {
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   logDestination?: DestinationStream;
+  /** The clock of limits, leases, daily budgets and audit times (default the system clock; a fake one in tests). */
+  clock?: Clock;
 }
 
 export async function createSleuthContext(options: CreateSleuthContextOptions): Promise<SleuthContext> {
   const config = loadConfig({ env: options.env, cwd: options.cwd });
   // One correlation id per context (one CLI invocation; later one request or investigation), on every log line.
   const logger = withCorrelation(createLogger({ level: config.logLevel, destination: options.logDestination }));
+  const clock = options.clock ?? systemClock;
   const guard = await createSqlGuard();
-  const executor = createSqlExecutor({ guard, logger });
   const mcpClients = createMcpClientPool({ config: config.mcp, logger });
-  const registry: DataSourceRegistry = createDataSourceRegistry(config.connections, { logger, mcp: mcpClients });
   const adHoc: DataSource[] = [];
+  // Ad hoc URLs and the demo source get their dialect's default budget, never a configured connection's by name.
+  const unnamed = new WeakSet<DataSource>();
+  const executor = createSqlExecutor({
+    guard,
+    logger,
+    queryBudget: (s) => queryBudgetFor(config.queryBudget, unnamed.has(s) ? undefined : s.name, s.dialect),
+  });
+  const registry: DataSourceRegistry = createDataSourceRegistry(config.connections, { logger, mcp: mcpClients });
 
   async function source(nameOrUrl?: string): Promise<DataSource> {
     const wanted = nameOrUrl ?? config.defaultConnection;
@@ -152,6 +184,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         { logger, mcp: mcpClients },
       );
       adHoc.push(created);
+      unnamed.add(created);
       return created;
     }
     if (config.usesDemoConnection && wanted === config.defaultConnection) {
@@ -176,6 +209,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       { logger },
     );
     adHoc.push(created);
+    unnamed.add(created);
     return created;
   }
 
@@ -190,9 +224,31 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       const interrupted = await store.markInterrupted();
       if (interrupted > 0)
         logger.warn({ interrupted }, 'investigations left running by a previous process are marked interrupted');
+      await housekeeping(store);
       return store;
     })();
     return memoryOpening;
+  }
+
+  /** At open: audit retention, expired leases, old spend rows. Failures are logged, never fatal. */
+  async function housekeeping(store: MemoryStore): Promise<void> {
+    try {
+      const deleted = await audit.purge(store);
+      if (deleted > 0) logger.info({ deleted }, 'audit entries past retention deleted');
+      await housekeepLimits(store.limits, clock());
+    } catch (error) {
+      logger.warn({ err: isSleuthError(error) ? error.message : String(error) }, 'memory housekeeping failed');
+    }
+  }
+
+  const audit = createAudit({ memory, clock, logger, retentionDays: config.audit.retentionDays });
+  const limits = createLimits({ config: config.limits, memory: async () => (await memory()).limits, clock });
+
+  /** Takes from the request's buckets; a refusal is thrown as a LimitError (the caller audits it). */
+  async function enforce(request: TakeRequest): Promise<void> {
+    const decision = await limits.take(request);
+    if (decision.allowed) return;
+    throw new LimitError(decision);
   }
 
   let knowledgeOpening: Promise<KnowledgeBase> | undefined;
@@ -238,91 +294,107 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   const limiters = new Map<string, { limiter: Limiter; breaker: CircuitBreaker }>();
   const modelBreaker = createCircuitBreaker({ name: 'model' });
 
+  /**
+   * One question, guarded: the actor's question rate (user and workspace), then the FAQ tier; an investigation also
+   * needs a concurrency lease (user and connection) and today's cost budget, and its cost cap is what is left. The
+   * question, each statement and any refusal are audited.
+   */
   async function* ask(request: AskRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome> {
-    const dataSource = request.source ?? (await source(request.db));
-    let knowledgeContext: string | undefined;
-    if (request.faq !== false) {
-      const kb = await knowledge();
-      const outcome = await kb.answerFaq({ question: request.question, connection: dataSource.name });
-      if (outcome.kind !== 'miss') {
+    const { actor } = request;
+    const named = request.source?.name ?? request.db ?? config.defaultConnection;
+    const trail = auditQuestion({
+      audit,
+      clock,
+      actor,
+      // never a URL in the audit: it may carry a password
+      connection: named.includes(':') ? 'adhoc' : named,
+      question: request.question,
+      investigationId: request.investigationId,
+    });
+    try {
+      await enforce({ kind: 'question', actor });
+      const dataSource = request.source ?? (await source(request.db));
+      const userId = request.userId ?? actor?.id;
+      let knowledgeContext: string | undefined;
+      if (request.faq !== false) {
+        const kb = await knowledge();
+        const outcome = await kb.answerFaq({ question: request.question, connection: dataSource.name });
+        if (outcome.kind !== 'miss') {
+          return yield* trail.follow(recordFaqAnswer(outcome, { ...request, userId }, await memory()));
+        }
+        knowledgeContext = await nearestKnowledge(kb, request.question, dataSource.name);
+      }
+      const provider = model();
+      const shared = limiters.get(dataSource.name) ?? {
+        limiter: createLimiter(3),
+        breaker: createCircuitBreaker({ name: `db:${dataSource.name}` }),
+      };
+      limiters.set(dataSource.name, shared);
+      const store = await memory();
+      const target = createInvestigationTarget({
+        connection: dataSource.name,
+        source: dataSource,
+        executor,
+        ...shared,
+        cache: queryCache(store, dataSource.name),
+        knowledge: await knowledge(),
+      });
+      const ticket = await limits.startInvestigation({
+        actor,
+        connection: dataSource.name,
+        maxCostUsd: config.budgets.maxCostUsd,
+      });
+      if (isRefusal(ticket)) throw new LimitError(ticket);
+      try {
+        const today = config.now ? () => config.now!.toISOString().slice(0, 10) : undefined;
+        const events = investigate({ ...request, userId, knowledgeContext }, target, {
+          model: provider,
+          modelBreaker,
+          store,
+          logger,
+          budgets: { ...config.budgets, maxCostUsd: ticket.maxCostUsd },
+          today,
+        });
+        return yield* trail.follow(events, () => ticket.renew());
+      } finally {
+        const id = trail.started ? trail.investigationId : undefined;
+        const spent = id ? ((await store.getInvestigation(id).catch(() => undefined))?.costUsd ?? 0) : 0;
+        await ticket
+          .finish(spent)
+          .catch((error: unknown) =>
+            logger.warn({ err: String(error) }, 'could not settle the investigation with the limits'),
+          );
+      }
+    } catch (error) {
+      await trail.failed(error);
+      // A queued record (job queue) refused or failed before it ran: close it instead of leaving it queued.
+      if (request.investigationId && !trail.started && isSleuthError(error)) {
         const store = await memory();
         await store
-          .appendAudit({
-            actor: request.userId ?? request.actor?.id ?? null,
-            action: 'faq',
-            connection: dataSource.name,
-            sql: outcome.kind === 'answered' ? outcome.sql : null,
-            verdict: outcome.kind === 'answered' ? 'allowed' : null,
-            detail: { question: request.question, verifiedQuery: outcome.verifiedQuery.name, outcome: outcome.kind },
+          .updateInvestigation(request.investigationId, {
+            status: 'failed',
+            error: { code: error.code, message: error.message },
+            finishedAt: new Date(clock()),
           })
-          .catch((error: unknown) => logger.warn({ err: String(error) }, 'audit write failed'));
-        return yield* recordFaqAnswer(outcome, { ...request, userId: request.userId ?? request.actor?.id }, store);
+          .catch(() => undefined);
       }
-      const hits = await kb.search(request.question, { connection: dataSource.name, limit: 3 });
-      if (hits.length > 0) {
-        knowledgeContext = hits
-          .map(
-            (h) =>
-              `- [${h.kind}] ${h.title}: ${h.text.slice(0, 400)}${h.sql ? `\n  SQL: ${h.sql.replace(/\s+/g, ' ')}` : ''}`,
-          )
-          .join('\n');
-      }
+      throw error;
     }
-    const provider = model();
-    const shared = limiters.get(dataSource.name) ?? {
-      limiter: createLimiter(3),
-      breaker: createCircuitBreaker({ name: `db:${dataSource.name}` }),
-    };
-    limiters.set(dataSource.name, shared);
-    const store = await memory();
-    const target = createInvestigationTarget({
-      connection: dataSource.name,
-      source: dataSource,
-      executor,
-      ...shared,
-      cache: queryCache(store, dataSource.name),
-      knowledge: await knowledge(),
-    });
-    const today = config.now ? () => config.now!.toISOString().slice(0, 10) : undefined;
-    const events = investigate({ ...request, knowledgeContext }, target, {
-      model: provider,
-      modelBreaker,
-      store,
-      logger,
-      budgets: config.budgets,
-      today,
-    });
-    // Audit: who asked what, and every statement with the guard's verdict, where it ran.
-    const sqlByCall = new Map<string, string>();
-    const audit = (entry: Parameters<MemoryStore['appendAudit']>[0]) =>
-      store.appendAudit(entry).catch((error: unknown) => logger.warn({ err: String(error) }, 'audit write failed'));
-    while (true) {
-      const next = await events.next();
-      if (next.done) return next.value;
-      const event = next.value;
-      const base = {
-        actor: request.userId ?? request.actor?.id ?? null,
-        connection: dataSource.name,
-        investigationId: event.investigationId,
-      };
-      if (event.type === 'step_started' && event.step === 1) {
-        await audit({ ...base, action: 'ask', detail: { question: request.question } });
-      } else if (event.type === 'sql') {
-        sqlByCall.set(event.callId, event.sql);
-      } else if (event.type === 'sql_result') {
-        await audit({ ...base, action: 'sql', sql: sqlByCall.get(event.callId) ?? null, verdict: 'allowed' });
-      } else if (event.type === 'sql_error') {
-        const verdict = event.code === 'SQL_REJECTED' ? 'rejected' : 'error';
-        await audit({
-          ...base,
-          action: 'sql',
-          sql: sqlByCall.get(event.callId) ?? null,
-          verdict,
-          detail: { code: event.code },
-        });
-      }
-      yield event;
-    }
+  }
+
+  async function nearestKnowledge(
+    kb: KnowledgeBase,
+    question: string,
+    connection: string,
+  ): Promise<string | undefined> {
+    const hits = await kb.search(question, { connection, limit: 3 });
+    if (hits.length === 0) return undefined;
+    return hits
+      .map(
+        (h) =>
+          `- [${h.kind}] ${h.title}: ${h.text.slice(0, 400)}${h.sql ? `\n  SQL: ${h.sql.replace(/\s+/g, ' ')}` : ''}`,
+      )
+      .join('\n');
   }
 
   /**
@@ -365,19 +437,71 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   }
 
   async function runSql(request: RunSqlRequest): Promise<ExecutedQuery & { connection: string }> {
-    const dataSource = await source(request.db);
-    const result = await executor.execute(dataSource, request.sql);
-    return { ...result, connection: dataSource.name };
+    const { actor } = request;
+    const named = request.db ?? config.defaultConnection;
+    const entry = { actor, action: 'sql', connection: named.includes(':') ? 'adhoc' : named, sql: request.sql };
+    const started = clock();
+    try {
+      await enforce({ kind: 'statement', actor });
+      const dataSource = await source(request.db);
+      const result = await executor.execute(dataSource, request.sql);
+      await audit.record({
+        ...entry,
+        verdict: 'allowed',
+        rowCount: result.rowCount,
+        durationMs: result.elapsedMs,
+        detail: { truncated: result.truncated, ...(result.estimate ? { estimate: result.estimate } : {}) },
+      });
+      return { ...result, connection: dataSource.name };
+    } catch (error) {
+      const code = isSleuthError(error) ? error.code : 'INTERNAL';
+      await audit.record({
+        ...entry,
+        verdict: verdictOf(code, isSleuthError(error) ? error.details : undefined),
+        code,
+        durationMs: clock() - started,
+        detail: { reason: isSleuthError(error) ? error.message.slice(0, 500) : 'internal error' },
+      });
+      throw error;
+    }
   }
 
   async function schema(request: SchemaRequest): Promise<SchemaView> {
-    const dataSource = await source(request.db);
-    const inspector = createSchemaInspector({ executor, source: dataSource });
-    const tables = request.table
-      ? [await inspector.describeTable(request.table)]
-      : (await inspector.getSchema()).tables;
-    return { connection: dataSource.name, dialect: dataSource.dialect, tables };
+    try {
+      const dataSource = await source(request.db);
+      const inspector = createSchemaInspector({ executor, source: dataSource });
+      const tables = request.table
+        ? [await inspector.describeTable(request.table)]
+        : (await inspector.getSchema()).tables;
+      return { connection: dataSource.name, dialect: dataSource.dialect, tables };
+    } catch (error) {
+      const named = request.db ?? config.defaultConnection;
+      await audit.refusalFromError(error, {
+        actor: request.actor,
+        action: 'schema',
+        connection: named.includes(':') ? 'adhoc' : named,
+      });
+      throw error;
+    }
   }
+
+  const contextLimits: ContextLimits = {
+    enabled: limits.enabled,
+    async take(request, actor) {
+      const decision = await limits.take(request);
+      if (!decision.allowed) {
+        const who = actor ?? (request.kind === 'api' ? { kind: 'api' as const, id: request.key } : request.actor);
+        await audit.refusal({
+          actor: who,
+          action: request.kind === 'api' ? 'api_request' : request.kind === 'question' ? 'ask' : 'sql',
+          code: decision.code,
+          reason: decision.message,
+          detail: { limit: decision.limit, retryAfterMs: decision.retryAfterMs },
+        });
+      }
+      return decision;
+    },
+  };
 
   return {
     config,
@@ -389,6 +513,8 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     runSql,
     schema,
     investigations,
+    limits: contextLimits,
+    audit,
     logger,
     guard,
     executor,

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isSleuthError } from '../common/errors.js';
 import { redactSecrets } from '../common/redact.js';
 import { registerAskCommand } from './commands/ask.js';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerCheckSqlCommand } from './commands/check-sql.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDemoDbCommand } from './commands/demo-db.js';
@@ -27,6 +28,7 @@ Quick start:
   sleuth sql "SELECT count(*) FROM customers"
   sleuth schema
   sleuth mcp                       serve the tools to an MCP client (Claude Desktop...) over stdio
+  sleuth audit --since 7d           who asked what, every statement and every refusal
   echo "DELETE FROM t" | sleuth check-sql --dialect postgres
 
 Connections: with nothing configured, the "demo" connection (SQLite demo data under .sleuth/) is used.
@@ -57,6 +59,7 @@ function buildProgram(io: CliIo): Command {
     .exitOverride();
   registerAskCommand(program, io);
   registerHistoryCommands(program, io);
+  registerAuditCommand(program, io);
   registerKbCommands(program, io);
   registerDemoCommand(program, io);
   registerDemoDbCommand(program, io);

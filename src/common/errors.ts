@@ -32,6 +32,10 @@ export type ErrorCode =
   | 'CHART_ERROR'
   | 'CASSETTE_MISS'
   | 'CASSETTE_INVALID'
+  | 'RATE_LIMITED'
+  | 'TOO_MANY_CONCURRENT'
+  | 'BUDGET_EXHAUSTED'
+  | 'QUERY_TOO_EXPENSIVE'
   | 'INTERNAL';
 
 export type ErrorFault = 'user' | 'upstream' | 'bug';

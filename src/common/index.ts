@@ -1,4 +1,5 @@
 export { type Actor, type ActorKind, cliActor } from './actor.js';
+export { type Clock, createFakeClock, type FakeClock, systemClock } from './clock.js';
 export {
   BugError,
   ConfigError,

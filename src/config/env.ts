@@ -1,4 +1,5 @@
 import type { ConnectionConfigDraft } from './draft.js';
+import { GUARDRAIL_ENV_VARS } from './guardrails.js';
 
 /**
  * Environment variables Sleuth reads. Any other `SLEUTH_*` variable is an error (with a suggestion), so a typo in a
@@ -27,6 +28,7 @@ export const KNOWN_ENV_VARS: Readonly<Record<string, string>> = {
   SLEUTH_FAQ_THRESHOLD: 'confidence (0-1) above which the FAQ tier answers from a verified query (0.7)',
   SLEUTH_EMBEDDINGS_DIR: 'local model folder for embeddings (transformers.js layout); unset = lexical retrieval only',
   SLEUTH_EMBEDDINGS_MODEL: 'embeddings model under SLEUTH_EMBEDDINGS_DIR (default Xenova/bge-small-en-v1.5)',
+  ...GUARDRAIL_ENV_VARS,
 };
 
 /** Variables outside the SLEUTH_ namespace that Sleuth reads, by the names their own tools use. */

@@ -1,6 +1,14 @@
 export type { ModelConfig, ModelProviderName } from './agent.js';
 export { FOREIGN_ENV_VARS, KNOWN_ENV_VARS } from './env.js';
 export {
+  type AuditConfig,
+  DEFAULT_AUDIT_RETENTION_DAYS,
+  DEFAULT_LIMITS,
+  type LimitsConfig,
+  type QueryBudgetConfig,
+  queryBudgetFor,
+} from './guardrails.js';
+export {
   DEMO_CONNECTION_NAME,
   type KnowledgeConfig,
   type LoadConfigOptions,

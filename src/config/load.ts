@@ -10,6 +10,14 @@ import { type McpServersConfig, mcpServerProblem, readMcpServersFile } from '../
 import { type ModelConfig, readBudgets, readModelConfig } from './agent.js';
 import type { ConnectionConfigDraft } from './draft.js';
 import { parseInteger, readSleuthEnv } from './env.js';
+import {
+  type AuditConfig,
+  type LimitsConfig,
+  type QueryBudgetConfig,
+  readAuditConfig,
+  readLimitsConfig,
+  readQueryBudgetConfig,
+} from './guardrails.js';
 import { type ConfigFile, configFileSchema, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, logLevelSchema } from './schema.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -36,6 +44,11 @@ export interface SleuthConfig {
   readonly knowledge: KnowledgeConfig;
   /** External MCP servers from mcp.json (SLEUTH_MCP_CONFIG), started lazily for mcp:// connections. */
   readonly mcp: McpServersConfig;
+  /** Rate, concurrency and daily cost limits per user, workspace, API key and connection. */
+  readonly limits: LimitsConfig;
+  readonly audit: AuditConfig;
+  /** EXPLAIN-based query cost budget per connection. */
+  readonly queryBudget: QueryBudgetConfig;
 }
 
 export interface KnowledgeConfig {
@@ -107,6 +120,17 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
 
   const knowledge = readKnowledgeConfig(values, options.cwd, problems);
   const mcp = readMcpConfig(values, options, connections, problems);
+  const limits = readLimitsConfig(values, file.limits, problems);
+  const audit = readAuditConfig(values, file.audit, problems);
+  const queryBudget = readQueryBudgetConfig(
+    values,
+    file.queryBudget,
+    Object.entries(file.connections ?? {}).flatMap(([name, conn]) => {
+      const dialect = connections.find((c) => c.name === name)?.dialect;
+      return dialect ? [{ name, dialect, queryBudget: conn.queryBudget }] : [];
+    }),
+    problems,
+  );
 
   if (problems.length > 0) throw new ConfigError(problems.map(redactSecrets));
   return deepFreeze({
@@ -123,6 +147,9 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
     budgets,
     memoryUrl,
     mcp,
+    limits,
+    audit,
+    queryBudget,
   });
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guardrailFileSchema, queryBudgetSchema } from './guardrails.js';
 
 /**
  * The configuration file's shape. Every object is strict: an unknown key is an error, so a misspelled safety
@@ -17,6 +18,8 @@ export const connectionFileSchema = z.strictObject({
   timeoutMs: z.number().int().min(100).max(3_600_000).optional(),
   maxRows: z.number().int().min(1).max(1_000_000).optional(),
   description: z.string().max(500).optional(),
+  /** The query cost budget for this connection (PostgreSQL, MariaDB), or false to switch it off here. */
+  queryBudget: z.union([z.literal(false), queryBudgetSchema]).optional(),
 });
 
 export const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -54,6 +57,7 @@ export const configFileSchema = z.strictObject({
   memory: z.strictObject({ url: z.string().min(1).optional() }).optional(),
   logLevel: logLevelSchema.optional(),
   now: z.string().optional(),
+  ...guardrailFileSchema,
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -115,7 +115,7 @@ export function createKnowledgeBase(deps: KnowledgeBaseDeps): KnowledgeBase {
     const result = await deps.executor.execute(
       source,
       `SELECT DISTINCT ${col} AS value FROM ${table} WHERE ${col} IS NOT NULL ORDER BY 1`,
-      { limits: { maxRows: 1000, timeoutMs: 10_000 } },
+      { limits: { maxRows: 1000, timeoutMs: 10_000 }, introspection: true },
     );
     return result.rows.map((r) => String(r[0]));
   }

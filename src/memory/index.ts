@@ -18,10 +18,20 @@ import type { MemoryDatabase } from './tables.js';
 
 export { cacheKey, normalizeCacheSql } from './cache-key.js';
 export type { KnowledgeMemory, KnowledgeStatusRecord, ProposalRecord, StoredVector } from './knowledge-memory.js';
+export type {
+  LimitsMemory,
+  ReserveInput,
+  ReserveOutcome,
+  SlotInput,
+  SlotOutcome,
+  SpendScope,
+  TakeTokensInput,
+} from './limits-memory.js';
 export { MEMORY_MIGRATIONS, memoryMigrations } from './migrations/index.js';
 export { PgliteDialect, type PgliteDialectOptions } from './pglite-dialect.js';
 export type {
   AuditEntry,
+  AuditFilter,
   AuditRecord,
   CacheEntry,
   InvestigationRecord,

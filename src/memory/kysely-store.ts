@@ -6,6 +6,7 @@ import { UpstreamError } from '../common/errors.js';
 import { cacheKey } from './cache-key.js';
 import { withMemoryErrors } from './errors.js';
 import { createKnowledgeMemory } from './knowledge-memory.js';
+import { createLimitsMemory } from './limits-memory.js';
 import type { AuditRecord, InvestigationRecord, InvestigationSummary, MemoryStore, Session } from './store.js';
 import type { InvestigationRow, InvestigationsTable, MemoryDatabase, SessionRow } from './tables.js';
 
@@ -74,7 +75,7 @@ function toRecord(row: InvestigationRow): InvestigationRecord {
  * migrated already (openMemoryStore does it). The store owns `db` and destroys it on close().
  */
 export function createKyselyMemoryStore(db: Kysely<MemoryDatabase>, backend: 'pglite' | 'postgres'): MemoryStore {
-  const store: Omit<MemoryStore, 'knowledge'> = {
+  const store: Omit<MemoryStore, 'knowledge' | 'limits'> = {
     backend,
 
     async createInvestigation(input) {
@@ -265,21 +266,35 @@ export function createKyselyMemoryStore(db: Kysely<MemoryDatabase>, backend: 'pg
       await db
         .insertInto('audit_log')
         .values({
+          ...(entry.at ? { at: entry.at } : {}),
           actor: entry.actor ?? null,
+          actor_kind: entry.actorKind ?? null,
+          actor_label: entry.actorLabel ?? null,
+          workspace: entry.workspace ?? null,
+          channel: entry.channel ?? null,
           action: entry.action,
           connection: entry.connection ?? null,
           investigation_id: entry.investigationId ?? null,
           sql: entry.sql ?? null,
           verdict: entry.verdict ?? null,
+          code: entry.code ?? null,
+          row_count: entry.rowCount ?? null,
+          duration_ms:
+            entry.durationMs === undefined || entry.durationMs === null ? null : Math.round(entry.durationMs),
           detail: jsonOrNull(entry.detail),
         })
         .execute();
     },
 
     async listAudit(filter = {}) {
-      const rows = await db
-        .selectFrom('audit_log')
-        .selectAll()
+      let query = db.selectFrom('audit_log').selectAll();
+      if (filter.since) query = query.where('at', '>=', filter.since);
+      if (filter.until) query = query.where('at', '<', filter.until);
+      if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor);
+      if (filter.actions && filter.actions.length > 0) query = query.where('action', 'in', [...filter.actions]);
+      if (filter.verdicts && filter.verdicts.length > 0) query = query.where('verdict', 'in', [...filter.verdicts]);
+      const rows = await query
+        .orderBy('at', 'desc')
         .orderBy('id', 'desc')
         .limit(filter.limit ?? 100)
         .execute();
@@ -288,19 +303,31 @@ export function createKyselyMemoryStore(db: Kysely<MemoryDatabase>, backend: 'pg
           id: Number(r.id),
           at: toDate(r.at),
           actor: r.actor,
+          actorKind: r.actor_kind,
+          actorLabel: r.actor_label,
+          workspace: r.workspace,
+          channel: r.channel,
           action: r.action,
           connection: r.connection,
           investigationId: r.investigation_id,
           sql: r.sql,
           verdict: r.verdict,
+          code: r.code,
+          rowCount: r.row_count === null ? null : Number(r.row_count),
+          durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
           detail: r.detail ?? null,
         }),
       );
+    },
+
+    async purgeAudit(before) {
+      const result = await db.deleteFrom('audit_log').where('at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
 
     async close() {
       await db.destroy();
     },
   };
-  return { ...withMemoryErrors(store), knowledge: createKnowledgeMemory(db) };
+  return { ...withMemoryErrors(store), knowledge: createKnowledgeMemory(db), limits: createLimitsMemory(db) };
 }

@@ -1,6 +1,7 @@
 import type { FinalAnswer } from '../agent/events.js';
 import type { InvestigationStatus, InvestigationStore } from '../agent/store.js';
 import type { KnowledgeMemory } from './knowledge-memory.js';
+import type { LimitsMemory } from './limits-memory.js';
 
 /** One Slack thread or API session: investigations in it share a rolling summary used as context. */
 export interface Session {
@@ -48,26 +49,58 @@ export interface RecordedEvent {
   createdAt: Date;
 }
 
+/** One audit log entry. `actor` is the actor's id; the other who/where fields come from the Actor (src/common). */
 export interface AuditEntry {
   actor?: string | null;
+  actorKind?: string | null;
+  actorLabel?: string | null;
+  workspace?: string | null;
+  channel?: string | null;
   action: string;
   connection?: string | null;
   investigationId?: string | null;
   sql?: string | null;
+  /** allowed | rejected (guard) | refused (a limit, budget or permission) | error */
   verdict?: string | null;
+  /** The stable error or refusal code (SQL_REJECTED, RATE_LIMITED...). */
+  code?: string | null;
+  rowCount?: number | null;
+  durationMs?: number | null;
   detail?: unknown;
+  /** When it happened (the caller's clock); the database's now() when omitted. */
+  at?: Date;
 }
 
 export interface AuditRecord {
   id: number;
   at: Date;
   actor: string | null;
+  actorKind: string | null;
+  actorLabel: string | null;
+  workspace: string | null;
+  channel: string | null;
   action: string;
   connection: string | null;
   investigationId: string | null;
   sql: string | null;
   verdict: string | null;
+  code: string | null;
+  rowCount: number | null;
+  durationMs: number | null;
   detail: unknown;
+}
+
+export interface AuditFilter {
+  /** Newest first by default; at most this many (default 100). */
+  limit?: number;
+  /** Entries at or after this instant. */
+  since?: Date;
+  /** Entries before this instant. */
+  until?: Date;
+  /** The actor's id. */
+  actor?: string;
+  actions?: readonly string[];
+  verdicts?: readonly string[];
 }
 
 export interface CacheEntry {
@@ -88,6 +121,8 @@ export interface MemoryStore extends InvestigationStore {
   readonly backend: 'pglite' | 'postgres';
   /** Knowledge base state: verified-query status, embedded vectors, proposals. */
   readonly knowledge: KnowledgeMemory;
+  /** Shared state of the rate, concurrency and cost limits (atomic statements; safe across processes). */
+  readonly limits: LimitsMemory;
   appendEvent(
     investigationId: string,
     event: { type: string; payload: unknown },
@@ -111,9 +146,12 @@ export interface MemoryStore extends InvestigationStore {
   putCached(entry: CacheEntry): Promise<string>;
   /** Deletes expired cache entries; returns how many. */
   cleanupExpired(): Promise<number>;
+  /** Appends one entry; the audit log is append-only (the database refuses UPDATE). */
   appendAudit(entry: AuditEntry): Promise<void>;
   /** Newest first (default limit 100). */
-  listAudit(filter?: { limit?: number }): Promise<AuditRecord[]>;
+  listAudit(filter?: AuditFilter): Promise<AuditRecord[]>;
+  /** Retention: deletes the entries older than `before`; returns how many. */
+  purgeAudit(before: Date): Promise<number>;
   /** Closes the pool or the embedded database; waits for an open transaction. */
   close(): Promise<void>;
 }

@@ -74,6 +74,45 @@ export interface AuditLogTable {
   sql: string | null;
   verdict: string | null;
   detail: NullableJson;
+  /** Migration 0005: who and from where, and what a statement did. */
+  actor_kind: string | null;
+  actor_label: string | null;
+  workspace: string | null;
+  channel: string | null;
+  code: string | null;
+  row_count: number | null;
+  duration_ms: number | null;
+}
+
+/** Migration 0005: one token bucket per key (e.g. "user:slack:U123:questions"); ms from the limits' clock. */
+export interface LimitBucketsTable {
+  key: string;
+  tokens: number;
+  updated_ms: ColumnType<string | number, number, number>;
+}
+
+/** A concurrency slot of a scope, held by a lease until it is released or expires. */
+export interface LimitLeasesTable {
+  scope: string;
+  slot: number;
+  lease_id: string;
+  expires_ms: ColumnType<string | number, number, number>;
+}
+
+/** Model spend settled per scope and UTC day (YYYY-MM-DD). */
+export interface LimitSpendTable {
+  scope: string;
+  day: string;
+  spent_usd: ColumnType<number, number | undefined, number>;
+}
+
+/** Cost reserved by a running investigation, per scope; expires with its lease when the process dies. */
+export interface LimitReservationsTable {
+  id: string;
+  scope: string;
+  day: string;
+  amount_usd: number;
+  expires_ms: ColumnType<string | number, number, number>;
 }
 
 export interface KnowledgeStatusTable {
@@ -123,6 +162,10 @@ export interface MemoryDatabase {
   investigation_events: InvestigationEventsTable;
   query_cache: QueryCacheTable;
   audit_log: AuditLogTable;
+  limit_buckets: LimitBucketsTable;
+  limit_leases: LimitLeasesTable;
+  limit_spend: LimitSpendTable;
+  limit_reservations: LimitReservationsTable;
 }
 
 export type SessionRow = Selectable<SessionsTable>;

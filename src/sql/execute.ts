@@ -3,11 +3,23 @@
  * our own introspection helpers), is checked by the guard here and then runs through the adapter's read-only path
  * (read-only transaction, statement timeout, row cap). A rejected statement never reaches a connection.
  *
+ * With a query cost budget for the connection, a SELECT is first EXPLAINed (the EXPLAIN passes the guard and the
+ * read-only path too) and refused with QUERY_TOO_EXPENSIVE when the planner's estimate is over budget. Sleuth's
+ * own catalog and introspection statements (`introspection: true`) are exempt.
+ *
  * The guard is injected: that is the test-only seam used to prove the databases themselves refuse writes.
  */
 import { UserError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { DataSource } from '../datasources/types.js';
+import {
+  checkQueryBudget,
+  explainStatement,
+  type PlanEstimate,
+  parseExplain,
+  type QueryBudget,
+  queryTooExpensive,
+} from './budget/index.js';
 import type { GuardAllowed, GuardPolicy, QueryResult, ReadOnlyLimits, SqlGuard } from './types.js';
 
 export interface ExecuteOptions {
@@ -17,11 +29,18 @@ export interface ExecuteOptions {
   /** Bound parameters; only our own fixed SQL uses them. */
   params?: readonly unknown[];
   correlationId?: string;
+  /**
+   * Sleuth's own catalog/introspection SQL (fixed statements over the catalog, samples with a small LIMIT): exempt
+   * from the query cost budget. Never set for SQL written by a model, a user or a client.
+   */
+  introspection?: boolean;
 }
 
 export interface ExecutedQuery extends QueryResult {
   /** The guard's verdict for the statement that ran (tables and columns read). */
   verdict: GuardAllowed;
+  /** The planner's estimate, when the cost budget checked the statement. */
+  estimate?: PlanEstimate;
 }
 
 export interface SqlExecutor {
@@ -31,9 +50,49 @@ export interface SqlExecutor {
 export interface SqlExecutorDeps {
   guard: SqlGuard;
   logger: Logger;
+  /** The cost budget for a connection; undefined (or no resolver) means statements are not EXPLAINed first. */
+  queryBudget?: (source: DataSource) => QueryBudget | undefined;
 }
 
+/** EXPLAIN is planning only; it gets at most this long even when the connection's timeout is longer. */
+const EXPLAIN_TIMEOUT_MS = 10_000;
+
 export function createSqlExecutor(deps: SqlExecutorDeps): SqlExecutor {
+  async function estimateWithinBudget(
+    source: DataSource,
+    verdict: GuardAllowed,
+    options: ExecuteOptions,
+    limits: ReadOnlyLimits,
+    log: Logger,
+  ): Promise<PlanEstimate | undefined> {
+    if (options.introspection || verdict.kind !== 'select') return undefined;
+    const budget = deps.queryBudget?.(source);
+    if (!budget) return undefined;
+    const explainSql = explainStatement(source.dialect, verdict.sql);
+    if (!explainSql) return undefined;
+    const explainVerdict = deps.guard.check(explainSql, source.dialect, options.policy);
+    if (!explainVerdict.allowed) {
+      log.warn({ guardCode: explainVerdict.code }, 'query budget: the guard refused the EXPLAIN; running unestimated');
+      return undefined;
+    }
+    // A planning error (unknown column...) is the statement's own error: it surfaces as it would have.
+    const plan = await source.runReadOnly(explainVerdict.sql, options.params ?? [], {
+      timeoutMs: Math.min(limits.timeoutMs, EXPLAIN_TIMEOUT_MS),
+      maxRows: 10,
+    });
+    const estimate = parseExplain(source.dialect, plan.rows[0]?.[0], verdict.sql);
+    if (!estimate) {
+      log.warn('query budget: the EXPLAIN output was not understood; running unestimated');
+      return undefined;
+    }
+    const breach = checkQueryBudget(estimate, budget);
+    if (breach) {
+      log.info({ estimate, over: breach.over }, 'sql refused by the query cost budget');
+      throw queryTooExpensive(source.name, source.dialect, breach);
+    }
+    return estimate;
+  }
+
   return {
     async execute(source, sql, options = {}) {
       const verdict = deps.guard.check(sql, source.dialect, options.policy);
@@ -45,6 +104,7 @@ export function createSqlExecutor(deps: SqlExecutorDeps): SqlExecutor {
         });
       }
       const limits = effectiveLimits(source.limits, options.limits);
+      const estimate = await estimateWithinBudget(source, verdict, options, limits, log);
       const result = await source.runReadOnly(verdict.sql, options.params ?? [], limits);
       log.info(
         {
@@ -53,10 +113,11 @@ export function createSqlExecutor(deps: SqlExecutorDeps): SqlExecutor {
           rows: result.rowCount,
           truncated: result.truncated,
           ms: result.elapsedMs,
+          ...(estimate ? { estimate } : {}),
         },
         'sql executed',
       );
-      return { ...result, verdict };
+      return estimate ? { ...result, verdict, estimate } : { ...result, verdict };
     },
   };
 }

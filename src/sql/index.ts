@@ -1,3 +1,14 @@
+export {
+  type BudgetBreach,
+  checkQueryBudget,
+  costUnit,
+  DEFAULT_QUERY_BUDGETS,
+  explainStatement,
+  type PlanEstimate,
+  parseExplain,
+  type QueryBudget,
+  queryTooExpensive,
+} from './budget/index.js';
 export { isSqlDialect, SQL_DIALECTS, type SqlDialect } from './dialect.js';
 export {
   createSqlExecutor,

@@ -140,6 +140,9 @@ export function renderFinal(state: ThreadState): SlackMessage {
   return assertMessageWithinLimits({ text: safeText(oneLine(answer.text), 300), blocks });
 }
 
+/** Refusals by a usage limit: the question never started, and the reply says which limit and when to retry. */
+const LIMIT_CODES: ReadonlySet<string> = new Set(['RATE_LIMITED', 'TOO_MANY_CONCURRENT', 'BUDGET_EXHAUSTED']);
+
 /** A short, user-facing reason for a failure code; never a stack trace or raw internals. */
 export function failureReason(code: string, message: string): string {
   switch (code) {
@@ -158,6 +161,11 @@ export function failureReason(code: string, message: string): string {
       return 'That database connection is not configured.';
     case 'INTERNAL':
       return 'Sleuth hit an internal error. The details are in the server logs.';
+    case 'RATE_LIMITED':
+    case 'TOO_MANY_CONCURRENT':
+    case 'BUDGET_EXHAUSTED':
+      // the limit's own sentence: which limit, and when to retry
+      return truncate(oneLine(message), 300) || 'A usage limit was reached. Try again later.';
     default:
       return truncate(oneLine(message.split('\n')[0] ?? message), 300) || 'The investigation failed.';
   }
@@ -170,7 +178,12 @@ export function renderFailure(
 ): SlackMessage {
   const failure = state.outcome?.kind === 'failed' ? state.outcome : fallback;
   const cancelled = failure.code === 'INVESTIGATION_CANCELLED';
-  const head = cancelled ? ':stop_sign: *Cancelled.*' : ":x: *I couldn't finish this investigation.*";
+  const limited = LIMIT_CODES.has(failure.code);
+  const head = cancelled
+    ? ':stop_sign: *Cancelled.*'
+    : limited
+      ? ':hourglass_flowing_sand: *Not right now.*'
+      : ":x: *I couldn't finish this investigation.*";
   const reason = safeText(failureReason(failure.code, failure.message), 400);
   const blocks: Block[] = [section(`${head}${cancelled ? '' : `\n${reason}`}\n${questionLine(state.question)}`)];
   const ran = state.sql.filter((e) => e.status !== 'running').length;
@@ -179,5 +192,6 @@ export function renderFailure(
   const buttons = [button('Re-run', ACTION.rerun, rerun, 'primary')];
   if (ran > 0 && state.investigationId) buttons.push(button('Show SQL', ACTION.showSql, state.investigationId));
   blocks.push(actions('sleuth_failed', buttons));
-  return assertMessageWithinLimits({ text: cancelled ? 'Cancelled.' : `Could not finish: ${reason}`, blocks });
+  const text = cancelled ? 'Cancelled.' : limited ? reason : `Could not finish: ${reason}`;
+  return assertMessageWithinLimits({ text, blocks });
 }

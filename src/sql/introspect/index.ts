@@ -1,6 +1,6 @@
 /**
  * Schema discovery for all three dialects. Every catalog query, sample and profile goes through the executor (guard +
- * read-only path) like any other SQL. Table and column names from callers (e.g. the model) are resolved against the
+ * read-only path) like any other SQL; being Sleuth's own fixed statements, they are exempt from the query cost budget. Table and column names from callers (e.g. the model) are resolved against the
  * catalog first, so only real names are ever quoted into SQL.
  */
 import { UserError } from '../../common/errors.js';
@@ -46,6 +46,7 @@ export function createSchemaInspector(deps: { executor: SqlExecutor; source: Dat
     const result = await executor.execute(source, sql, {
       params,
       limits: { timeoutMs: CATALOG_TIMEOUT_MS, maxRows: 10_000 },
+      introspection: true,
     });
     return result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c.name, row[i]])));
   };
@@ -111,6 +112,7 @@ export function createSchemaInspector(deps: { executor: SqlExecutor; source: Dat
       const n = Math.max(1, Math.min(MAX_SAMPLE_ROWS, Math.floor(limit)));
       const result = await executor.execute(source, `SELECT * FROM ${qualified(table)} LIMIT ${n}`, {
         limits: { maxRows: n },
+        introspection: true,
       });
       return stripVerdict(result);
     },

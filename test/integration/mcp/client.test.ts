@@ -205,6 +205,10 @@ describe('mcp:// connections through real MCP servers', () => {
     expect(pids.length).toBeGreaterThanOrEqual(3);
     await context.close();
     for (const pid of pids) expect(() => process.kill(pid, 0), `pid ${pid}`).toThrow(/ESRCH/);
-    await expect(sql('pgmcp', 'SELECT 1')).rejects.toMatchObject({ code: 'CONNECTION_FAILED' });
+    // the data source itself (below the context's memory-backed guardrails, closed too) refuses to start a server again
+    const source = await context.source('pgmcp');
+    await expect(source.runReadOnly('SELECT 1', [], { timeoutMs: 5000, maxRows: 10 })).rejects.toMatchObject({
+      code: 'CONNECTION_FAILED',
+    });
   }, 30_000);
 });
