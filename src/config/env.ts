@@ -26,6 +26,8 @@ export const KNOWN_ENV_VARS: Readonly<Record<string, string>> = {
   SLEUTH_FAQ_THRESHOLD: 'confidence (0-1) above which the FAQ tier answers from a verified query (0.7)',
   SLEUTH_EMBEDDINGS_DIR: 'local model folder for embeddings (transformers.js layout); unset = lexical retrieval only',
   SLEUTH_EMBEDDINGS_MODEL: 'embeddings model under SLEUTH_EMBEDDINGS_DIR (default Xenova/bge-small-en-v1.5)',
+  SLEUTH_PII_MODEL_VIEW:
+    'what the model sees of query results: masked (default) or raw; people always see masked values',
 };
 
 /** Variables outside the SLEUTH_ namespace that Sleuth reads, by the names their own tools use. */

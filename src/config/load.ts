@@ -9,6 +9,7 @@ import type { ConnectionConfig } from '../datasources/types.js';
 import { type ModelConfig, readBudgets, readModelConfig } from './agent.js';
 import type { ConnectionConfigDraft } from './draft.js';
 import { parseInteger, readSleuthEnv } from './env.js';
+import { type PiiConfig, readPiiConfig } from './pii.js';
 import { type ConfigFile, configFileSchema, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, logLevelSchema } from './schema.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -33,6 +34,7 @@ export interface SleuthConfig {
   /** PostgreSQL URL for Sleuth's memory (DATABASE_URL); undefined means embedded PGlite under dataDir. */
   readonly memoryUrl: string | undefined;
   readonly knowledge: KnowledgeConfig;
+  readonly pii: PiiConfig;
 }
 
 export interface KnowledgeConfig {
@@ -103,10 +105,12 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
   }
 
   const knowledge = readKnowledgeConfig(values, options.cwd, problems);
+  const pii = readPiiConfig(values, file, problems);
 
   if (problems.length > 0) throw new ConfigError(problems.map(redactSecrets));
   return deepFreeze({
     knowledge,
+    pii,
     connections,
     defaultConnection,
     dataDir,
