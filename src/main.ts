@@ -19,8 +19,10 @@ import {
   type QueryCache,
 } from './agent/index.js';
 import { createModelProvider } from './agent/models/from-config.js';
+import { readScopeOf } from './agent/privacy.js';
 import type { Actor } from './common/actor.js';
 import { createLogger, type Logger, withCorrelation } from './common/logger.js';
+import { createSecretRedactor, type SecretRedactor, urlPassword } from './common/redact.js';
 import { DEMO_CONNECTION_NAME, loadConfig, type SleuthConfig } from './config/index.js';
 import {
   createDataSource,
@@ -35,9 +37,12 @@ import {
   createKnowledgeBase,
   createLocalEmbedder,
   createQdrantVectorIndex,
+  type FaqOutcome,
   type KnowledgeBase,
+  loadSensitiveColumns,
 } from './knowledge/index.js';
 import { cacheKey, type MemoryStore, openMemoryStore } from './memory/index.js';
+import { createPiiMasker, type PiiMasker } from './pii/index.js';
 import {
   createSqlExecutor,
   createSqlGuard,
@@ -64,6 +69,13 @@ export interface SleuthContext {
   knowledge(): Promise<KnowledgeBase>;
   /** The configured model; throws MODEL_NOT_CONFIGURED with setup help when none is. */
   model(): ModelProvider;
+  /**
+   * Personal-data masking with the admin's rules (knowledge/sensitive.yaml, loaded on first use) and the configured
+   * model view. ask() and runSql() apply it; front ends never need to.
+   */
+  pii(): Promise<PiiMasker>;
+  /** Secret redaction with the configured secrets (connection passwords, API keys, Slack tokens) registered. */
+  readonly secrets: SecretRedactor;
   /** Investigates a question on a connection, yielding the recorded events. */
   ask(request: AskRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome>;
   /**
@@ -115,8 +127,11 @@ export interface CreateSleuthContextOptions {
 
 export async function createSleuthContext(options: CreateSleuthContextOptions): Promise<SleuthContext> {
   const config = loadConfig({ env: options.env, cwd: options.cwd });
+  const secrets = configuredSecrets(config, options.env);
   // One correlation id per context (one CLI invocation; later one request or investigation), on every log line.
-  const logger = withCorrelation(createLogger({ level: config.logLevel, destination: options.logDestination }));
+  const logger = withCorrelation(
+    createLogger({ level: config.logLevel, destination: options.logDestination, redact: secrets.redact }),
+  );
   const guard = await createSqlGuard();
   const executor = createSqlExecutor({ guard, logger });
   const registry: DataSourceRegistry = createDataSourceRegistry(config.connections, { logger });
@@ -125,6 +140,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   async function source(nameOrUrl?: string): Promise<DataSource> {
     const wanted = nameOrUrl ?? config.defaultConnection;
     if (wanted.includes(':')) {
+      secrets.add(urlPassword(wanted));
       const { dialect } = parseConnectionUrl(wanted);
       const created = createDataSource({ name: 'adhoc', url: wanted, dialect, ...config.defaults }, { logger });
       adHoc.push(created);
@@ -171,6 +187,26 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     return memoryOpening;
   }
 
+  let piiLoading: Promise<PiiMasker> | undefined;
+  function pii(): Promise<PiiMasker> {
+    piiLoading ??= loadSensitiveColumns(config.knowledge.dir).then((rules) =>
+      createPiiMasker({ rules, modelView: config.pii.modelView }),
+    );
+    // a broken sensitive.yaml fails every call until it is fixed (masking is never silently switched off)
+    piiLoading.catch(() => {
+      piiLoading = undefined;
+    });
+    return piiLoading;
+  }
+
+  /** FAQ results are query results like any other: masked before anyone sees them. */
+  async function maskFaq(outcome: FaqOutcome, dialect: SqlDialect): Promise<FaqOutcome> {
+    if (outcome.kind !== 'answered') return outcome;
+    const verdict = guard.check(outcome.sql, dialect);
+    const scope = verdict.allowed ? readScopeOf(verdict, outcome.connection) : undefined;
+    return { ...outcome, result: (await pii()).maskResult(outcome.result, scope) };
+  }
+
   let knowledgeOpening: Promise<KnowledgeBase> | undefined;
   function knowledge(): Promise<KnowledgeBase> {
     knowledgeOpening ??= (async () => {
@@ -183,7 +219,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         ? createLocalEmbedder({ modelDir: settings.embeddingsDir, model: settings.embeddingsModel })
         : null;
       if (!embedder) logger.info('no embeddings model configured (SLEUTH_EMBEDDINGS_DIR): lexical retrieval only');
-      return createKnowledgeBase({
+      const base = createKnowledgeBase({
         dir: settings.dir,
         memory: store.knowledge,
         executor,
@@ -199,6 +235,15 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         embedder,
         faq: { threshold: settings.faqThreshold },
       });
+      return {
+        ...base,
+        async answerFaq(request) {
+          const outcome = await base.answerFaq(request);
+          if (outcome.kind !== 'answered') return outcome;
+          const connection = config.connections.find((c) => c.name === outcome.connection);
+          return maskFaq(outcome, connection?.dialect ?? 'sqlite');
+        },
+      };
     })();
     knowledgeOpening.catch(() => {
       knowledgeOpening = undefined;
@@ -258,6 +303,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       ...shared,
       cache: queryCache(store, dataSource.name),
       knowledge: await knowledge(),
+      pii: await pii(),
     });
     const today = config.now ? () => config.now!.toISOString().slice(0, 10) : undefined;
     const events = investigate({ ...request, knowledgeContext }, target, {
@@ -267,6 +313,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       logger,
       budgets: config.budgets,
       today,
+      redact: secrets.redact,
     });
     // Audit: who asked what, and every statement with the guard's verdict, where it ran.
     const sqlByCall = new Map<string, string>();
@@ -319,8 +366,10 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
 
   async function runSql(request: RunSqlRequest): Promise<ExecutedQuery & { connection: string }> {
     const dataSource = await source(request.db);
+    const masker = await pii();
     const result = await executor.execute(dataSource, request.sql);
-    return { ...result, connection: dataSource.name };
+    const masked = masker.maskResult(result, readScopeOf(result.verdict, dataSource.name));
+    return { ...masked, connection: dataSource.name };
   }
 
   async function schema(request: SchemaRequest): Promise<SchemaView> {
@@ -338,6 +387,8 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     memory,
     knowledge,
     model,
+    pii,
+    secrets,
     ask,
     runSql,
     schema,
@@ -350,4 +401,21 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       await Promise.allSettled([registry.closeAll(), ...adHoc.map((s) => s.close()), store?.close()]);
     },
   };
+}
+
+/**
+ * Every secret the configuration holds, registered for literal redaction (logs, errors, model context): connection
+ * and memory passwords, model and vector index keys, Slack tokens. Shapes (URL passwords, token formats) are
+ * redacted anyway; this catches secrets without a recognisable shape.
+ */
+function configuredSecrets(config: SleuthConfig, env: Readonly<Record<string, string | undefined>>): SecretRedactor {
+  return createSecretRedactor([
+    ...config.connections.map((c) => urlPassword(c.url)),
+    config.memoryUrl ? urlPassword(config.memoryUrl) : undefined,
+    config.model?.apiKey,
+    config.knowledge.qdrantApiKey,
+    env.SLACK_BOT_TOKEN,
+    env.SLACK_SIGNING_SECRET,
+    env.SLACK_APP_TOKEN,
+  ]);
 }
