@@ -12,7 +12,7 @@ describe('escaping untrusted text', () => {
     ['<!everyone>', '&lt;!everyone&gt;'],
     ['ping <@U123ABC>', 'ping &lt;@\u2060U123ABC&gt;'],
     ['<#C0123|general>', '&lt;#C0123|general&gt;'],
-    ['<https://evil.example|innocent>', '&lt;https://evil.example|innocent&gt;'],
+    ['<https://evil.example|innocent>', '&lt;hxxps[://]evil[.]example|innocent&gt;'],
     ['<!subteam^S123>', '&lt;!subteam^S123&gt;'],
     ['<!date^1392734382^{date}|x>', '&lt;!date^1392734382^{date}|x&gt;'],
     ['AT&T', 'AT&amp;T'],
@@ -23,7 +23,7 @@ describe('escaping untrusted text', () => {
 
   it('neutralises plain broadcast words and user-id mentions with a word joiner', () => {
     expect(escapeText('hey @here and @Channel, @everyone; mail@heres.com')).toBe(
-      `hey @${WJ}here and @${WJ}Channel, @${WJ}everyone; mail@heres.com`,
+      `hey @${WJ}here and @${WJ}Channel, @${WJ}everyone; mail@heres[.]com`,
     );
     expect(escapeText('cc @U0VICTIM1')).toBe(`cc @${WJ}U0VICTIM1`);
     expect(plainText('<!channel> @here', 100)).toBe(`<!channel> @${WJ}here`);
