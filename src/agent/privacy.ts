@@ -34,7 +34,7 @@ export function tableScope(table: string, connection?: string): ReadScope {
  * (`</data>` becomes `</data_>`), so data cannot end its own block and pose as Sleuth's text.
  */
 export function dataBlock(source: string, content: string): string {
-  return `<data source="${source}">\n${content.replace(/<(\/?)data\b/gi, '<$1data_')}\n</data>`;
+  return `<data source="${source}">\n${content.replace(/<(\/?)(data)\b/gi, '<$1$2_')}\n</data>`;
 }
 
 /** A column profile as the model may see it: min, max and top values masked like the column's result values. */

@@ -105,10 +105,10 @@ export function esDniValid(compact: string): boolean {
   return DNI_LETTERS[Number(lead + rest) % 23] === letter;
 }
 
-/** Dotted-quad IPv4 without leading zeros. */
+/** Dotted-quad IPv4 (octets 0-255; zero-padded octets such as 192.168.001.010 too). */
 export function ipv4Valid(text: string): boolean {
   const parts = text.split('.');
-  return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
+  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
 }
 
 /**

@@ -45,6 +45,7 @@ const PRIORITY: Record<ValueKind, number> = {
 };
 
 function push(out: PiiMatch[], kind: ValueKind, text: string, start: number, end: number): void {
+  if ((kind === 'phone' || kind === 'us_ssn' || kind === 'card') && codeBefore(text, start)) return;
   out.push({ kind, start, end, value: text.slice(start, end) });
 }
 
@@ -58,6 +59,11 @@ function each(pattern: RegExp, text: string, fn: (m: RegExpExecArray) => void): 
 
 const digitCount = (s: string) => s.replace(/\D/g, '').length;
 
+/** A word right before a number that says it is a product or document code, not a phone, SSN or card. */
+const CODE_CONTEXT =
+  /\b(?:sku|part|item|order|invoice|serial|model|tracking|isbn|ean|upc|batch|lot)(?:\s*(?:no\.?|number|#))?\s*[:#]?\s*$/i;
+const codeBefore = (text: string, start: number) => CODE_CONTEXT.test(text.slice(Math.max(0, start - 24), start));
+
 const EMAIL =
   /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])/g;
 
@@ -68,20 +74,24 @@ const email: Detector = (text, out) =>
     push(out, 'email', text, m.index, m.index + m[0].length);
   });
 
-// +CC and 7-16 more digits, with spaces, dots, dashes or parentheses between them
-const PHONE_INTL = /(?<![\w+*])\+\d(?:[ .\-()]{0,2}\d){6,16}(?!\w|[.,]\d)/g;
+// +CC (or 00CC) and 7-16 more digits, with spaces, dots, dashes or parentheses between them
+const PHONE_INTL = /(?<![\w+*.-])(?<!\d[ .-])(?:\+\d|00[1-9](?=\d{0,2}[ .\-(]))(?:[ .\-()]{0,2}\d){6,16}(?!\w|[.,]\d)/g;
 // North American: (415) 555-0132, 415-555-0132, 415.555.0132, 1-800-555-0199
-const PHONE_NANP = /(?<![\w+*.-])(?:1[ .-])?(?:\((\d{3})\) ?|(\d{3})([ .-]))(\d{3})([ .-])\d{4}(?!\w|[.-]\d)/g;
+const PHONE_NANP =
+  /(?<![\w+*.-])(?<!\d[ .])(?:1[ .-])?(?:\((\d{3})\) ?|(\d{3})([ .-]))(\d{3})([ .-])\d{4}(?!\w|[.-]\d)/g;
 // national with a trunk 0: 020 7946 0958, 07700 900123, 030 1234567, 01 23 45 67 89, (020) 7946 0958
 const PHONE_TRUNK =
-  /(?<![\w+*./-])(?:\(0\d{1,4}\) ?\d{3,4}[ -]?\d{3,4}|0\d{1,4}(?:([ -])\d{2,8})(?:\1\d{2,8}){0,3}|0\d(?:\.\d{2}){4})(?![\w/]|[.,-]\d)/g;
+  /(?<![\w+*./-])(?<!\d[ .])(?:\(0\d{1,4}\) ?\d{3,4}[ -]?\d{3,4}|0\d{1,4}(?:([ -])\d{2,8})(?:\1\d{2,8}){0,3}|0\d(?:\.\d{2}){4})(?![\w/]|[.,-]\d)/g;
 
 const phone: Detector = (text, out) => {
   each(PHONE_INTL, text, (m) => {
-    const digits = digitCount(m[0]);
+    // E.164 has at most 15 digits: more means the next number was swallowed, so give back whole trailing groups
+    let value = m[0];
+    while (digitCount(value) > 15 && /[ .-]/.test(value)) value = value.replace(/[ .-]+\d+$/, '');
+    const digits = digitCount(value);
     if (digits < 8 || digits > 15) return;
-    if (/[()]/.test(m[0]) && (m[0].split('(').length !== m[0].split(')').length || /\)\s*\(/.test(m[0]))) return;
-    push(out, 'phone', text, m.index, m.index + m[0].length);
+    if (/[()]/.test(value) && (value.split('(').length !== value.split(')').length || /\)\s*\(/.test(value))) return;
+    push(out, 'phone', text, m.index, m.index + value.length);
   });
   each(PHONE_NANP, text, (m) => {
     const area = m[1] ?? m[2] ?? '';
@@ -96,10 +106,11 @@ const phone: Detector = (text, out) => {
   });
 };
 
-const CARD = /(?<![\w.,+*-])\d(?:[ -]?\d){12,18}(?![\w]|[.,]\d|[ -]\d)/g;
+const CARD = /(?<![\w.,+*-])\d(?:(?:[ -]{1,2}|\.)?\d){12,18}(?![\w]|[.,]\d|[ -]\d)/g;
 
+/** Separators, if any, are one kind (space, double space, dash or dot) between groups of 4 (or Amex/Diners 4-6-5/4-6-4). */
 function cardGroupsOk(raw: string): boolean {
-  const seps = raw.match(/[ -]/g);
+  const seps = raw.match(/[ .-]+/g);
   if (!seps) return true;
   if (new Set(seps).size > 1) return false;
   const groups = raw.split(seps[0]!).map((g) => g.length);
@@ -114,18 +125,20 @@ const card: Detector = (text, out) =>
     if (cardValid(digits) && cardGroupsOk(m[0])) push(out, 'card', text, m.index, m.index + m[0].length);
   });
 
-const IBAN_START = /(?<![A-Za-z0-9])([A-Z]{2})\d{2}(?= ?[A-Z0-9])/g;
+// upper case, or all lower case (de89 3704 ...); mixed case is not an IBAN someone wrote
+const IBAN_START = /(?<![A-Za-z0-9])([A-Z]{2}|[a-z]{2})\d{2}(?= ?[A-Za-z0-9])/g;
 
 const iban: Detector = (text, out) =>
   each(IBAN_START, text, (m) => {
-    const length = IBAN_LENGTHS[m[1]!];
+    const length = IBAN_LENGTHS[m[1]!.toUpperCase()];
     if (!length) return;
+    const alnum = m[1] === m[1]!.toUpperCase() ? /[A-Z0-9]/ : /[a-z0-9]/;
     let i = m.index;
     let count = 0;
     while (i < text.length && count < length) {
       const ch = text[i]!;
-      if (/[A-Z0-9]/.test(ch)) count++;
-      else if (!(ch === ' ' && /[A-Z0-9]/.test(text[i + 1] ?? '') && count >= 4)) break;
+      if (alnum.test(ch)) count++;
+      else if (!(ch === ' ' && alnum.test(text[i + 1] ?? '') && count >= 4)) break;
       i++;
     }
     if (count !== length || /[A-Za-z0-9]/.test(text[i] ?? '')) return;
@@ -140,13 +153,16 @@ const iban: Detector = (text, out) =>
 const SSN = /(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|-\d)/g;
 const usSsn: Detector = (text, out) =>
   each(SSN, text, (m) => {
+    if (m[2] === ' ' && /\d[ .]$/.test(text.slice(Math.max(0, m.index - 2), m.index))) return; // inside a spaced number
     if (usSsnValid(m[1]!, m[3]!, m[4]!)) push(out, 'us_ssn', text, m.index, m.index + m[0].length);
   });
 
-const NINO = /(?<![A-Za-z0-9])([A-Z]{2})( ?)(\d{2})\2(\d{2})\2(\d{2})\2([A-D])(?![A-Za-z0-9])/g;
+// AB123456C, AB 12 34 56 C, AB 123456 C; upper or lower case
+const NINO =
+  /(?<![A-Za-z0-9])(?:[A-Z]{2}(?:\d{6}|( )\d{2}\1\d{2}\1\d{2}\1| \d{6} )[A-D]|[a-z]{2}\d{6}[a-d])(?![A-Za-z0-9])/g;
 const ukNino: Detector = (text, out) =>
   each(NINO, text, (m) => {
-    if (ukNinoValid(m[0].replace(/ /g, ''))) push(out, 'uk_nino', text, m.index, m.index + m[0].length);
+    if (ukNinoValid(m[0].replace(/ /g, '').toUpperCase())) push(out, 'uk_nino', text, m.index, m.index + m[0].length);
   });
 
 const DNI = /(?<![A-Za-z0-9-])(?:[XYZ]-?\d{7}|\d{8})-?[A-Z](?![A-Za-z0-9])/g;
@@ -200,9 +216,11 @@ const DETECTORS: Record<ValueKind, Detector> = {
   phone,
 };
 
-/** Text that cannot hold any value kind (no digit, no @): most product names, categories, statuses. */
+const MAY_CONTAIN = /[\d@]|xox|xapp|sk-|AKIA|ASIA|gh[pousr]_|github_pat|eyJ|BEGIN|Bearer|pass|pwd/;
+
+/** Text that cannot hold any value kind (no digit, no @, no token prefix): most names, categories, statuses. */
 export function mayContainPii(text: string): boolean {
-  return /[\d@]/.test(text);
+  return MAY_CONTAIN.test(text);
 }
 
 /**
@@ -223,12 +241,27 @@ export function findPii(text: string, kinds?: ReadonlySet<ValueKind>): PiiMatch[
       kept.push(match);
       continue;
     }
-    // overlapping: keep the longer one; equal length, the higher-priority kind
-    const longer = match.end - match.start > last.end - last.start;
-    const tie = match.end - match.start === last.end - last.start && PRIORITY[match.kind] < PRIORITY[last.kind];
-    if (longer || tie) kept[kept.length - 1] = match;
+    // overlapping: a different kind with higher priority wins (a card beats the phone-like digits around it, and the
+    // phone keeps what comes before the card if that is still a number); the same kind: the longer one
+    if (match.kind !== last.kind && PRIORITY[match.kind] !== PRIORITY[last.kind]) {
+      const [winner, loser] = PRIORITY[match.kind] < PRIORITY[last.kind] ? [match, last] : [last, match];
+      const head = loser.start < winner.start ? truncatedPhone(text, loser, winner.start) : undefined;
+      kept[kept.length - 1] = winner;
+      if (head) kept.splice(kept.length - 1, 0, head);
+    } else if (match.end - match.start > last.end - last.start) {
+      kept[kept.length - 1] = match;
+    }
   }
   return kept;
+}
+
+/** A phone match cut before another value, when what is left is still a phone number. */
+function truncatedPhone(text: string, phone: PiiMatch, end: number): PiiMatch | undefined {
+  if (phone.kind !== 'phone') return undefined;
+  const value = text.slice(phone.start, end).replace(/[\s.\-(]+$/, '');
+  const count = digitCount(value);
+  if (count < 8 || count > 15 || !/\d$/.test(value)) return undefined;
+  return { kind: 'phone', start: phone.start, end: phone.start + value.length, value };
 }
 
 /** The kind of a whole value when the entire (trimmed) text is one personal-data value, else undefined. */

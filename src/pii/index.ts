@@ -7,6 +7,7 @@ export {
   cardNetwork,
   cardValid,
   esDniValid,
+  IBAN_LENGTHS,
   ibanValid,
   ipv4Valid,
   ipv6Valid,

@@ -125,6 +125,7 @@ export function fitsKind(kind: PiiKind, text: string, raw: unknown): boolean {
 
 /** The mask of a whole value known to be sensitive: its own kind when detectable, else the given kind. */
 function maskWhole(kind: PiiKind | undefined, text: string): string {
+  if (kind !== undefined && kind !== 'sensitive' && kind !== 'national_id') return maskAs(kind, text);
   const detected = classifyValue(text);
   if (kind === undefined || kind === 'sensitive') return detected ? maskAs(detected, text) : FULL_MASK;
   if (kind === 'national_id' && detected && detected !== 'phone') return maskAs(detected, text);

@@ -144,7 +144,8 @@ export function kindFromColumnName(name: string): PiiKind | undefined {
   const last = words.at(-1)!;
   for (const [kind, rule] of RULES) {
     if (!rule(words, joined)) continue;
-    if (!NO_DESCRIPTIVE_CHECK.has(kind) && words.length > 1 && DESCRIPTIVE.has(last)) return undefined;
+    const idItself = kind === 'national_id' && last === 'id'; // national_id, tax_id: the id is the data
+    if (!NO_DESCRIPTIVE_CHECK.has(kind) && !idItself && words.length > 1 && DESCRIPTIVE.has(last)) return undefined;
     return kind;
   }
   return undefined;

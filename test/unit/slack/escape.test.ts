@@ -82,3 +82,26 @@ describe('questions from Slack text', () => {
     expect(isHelpRequest('help me count orders')).toBe(false);
   });
 });
+
+describe('links from data or the model', () => {
+  it.each([
+    ['see https://evil.example/x?d=secret', 'see hxxps[://]evil[.]example/x?d=secret'],
+    ['http://x.com', 'hxxp[://]x[.]com'],
+    ['mailto:a@b.com', 'mailto[:]a@b[.]com'],
+    ['visit www.evil.example now', 'visit www[.]evil[.]example now'],
+    ['evil.example/x', 'evil[.]example/x'],
+    ['bit.ly/abc and t.co/x', 'bit[.]ly/abc and t[.]co/x'],
+    ['j***@example.com', 'j***@example[.]com'],
+    ['[click](https://evil.example)', '[click]\u200b(hxxps[://]evil[.]example)'],
+    ['![p](https://evil.example/p.png)', '!\u200b[p]\u200b(hxxps[://]evil[.]example/p.png)'],
+    ['javascript:alert(1)', 'javascript[:]alert(1)'],
+  ])('defangs %s', (input, output) => {
+    expect(escapeText(input)).toBe(output);
+  });
+
+  it('leaves SQL and ordinary dotted words alone', () => {
+    for (const text of ['SELECT c.email, o.id, o.total FROM customers c', 'version 3.5 of report.pdf', 'data.zip']) {
+      expect(escapeText(text)).toBe(text);
+    }
+  });
+});
