@@ -159,7 +159,8 @@ export function runPiiSuite(options: { seed?: number; perKind?: number; items?: 
     const found = findPii(item.text);
     if (item.group.startsWith('indistinguishable:')) {
       const family = item.group.slice('indistinguishable:'.length);
-      const entry = (flagged[family] ??= { n: 0, hit: 0 });
+      const entry = flagged[family] ?? { n: 0, hit: 0 };
+      flagged[family] = entry;
       entry.n++;
       if (found.length > 0) entry.hit++;
       continue;
