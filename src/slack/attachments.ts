@@ -7,7 +7,7 @@
 import { renderResultChart } from '../charts/index.js';
 import type { Logger } from '../common/logger.js';
 import type { QueryResult } from '../sql/index.js';
-import { findRun, type SqlEntry, sqlKey, type ThreadState, toCsv } from './render/index.js';
+import { findRun, plainText, type SqlEntry, sqlKey, type ThreadState, toCsv } from './render/index.js';
 import type { SlackEngine } from './types.js';
 import { callSlack, type Sleep, type WebClient } from './web.js';
 
@@ -79,7 +79,7 @@ export async function postAttachments(
           file,
           filename,
           title,
-          ...(altText ? { alt_text: altText } : {}),
+          ...(altText ? { alt_text: plainText(altText, 1000) } : {}),
         }),
       { sleep: deps.sleep },
     );

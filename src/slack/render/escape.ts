@@ -48,17 +48,21 @@ function defangHost(match: string, labels: string, tld: string, offset: number, 
  * dotted words (`customers.email`, `o.total`, `3.5`) are left alone: only known top-level domains count as hosts.
  */
 export function defangLinks(text: string): string {
-  return text
-    .replace(SCHEME, (_, scheme: string, sep: string) => {
-      const lower = scheme.toLowerCase();
-      const name = lower.startsWith('http') ? lower.replace('tt', 'xx') : lower;
-      return sep === '://' ? `${name}[://]` : `${name}[:]`;
-    })
+  return defangSchemes(text)
     .replace(/\bwww\./gi, 'www[.]')
     .replace(/@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})/g, (_, domain: string) => `@${domain.replace(/\./g, '[.]')}`)
     .replace(BARE_HOST, defangHost)
     .replace(/\]\(/g, `]${ZERO_WIDTH_SPACE}(`)
     .replace(/!\[/g, `!${ZERO_WIDTH_SPACE}[`);
+}
+
+/** Only URL schemes defanged (`hxxps[://]`, `mailto[:]`): for files (CSV) that should stay close to the data. */
+export function defangSchemes(text: string): string {
+  return text.replace(SCHEME, (_, scheme: string, sep: string) => {
+    const lower = scheme.toLowerCase();
+    const name = lower.startsWith('http') ? lower.replace('tt', 'xx') : lower;
+    return sep === '://' ? `${name}[://]` : `${name}[:]`;
+  });
 }
 
 /** Escapes Slack's control characters, neutralises broadcast words and defangs links. */

@@ -60,6 +60,8 @@ export interface HarnessOptions {
   updateIntervalMs?: number;
   /** Logs at this level are captured in `logs` (default warn). */
   logLevel?: string;
+  /** Extra or overriding environment for the Sleuth context (e.g. another SLEUTH_DB_DEMO_URL). */
+  env?: Record<string, string>;
 }
 
 let tsCounter = 0;
@@ -95,6 +97,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       DATABASE_URL: await ensureDatabase('postgres', 'sleuth_test_slack_memory'),
       ANTHROPIC_API_KEY: 'sk-ant-test-key-0000000000',
       ANTHROPIC_BASE_URL: model.url,
+      ...options.env,
     },
     cwd: dataDir,
   });

@@ -64,7 +64,7 @@ describe('escaping untrusted text', () => {
         ['+1', '"quoted"'],
       ],
     );
-    expect(csv).toBe('a,b\r\n"\'=HYPERLINK(""http://x"")","a,b"\r\n\'+1,"""quoted"""\r\n');
+    expect(csv).toBe('a,b\r\n"\'=HYPERLINK(""hxxp[://]x"")","a,b"\r\n\'+1,"""quoted"""\r\n');
   });
 });
 
