@@ -145,13 +145,7 @@ function recordingEmitter(
   // appends are serialised so seq order equals emission order even when tools run concurrently
   let tail: Promise<void> = Promise.resolve();
   return (raw) => {
-    const masked = maskEvent(raw, privacy);
-    const body =
-      masked.type === 'sql_error'
-        ? { ...masked, message: redact(masked.message) }
-        : masked.type === 'failed'
-          ? { ...masked, error: { ...masked.error, message: redact(masked.error.message) } }
-          : masked;
+    const body = maskEvent(raw, privacy, redact);
     const next = tail.then(async () => {
       const stored = await store.appendEvent(investigationId, { type: body.type, payload: body });
       const at = stored.createdAt instanceof Date ? stored.createdAt.toISOString() : String(stored.createdAt);

@@ -55,9 +55,12 @@ export function profileForModel(profile: ColumnProfile, privacy: PiiSession, con
   };
 }
 
-/** The final answer with personal data masked in every text field (SQL excepted). */
-export function maskAnswer(answer: FinalAnswer, privacy: PiiSession): FinalAnswer {
-  const t = (text: string) => privacy.text(text);
+type Redact = (text: string) => string;
+const keep: Redact = (text) => text;
+
+/** The final answer with secrets redacted everywhere and personal data masked in every text field but SQL. */
+export function maskAnswer(answer: FinalAnswer, privacy: PiiSession, redact: Redact = keep): FinalAnswer {
+  const t = (text: string) => privacy.text(redact(text));
   return {
     ...answer,
     text: t(answer.text),
@@ -67,7 +70,7 @@ export function maskAnswer(answer: FinalAnswer, privacy: PiiSession): FinalAnswe
       value: t(k.value),
       ...(k.unit === undefined ? {} : { unit: t(k.unit) }),
     })),
-    evidence: answer.evidence.map((e) => ({ ...e, claim: t(e.claim) })),
+    evidence: answer.evidence.map((e) => ({ ...e, claim: t(e.claim), sql: redact(e.sql) })),
     caveats: answer.caveats.map(t),
     followUps: answer.followUps.map(t),
   };
@@ -75,10 +78,14 @@ export function maskAnswer(answer: FinalAnswer, privacy: PiiSession): FinalAnswe
 
 /**
  * An event as it may be recorded and shown. Result rows were masked where they were produced (with the statement's
- * scope); here the text fields are.
+ * scope); here the text fields are, and secrets are redacted from every text including SQL.
  */
-export function maskEvent(body: InvestigationEventBody, privacy: PiiSession): InvestigationEventBody {
-  const t = (text: string) => privacy.text(text);
+export function maskEvent(
+  body: InvestigationEventBody,
+  privacy: PiiSession,
+  redact: Redact = keep,
+): InvestigationEventBody {
+  const t = (text: string) => privacy.text(redact(text));
   switch (body.type) {
     case 'plan':
       return { ...body, steps: body.steps.map((s) => ({ ...s, title: t(s.title) })) };
@@ -90,11 +97,11 @@ export function maskEvent(body: InvestigationEventBody, privacy: PiiSession): In
     case 'tool_call':
       return { ...body, summary: t(body.summary) };
     case 'sql':
-      return body.purpose === undefined ? body : { ...body, purpose: t(body.purpose) };
+      return { ...body, sql: redact(body.sql), ...(body.purpose === undefined ? {} : { purpose: t(body.purpose) }) };
     case 'sql_error':
       return { ...body, message: t(body.message), ...(body.hint === undefined ? {} : { hint: t(body.hint) }) };
     case 'done':
-      return { ...body, answer: maskAnswer(body.answer, privacy) };
+      return { ...body, answer: maskAnswer(body.answer, privacy, redact) };
     case 'failed':
       return { ...body, error: { ...body.error, message: t(body.error.message) } };
     case 'sql_result':

@@ -48,7 +48,7 @@ export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
     rawError?: { code: string; message: string },
   ) => {
     // what is stored (record, session summary) is what people may see: masked and redacted
-    const answer = rawAnswer && maskAnswer(rawAnswer, input.privacy);
+    const answer = rawAnswer && maskAnswer(rawAnswer, input.privacy, input.redact);
     const error = rawError && { ...rawError, message: input.privacy.text(input.redact(rawError.message)) };
     await deps.store.updateInvestigation(input.investigationId, {
       status,
