@@ -110,7 +110,11 @@ describe('secrets in connection failures', () => {
     expect(denied.code).toBe('CONNECTION_FAILED');
     expect(denied.message).toMatch(/Access denied/);
     const adhoc = await failure(
-      context.runSql({ sql: 'SELECT 1', db: `postgres://app:${ADHOC_PASSWORD}@127.0.0.1:${await closedPort()}/x`, actor }),
+      context.runSql({
+        sql: 'SELECT 1',
+        db: `postgres://app:${ADHOC_PASSWORD}@127.0.0.1:${await closedPort()}/x`,
+        actor,
+      }),
     );
     expect(adhoc.code).toBe('CONNECTION_FAILED');
 
