@@ -9,7 +9,8 @@
  *   4. everything else: text values scanned, and each detected value (email, phone, card, IBAN, national id, IP,
  *      token) masked in place, so a support ticket body keeps its words and loses the phone number in it.
  * When a statement reads a sensitive column and renames or transforms it (`upper(name) AS who`), every text result
- * column that is not a plain column of the statement is masked too; numbers (counts, sums) are kept.
+ * column that is not a plain column of the statement is masked too (when the rule names a kind: the values that still
+ * look like it, so an email's domain stays visible); numbers (counts, sums) are kept.
  * Numbers are only masked under rules 2 and 3: scanning every integer for card numbers would mask ids.
  */
 import { esDniValid, ipv4Valid, ipv6Valid } from './checks.js';
@@ -180,7 +181,12 @@ export function createPiiMasker(options: PiiMaskerOptions = {}): PiiMasker {
         return record(cellString(value), maskWhole(p.kind, cellString(value)));
       case 'hidden': {
         if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return value;
-        return record(cellString(value), maskWhole(p.kind, cellString(value)));
+        const text = cellString(value);
+        // a value derived from the column that no longer looks like its kind (an email's domain) is scanned instead
+        if (p.kind && p.kind !== 'sensitive' && !fitsKind(p.kind, text, value)) {
+          return typeof value === 'string' ? maskText(value, remember) : value;
+        }
+        return record(text, maskWhole(p.kind, text));
       }
       case 'name': {
         const text = cellString(value);

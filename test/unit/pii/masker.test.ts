@@ -208,3 +208,14 @@ describe('sessions', () => {
     expect(raw.forPeople(rows).rows).toEqual([['j***@example.com']]);
   });
 });
+
+describe('derived values', () => {
+  it('a value derived from a sensitive column that no longer looks like its kind stays visible', () => {
+    const masker = createPiiMasker({ rules: rules({ sensitive: [{ column: 'customers.email', kind: 'email' }] }) });
+    const masked = masker.maskResult(
+      result(['domain', 'contact', 'n'], [['example.com', 'jane@example.com', 3]]),
+      scope(['customers'], [['customers', 'email']]),
+    );
+    expect(masked.rows).toEqual([['example.com', 'j***@example.com', 3]]);
+  });
+});
