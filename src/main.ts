@@ -296,14 +296,15 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     };
     limiters.set(dataSource.name, shared);
     const store = await memory();
+    const masker = await pii();
     const target = createInvestigationTarget({
       connection: dataSource.name,
       source: dataSource,
       executor,
       ...shared,
-      cache: queryCache(store, dataSource.name),
+      cache: queryCache(store, dataSource.name, masker),
       knowledge: await knowledge(),
-      pii: await pii(),
+      pii: masker,
     });
     const today = config.now ? () => config.now!.toISOString().slice(0, 10) : undefined;
     const events = investigate({ ...request, knowledgeContext }, target, {
@@ -352,14 +353,16 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
    * Identical statements on a connection within QUERY_CACHE_TTL_MS reuse the stored result. Only statements the guard
    * allowed and the database answered are cached (the executor runs before any put).
    */
-  function queryCache(store: MemoryStore, connection: string): QueryCache {
+  function queryCache(store: MemoryStore, connection: string, masker: PiiMasker): QueryCache {
     const dataVersion = `day:${(config.now ?? new Date()).toISOString().slice(0, 10)}`;
     return {
       async get(sql) {
         return (await store.getCached(cacheKey(connection, dataVersion, sql))) as QueryResult | undefined;
       },
       async put(sql, result) {
-        await store.putCached({ connection, dataVersion, sql, result, ttlMs: QUERY_CACHE_TTL_MS });
+        // with the model seeing masked values, nothing needs the raw rows again: keep none at rest
+        const kept = masker.modelView === 'masked' ? masker.maskResult(result, result.read) : result;
+        await store.putCached({ connection, dataVersion, sql, result: kept, ttlMs: QUERY_CACHE_TTL_MS });
       },
     };
   }

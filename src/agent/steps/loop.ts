@@ -116,7 +116,9 @@ export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
         .join('\n');
       if (text) {
         lastText = text;
-        await emit({ type: 'thinking', text: text.length > 500 ? `${text.slice(0, 499)}…` : text });
+        // masked before it is cut, so a value cut in half cannot slip past the detectors
+        const shown = input.privacy.text(input.redact(text));
+        await emit({ type: 'thinking', text: shown.length > 500 ? `${shown.slice(0, 499)}…` : shown });
       }
       const calls = response.content.filter((b) => b.type === 'tool_use');
       if (calls.length === 0) {
