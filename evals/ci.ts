@@ -1,10 +1,10 @@
 /**
- * `npm run eval:ci [-- --only guard,comparator,faq,agent] [--limit N]`: the offline eval gate. Runs the guard suite
- * (fixtures, per dialect), the comparator self-check (Spider/BIRD edge cases), the FAQ routing suite (demo database,
- * deterministic) and the replayed-agent suite (golden cases through the engine with recorded model turns), scores
- * them against evals/thresholds.json, prints one line per score and exits 1 with the failing lines when any score
- * drops below its threshold. Writes evals/results/ci-latest.json. `--limit N` replays only the first N golden cases
- * (quick local checks; CI replays all).
+ * `npm run eval:ci [-- --only guard,comparator,faq,agent,pii] [--limit N]`: the offline eval gate. Runs the guard
+ * suite (fixtures, per dialect), the comparator self-check (Spider/BIRD edge cases), the FAQ routing suite (demo
+ * database, deterministic), the replayed-agent suite (golden cases through the engine with recorded model turns) and
+ * the PII detector suite (generated labelled set, seed 42), scores them against evals/thresholds.json, prints one line
+ * per score and exits 1 with the failing lines when any score drops below its threshold. Writes
+ * evals/results/ci-latest.json. `--limit N` replays only the first N golden cases (quick local checks; CI replays all).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,8 +15,9 @@ import { RECORD_COMMAND, runAgentReplaySuite } from './suites/agent-replay.js';
 import { runComparatorSuite } from './suites/comparator.js';
 import { runFaqRoutingSuite } from './suites/faq-routing.js';
 import { runGuardSuite } from './suites/guard.js';
+import { runPiiSuite } from './suites/pii.js';
 
-const SUITES = ['guard', 'comparator', 'faq', 'agent'] as const;
+const SUITES = ['guard', 'comparator', 'faq', 'agent', 'pii'] as const;
 const { values } = parseArgs({ options: { only: { type: 'string' }, limit: { type: 'string' } }, strict: true });
 const only = new Set((values.only ?? SUITES.join(',')).split(',').map((s) => s.trim()));
 for (const name of only) {
@@ -36,6 +37,7 @@ const prefixes: Record<string, string[]> = {
   comparator: ['comparator.'],
   faq: ['faq.', 'schema.'],
   agent: ['agent.'],
+  pii: ['pii.'],
 };
 const thresholds = Object.fromEntries(
   Object.entries(allThresholds).filter(([name]) =>
@@ -94,6 +96,20 @@ if (only.has('agent')) {
     `${wrong.filter((r) => r.kind === 'behaviour').length} ambiguous/unanswerable cases mishandled${notReplayed}`;
   heading.push(`agent: ${summary.cases} replayed golden cases, prompt ${summary.promptVersion}`);
   details.push(...wrong.slice(0, 20).map((r) => `${r.id}: ${r.rule}: ${r.reason.slice(0, 200)}`));
+}
+
+if (only.has('pii')) {
+  const pii = runPiiSuite({ seed: 42, perKind: 200 });
+  for (const [kind, score] of Object.entries(pii.kinds)) {
+    scores[`pii.${kind}.precision`] = score.precision;
+    scores[`pii.${kind}.recall`] = score.recall;
+    hints[`pii.${kind}.precision`] = `${score.fp} false ${kind} detections (npm run eval:pii -- --verbose)`;
+    hints[`pii.${kind}.recall`] = `${score.fn} ${kind} values missed (npm run eval:pii -- --verbose)`;
+  }
+  scores['pii.column_names.precision'] = pii.columnNames.precision;
+  scores['pii.column_names.recall'] = pii.columnNames.recall;
+  heading.push(`PII: ${pii.items} generated items`);
+  details.push(...pii.mistakes.slice(0, 20));
 }
 
 const gate = evaluateGate(scores, thresholds, hints);

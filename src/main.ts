@@ -19,11 +19,13 @@ import {
   type QueryCache,
 } from './agent/index.js';
 import { createModelProvider } from './agent/models/from-config.js';
+import { readScopeOf } from './agent/privacy.js';
 import { type Audit, auditQuestion, createAudit, verdictOf } from './audit/index.js';
 import type { Actor } from './common/actor.js';
 import { type Clock, systemClock } from './common/clock.js';
 import { isSleuthError } from './common/errors.js';
 import { createLogger, type Logger, withCorrelation } from './common/logger.js';
+import { createSecretRedactor, type SecretRedactor, urlPassword } from './common/redact.js';
 import { DEMO_CONNECTION_NAME, loadConfig, queryBudgetFor, type SleuthConfig } from './config/index.js';
 import {
   createDataSource,
@@ -46,7 +48,9 @@ import {
   createKnowledgeBase,
   createLocalEmbedder,
   createQdrantVectorIndex,
+  type FaqOutcome,
   type KnowledgeBase,
+  loadSensitiveColumns,
 } from './knowledge/index.js';
 import {
   createLimits,
@@ -58,6 +62,7 @@ import {
 } from './limits/index.js';
 import { createMcpClientPool, type McpClientPool } from './mcp/client/index.js';
 import { cacheKey, type MemoryStore, openMemoryStore } from './memory/index.js';
+import { createPiiMasker, type PiiMasker } from './pii/index.js';
 import {
   createSqlExecutor,
   createSqlGuard,
@@ -86,6 +91,13 @@ export interface SleuthContext {
   knowledge(): Promise<KnowledgeBase>;
   /** The configured model; throws MODEL_NOT_CONFIGURED with setup help when none is. */
   model(): ModelProvider;
+  /**
+   * Personal-data masking with the admin's rules (knowledge/sensitive.yaml, loaded on first use) and the configured
+   * model view. ask() and runSql() apply it; front ends never need to.
+   */
+  pii(): Promise<PiiMasker>;
+  /** Secret redaction with the configured secrets (connection passwords, API keys, Slack tokens) registered. */
+  readonly secrets: SecretRedactor;
   /** Investigates a question on a connection, yielding the recorded events. */
   ask(request: AskRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome>;
   /**
@@ -161,7 +173,10 @@ export interface CreateSleuthContextOptions {
 export async function createSleuthContext(options: CreateSleuthContextOptions): Promise<SleuthContext> {
   const config = loadConfig({ env: options.env, cwd: options.cwd });
   // One correlation id per context (one CLI invocation; later one request or investigation), on every log line.
-  const logger = withCorrelation(createLogger({ level: config.logLevel, destination: options.logDestination }));
+  const secrets = configuredSecrets(config, options.env);
+  const logger = withCorrelation(
+    createLogger({ level: config.logLevel, destination: options.logDestination, redact: secrets.redact }),
+  );
   const clock = options.clock ?? systemClock;
   const guard = await createSqlGuard();
   const mcpClients = createMcpClientPool({ config: config.mcp, logger });
@@ -178,6 +193,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   async function source(nameOrUrl?: string): Promise<DataSource> {
     const wanted = nameOrUrl ?? config.defaultConnection;
     if (wanted.includes(':')) {
+      secrets.add(urlPassword(wanted));
       const { dialect } = parseConnectionUrl(wanted);
       const created = createDataSource(
         { name: 'adhoc', url: wanted, dialect, ...config.defaults },
@@ -251,6 +267,26 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     throw new LimitError(decision);
   }
 
+  let piiLoading: Promise<PiiMasker> | undefined;
+  function pii(): Promise<PiiMasker> {
+    piiLoading ??= loadSensitiveColumns(config.knowledge.dir).then((rules) =>
+      createPiiMasker({ rules, modelView: config.pii.modelView }),
+    );
+    // a broken sensitive.yaml fails every call until it is fixed (masking is never silently switched off)
+    piiLoading.catch(() => {
+      piiLoading = undefined;
+    });
+    return piiLoading;
+  }
+
+  /** FAQ results are query results like any other: masked before anyone sees them. */
+  async function maskFaq(outcome: FaqOutcome, dialect: SqlDialect): Promise<FaqOutcome> {
+    if (outcome.kind !== 'answered') return outcome;
+    const verdict = guard.check(outcome.sql, dialect);
+    const scope = verdict.allowed ? readScopeOf(verdict, outcome.connection) : undefined;
+    return { ...outcome, result: (await pii()).maskResult(outcome.result, scope) };
+  }
+
   let knowledgeOpening: Promise<KnowledgeBase> | undefined;
   function knowledge(): Promise<KnowledgeBase> {
     knowledgeOpening ??= (async () => {
@@ -263,7 +299,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         ? createLocalEmbedder({ modelDir: settings.embeddingsDir, model: settings.embeddingsModel })
         : null;
       if (!embedder) logger.info('no embeddings model configured (SLEUTH_EMBEDDINGS_DIR): lexical retrieval only');
-      return createKnowledgeBase({
+      const base = createKnowledgeBase({
         dir: settings.dir,
         memory: store.knowledge,
         executor,
@@ -279,6 +315,15 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         embedder,
         faq: { threshold: settings.faqThreshold },
       });
+      return {
+        ...base,
+        async answerFaq(request) {
+          const outcome = await base.answerFaq(request);
+          if (outcome.kind !== 'answered') return outcome;
+          const connection = config.connections.find((c) => c.name === outcome.connection);
+          return maskFaq(outcome, connection?.dialect ?? 'sqlite');
+        },
+      };
     })();
     knowledgeOpening.catch(() => {
       knowledgeOpening = undefined;
@@ -331,13 +376,15 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       };
       limiters.set(dataSource.name, shared);
       const store = await memory();
+      const masker = await pii();
       const target = createInvestigationTarget({
         connection: dataSource.name,
         source: dataSource,
         executor,
         ...shared,
-        cache: queryCache(store, dataSource.name),
+        cache: queryCache(store, dataSource.name, masker),
         knowledge: await knowledge(),
+        pii: masker,
       });
       const ticket = await limits.startInvestigation({
         actor,
@@ -354,6 +401,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
           logger,
           budgets: { ...config.budgets, maxCostUsd: ticket.maxCostUsd },
           today,
+          redact: secrets.redact,
         });
         return yield* trail.follow(events, () => ticket.renew());
       } finally {
@@ -401,14 +449,16 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
    * Identical statements on a connection within QUERY_CACHE_TTL_MS reuse the stored result. Only statements the guard
    * allowed and the database answered are cached (the executor runs before any put).
    */
-  function queryCache(store: MemoryStore, connection: string): QueryCache {
+  function queryCache(store: MemoryStore, connection: string, masker: PiiMasker): QueryCache {
     const dataVersion = `day:${(config.now ?? new Date()).toISOString().slice(0, 10)}`;
     return {
       async get(sql) {
         return (await store.getCached(cacheKey(connection, dataVersion, sql))) as QueryResult | undefined;
       },
       async put(sql, result) {
-        await store.putCached({ connection, dataVersion, sql, result, ttlMs: QUERY_CACHE_TTL_MS });
+        // with the model seeing masked values, nothing needs the raw rows again: keep none at rest
+        const kept = masker.modelView === 'masked' ? masker.maskResult(result, result.read) : result;
+        await store.putCached({ connection, dataVersion, sql, result: kept, ttlMs: QUERY_CACHE_TTL_MS });
       },
     };
   }
@@ -444,6 +494,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     try {
       await enforce({ kind: 'statement', actor });
       const dataSource = await source(request.db);
+      const masker = await pii();
       const result = await executor.execute(dataSource, request.sql);
       await audit.record({
         ...entry,
@@ -452,7 +503,8 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         durationMs: result.elapsedMs,
         detail: { truncated: result.truncated, ...(result.estimate ? { estimate: result.estimate } : {}) },
       });
-      return { ...result, connection: dataSource.name };
+      const masked = masker.maskResult(result, readScopeOf(result.verdict, dataSource.name));
+      return { ...masked, connection: dataSource.name };
     } catch (error) {
       const code = isSleuthError(error) ? error.code : 'INTERNAL';
       await audit.record({
@@ -509,6 +561,8 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     memory,
     knowledge,
     model,
+    pii,
+    secrets,
     ask,
     runSql,
     schema,
@@ -528,4 +582,21 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       await mcpClients.close();
     },
   };
+}
+
+/**
+ * Every secret the configuration holds, registered for literal redaction (logs, errors, model context): connection
+ * and memory passwords, model and vector index keys, Slack tokens. Shapes (URL passwords, token formats) are
+ * redacted anyway; this catches secrets without a recognisable shape.
+ */
+function configuredSecrets(config: SleuthConfig, env: Readonly<Record<string, string | undefined>>): SecretRedactor {
+  return createSecretRedactor([
+    ...config.connections.map((c) => urlPassword(c.url)),
+    config.memoryUrl ? urlPassword(config.memoryUrl) : undefined,
+    config.model?.apiKey,
+    config.knowledge.qdrantApiKey,
+    env.SLACK_BOT_TOKEN,
+    env.SLACK_SIGNING_SECRET,
+    env.SLACK_APP_TOKEN,
+  ]);
 }

@@ -1,17 +1,25 @@
 import type { Actor } from '../common/actor.js';
 import { isSleuthError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
+import { redactSecrets } from '../common/redact.js';
 import type { DataSource } from '../datasources/types.js';
+import { createPiiMasker, type PiiMasker, type PiiSession, type ReadScope } from '../pii/index.js';
 import type { QueryResult } from '../sql/types.js';
 import { DEFAULT_BUDGETS, type InvestigationBudgets } from './budget.js';
 import { type Channel, createChannel, createLimiter, type Limiter } from './channel.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { InvestigationEvent, InvestigationEventBody } from './events.js';
 import type { ModelProvider } from './models/types.js';
+import { maskEvent } from './privacy.js';
 import { buildSystemPrompt, PROMPT_VERSION, tableOverview } from './prompts/index.js';
 import { runLoop } from './steps/loop.js';
 import type { InvestigationStore } from './store.js';
 import { type KnowledgeSearch, NO_KNOWLEDGE, type SchemaExplorer } from './tools/index.js';
+
+/** A result with what the statement read (tables and columns, from the guard), for table-qualified PII rules. */
+export interface ScopedResult extends QueryResult {
+  read?: ReadScope;
+}
 
 /** The database side of one investigation: where SQL runs and how the schema is explored. */
 export interface InvestigationTarget {
@@ -19,10 +27,12 @@ export interface InvestigationTarget {
   source: DataSource;
   explorer: SchemaExplorer;
   /** Guarded, read-only execution (the executor, possibly behind the query cache and a circuit breaker). */
-  runSql(sql: string): Promise<QueryResult>;
+  runSql(sql: string): Promise<ScopedResult>;
   knowledge?: KnowledgeSearch;
   /** Shared per connection, so concurrent investigations stay within a bound on one database. */
   limiter?: Limiter;
+  /** Personal-data masking for what is emitted (and, per its model view, what the model sees). */
+  pii?: PiiMasker;
 }
 
 export interface InvestigateDeps {
@@ -35,6 +45,8 @@ export interface InvestigateDeps {
   now?: () => number;
   /** The analyst's "today" (YYYY-MM-DD): SLEUTH_NOW when pinned. */
   today?: () => string;
+  /** Removes secrets from text bound for the model or an event (default: redactSecrets, shapes only). */
+  redact?: (text: string) => string;
 }
 
 export interface InvestigateRequest {
@@ -86,7 +98,9 @@ export async function* investigate(
     ...(request.investigationId ? { status: 'running', ...engine } : {}),
   });
   const channel = createChannel<InvestigationEvent>();
-  const emit = recordingEmitter(record.id, deps.store, channel);
+  const privacy = (target.pii ?? createPiiMasker()).session();
+  const redact = deps.redact ?? redactSecrets;
+  const emit = recordingEmitter(record.id, deps.store, channel, privacy, redact);
 
   const running = (async () => {
     try {
@@ -102,11 +116,13 @@ export async function* investigate(
         deps: { ...deps, now },
         budgets,
         emit,
+        privacy,
+        redact,
         signal: request.signal,
         sessionId: request.sessionId,
       });
     } catch (error) {
-      return await failBeforeLoop(record.id, error, deps, emit, now);
+      return await failBeforeLoop(record.id, error, deps, emit, now, (text) => privacy.text(redact(text)));
     } finally {
       channel.close();
     }
@@ -118,14 +134,18 @@ export async function* investigate(
   return await running;
 }
 
+/** Every event is masked (personal data) and redacted (secrets) before it is recorded or shown. */
 function recordingEmitter(
   investigationId: string,
   store: InvestigationStore,
   channel: Channel<InvestigationEvent>,
+  privacy: PiiSession,
+  redact: (text: string) => string,
 ): (body: InvestigationEventBody) => Promise<void> {
   // appends are serialised so seq order equals emission order even when tools run concurrently
   let tail: Promise<void> = Promise.resolve();
-  return (body) => {
+  return (raw) => {
+    const body = maskEvent(raw, privacy, redact);
     const next = tail.then(async () => {
       const stored = await store.appendEvent(investigationId, { type: body.type, payload: body });
       const at = stored.createdAt instanceof Date ? stored.createdAt.toISOString() : String(stored.createdAt);
@@ -143,9 +163,10 @@ async function failBeforeLoop(
   deps: InvestigateDeps,
   emit: (body: InvestigationEventBody) => Promise<void>,
   now: () => number,
+  clean: (text: string) => string,
 ): Promise<InvestigationOutcome> {
   const failure = isSleuthError(error)
-    ? { code: error.code, message: error.message }
+    ? { code: error.code, message: clean(error.message) }
     : { code: 'INTERNAL', message: 'Sleuth hit an internal error; see the logs.' };
   if (!isSleuthError(error)) deps.logger.error({ err: error, investigationId }, 'investigation setup crashed');
   await deps.store.updateInvestigation(investigationId, {

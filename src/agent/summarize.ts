@@ -1,9 +1,10 @@
 import type { QueryResult } from '../sql/types.js';
+import { dataBlock } from './privacy.js';
 
 /**
  * Large results never go whole into the model's context: the model sees the first rows, the row count, whether the
- * cap cut the result, and per-column stats over the rows returned. Everything is inside a <data> block: it is data
- * from the database, never instructions (see the system prompt).
+ * cap cut the result, and per-column stats over the rows returned. Everything that came from the database (column
+ * names, rows, stats) is inside one <data> block: it is data, never instructions (see the system prompt).
  */
 export interface SummaryOptions {
   maxRows?: number;
@@ -17,19 +18,19 @@ export function summarizeResult(result: QueryResult, options: SummaryOptions = {
   const maxChars = options.maxChars ?? 6000;
   const header = result.columns.map((c) => `${c.name} (${c.type})`).join(', ');
   const shown = Math.min(result.rowCount, maxRows);
-  const lines = [
+  const data = [
     `columns: ${header}`,
-    `rows: ${result.rowCount}${result.truncated ? ' (cut at the row cap: more rows exist)' : ''}${
-      shown < result.rowCount ? `, showing the first ${shown}` : ''
-    }`,
-    '<data>',
     result.columns.map((c) => csvCell(c.name, maxCell)).join(','),
     ...result.rows.slice(0, shown).map((row) => row.map((v) => csvCell(v, maxCell)).join(',')),
-    '</data>',
   ];
-  if (result.rowCount > shown) lines.push(`column stats over ${result.rowCount} rows: ${columnStats(result)}`);
-  const text = lines.join('\n');
-  return text.length > maxChars ? `${text.slice(0, maxChars)}\n…(summary cut at ${maxChars} characters)` : text;
+  if (result.rowCount > shown) data.push(`column stats over ${result.rowCount} rows: ${columnStats(result)}`);
+  let body = data.join('\n');
+  const cut = body.length > maxChars;
+  if (cut) body = body.slice(0, maxChars);
+  const counts = `rows: ${result.rowCount}${result.truncated ? ' (cut at the row cap: more rows exist)' : ''}${
+    shown < result.rowCount ? `, showing the first ${shown}` : ''
+  }`;
+  return `${counts}\n${dataBlock('database', body)}${cut ? `\n…(summary cut at ${maxChars} characters)` : ''}`;
 }
 
 export function columnStats(result: QueryResult): string {

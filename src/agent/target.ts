@@ -1,11 +1,12 @@
 import { isSleuthError } from '../common/errors.js';
 import type { DataSource } from '../datasources/types.js';
+import { createPiiMasker, type PiiMasker } from '../pii/index.js';
 import type { SqlExecutor } from '../sql/execute.js';
 import { createSchemaInspector } from '../sql/introspect/index.js';
-import type { QueryResult } from '../sql/types.js';
 import { createLimiter, type Limiter } from './channel.js';
 import { type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.js';
-import type { InvestigationTarget } from './investigate.js';
+import type { InvestigationTarget, ScopedResult } from './investigate.js';
+import { readScopeOf } from './privacy.js';
 import type { KnowledgeSearch } from './tools/index.js';
 
 export interface TargetOptions {
@@ -20,11 +21,13 @@ export interface TargetOptions {
   correlationId?: string;
   /** Optional result cache (memory's query_cache): consulted before running, filled after a success. */
   cache?: QueryCache;
+  /** Personal-data masking (admin rules, model view); the built-in detectors with no rules when omitted. */
+  pii?: PiiMasker;
 }
 
 export interface QueryCache {
-  get(sql: string): Promise<QueryResult | undefined>;
-  put(sql: string, result: QueryResult): Promise<void>;
+  get(sql: string): Promise<ScopedResult | undefined>;
+  put(sql: string, result: ScopedResult): Promise<void>;
 }
 
 /** Database failures that mean "the database is in trouble", not "the query was wrong". */
@@ -40,17 +43,17 @@ export function createInvestigationTarget(options: TargetOptions): Investigation
   const breaker = options.breaker ?? createCircuitBreaker({ name: `db:${options.connection}` });
   const guarded = <T>(work: () => Promise<T>) => breaker.run(work, isDatabaseOutage);
   const inspector = createSchemaInspector({ executor: options.executor, source: options.source });
-  const execute = (sql: string): Promise<QueryResult> =>
+  const execute = (sql: string): Promise<ScopedResult> =>
     guarded(async () => {
-      const { verdict: _verdict, ...result } = await options.executor.execute(options.source, sql, {
+      const { verdict, ...result } = await options.executor.execute(options.source, sql, {
         correlationId: options.correlationId,
       });
-      return result;
+      return { ...result, read: readScopeOf(verdict, options.connection) };
     });
   const cache = options.cache;
   const runSql = !cache
     ? execute
-    : async (sql: string): Promise<QueryResult> => {
+    : async (sql: string): Promise<ScopedResult> => {
         const hit = await cache.get(sql).catch(() => undefined);
         if (hit) return { ...hit, elapsedMs: 0 };
         const result = await execute(sql);
@@ -69,5 +72,6 @@ export function createInvestigationTarget(options: TargetOptions): Investigation
     runSql,
     knowledge: options.knowledge,
     limiter: options.limiter ?? createLimiter(3),
+    pii: options.pii ?? createPiiMasker(),
   };
 }

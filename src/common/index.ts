@@ -13,4 +13,4 @@ export {
   UserError,
 } from './errors.js';
 export { createLogger, type Logger, type LoggerOptions, withCorrelation } from './logger.js';
-export { redactSecrets, redactUrl } from './redact.js';
+export { createSecretRedactor, redactSecrets, redactUrl, type SecretRedactor, urlPassword } from './redact.js';

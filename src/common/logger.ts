@@ -8,6 +8,8 @@ export interface LoggerOptions {
   level?: string;
   /** Where JSON lines go; defaults to stderr so stdout stays clean for command output. */
   destination?: DestinationStream;
+  /** Secret redaction applied to every line (default redactSecrets; a SecretRedactor adds configured secrets). */
+  redact?: (text: string) => string;
 }
 
 /**
@@ -15,6 +17,7 @@ export interface LoggerOptions {
  * redactSecrets so a URL with a password or a token never reaches the log.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
+  const redact = options.redact ?? redactSecrets;
   return pino(
     {
       level: options.level ?? 'info',
@@ -35,13 +38,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       },
       hooks: {
         logMethod(args, method) {
-          const redacted = args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a)) as typeof args;
+          const redacted = args.map((a) => (typeof a === 'string' ? redact(a) : a)) as typeof args;
           method.apply(this, redacted);
         },
       },
       formatters: {
         log(object) {
-          return JSON.parse(redactSecrets(JSON.stringify(object))) as Record<string, unknown>;
+          return JSON.parse(redact(JSON.stringify(object))) as Record<string, unknown>;
         },
       },
     },

@@ -29,6 +29,8 @@ export const KNOWN_ENV_VARS: Readonly<Record<string, string>> = {
   SLEUTH_EMBEDDINGS_DIR: 'local model folder for embeddings (transformers.js layout); unset = lexical retrieval only',
   SLEUTH_EMBEDDINGS_MODEL: 'embeddings model under SLEUTH_EMBEDDINGS_DIR (default Xenova/bge-small-en-v1.5)',
   ...GUARDRAIL_ENV_VARS,
+  SLEUTH_PII_MODEL_VIEW:
+    'what the model sees of query results: masked (default) or raw; people always see masked values',
 };
 
 /** Variables outside the SLEUTH_ namespace that Sleuth reads, by the names their own tools use. */

@@ -16,4 +16,5 @@ export {
   loadConfig,
   type SleuthConfig,
 } from './load.js';
+export type { PiiConfig } from './pii.js';
 export { connectionNameSchema, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS } from './schema.js';

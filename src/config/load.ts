@@ -18,6 +18,7 @@ import {
   readLimitsConfig,
   readQueryBudgetConfig,
 } from './guardrails.js';
+import { type PiiConfig, readPiiConfig } from './pii.js';
 import { type ConfigFile, configFileSchema, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, logLevelSchema } from './schema.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -49,6 +50,7 @@ export interface SleuthConfig {
   readonly audit: AuditConfig;
   /** EXPLAIN-based query cost budget per connection. */
   readonly queryBudget: QueryBudgetConfig;
+  readonly pii: PiiConfig;
 }
 
 export interface KnowledgeConfig {
@@ -131,10 +133,12 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
     }),
     problems,
   );
+  const pii = readPiiConfig(values, file, problems);
 
   if (problems.length > 0) throw new ConfigError(problems.map(redactSecrets));
   return deepFreeze({
     knowledge,
+    pii,
     connections,
     defaultConnection,
     dataDir,

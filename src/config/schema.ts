@@ -55,6 +55,8 @@ export const configFileSchema = z.strictObject({
     })
     .optional(),
   memory: z.strictObject({ url: z.string().min(1).optional() }).optional(),
+  /** Personal data: what the model sees of query results (people always get masked values). */
+  pii: z.strictObject({ modelView: z.enum(['masked', 'raw']).optional() }).optional(),
   logLevel: logLevelSchema.optional(),
   now: z.string().optional(),
   ...guardrailFileSchema,

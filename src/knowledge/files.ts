@@ -4,6 +4,7 @@
  *   knowledge/verified/<name>.yaml   one verified query per file (phrasings, typed parameters, SQL)
  *   knowledge/glossary.yaml          business terms and metric definitions
  *   knowledge/docs/*.md              table and column notes; chunked by `##` heading
+ *   knowledge/sensitive.yaml         columns always masked / never masked as personal data (see sensitive.ts)
  *
  * SQL placeholders are `{{param}}` (enum, number, text), `{{param.start}}` / `{{param.end}}` (date_range: start
  * inclusive, end exclusive, rendered as 'YYYY-MM-DD' literals) and `{{param.contains}}` (text as a '%value%'
@@ -15,6 +16,8 @@ import { basename, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../common/errors.js';
+import type { PiiRules } from '../pii/index.js';
+import { parseSensitiveFile, SENSITIVE_FILE } from './sensitive.js';
 
 const identifier = z
   .string()
@@ -152,6 +155,8 @@ export interface KnowledgeFiles {
   readonly verifiedQueries: readonly LoadedVerifiedQuery[];
   readonly glossary: readonly GlossaryTerm[];
   readonly docs: readonly DocChunk[];
+  /** Admin rules for personal data (sensitive.yaml); empty when the file is absent. */
+  readonly sensitive: PiiRules;
 }
 
 /** Reads and validates every file under the knowledge directory; a missing directory is an empty knowledge base. */
@@ -192,6 +197,17 @@ export async function loadKnowledgeFiles(dir: string): Promise<KnowledgeFiles> {
       problems.push((error as Error).message);
     }
   }
+  let sensitive: PiiRules = { sensitive: [], notSensitive: [] };
+  const sensitiveRaw = await readFile(join(dir, SENSITIVE_FILE), 'utf8').catch(() => null);
+  if (sensitiveRaw !== null) {
+    try {
+      const parsed = parseSensitiveFile(parseYamlOrThrow(sensitiveRaw, SENSITIVE_FILE));
+      sensitive = parsed.rules;
+      problems.push(...parsed.problems);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
   const docs: DocChunk[] = [];
   for (const file of await listFiles(join(dir, 'docs'), /\.md$/)) {
     try {
@@ -210,7 +226,7 @@ export async function loadKnowledgeFiles(dir: string): Promise<KnowledgeFiles> {
     );
   }
   verifiedQueries.sort((a, b) => a.name.localeCompare(b.name));
-  return { dir, verifiedQueries, glossary, docs };
+  return { dir, verifiedQueries, glossary, docs, sensitive };
 }
 
 /** Splits Markdown into chunks at `##` headings; an optional `connection: name` line in front matter scopes them. */

@@ -27,6 +27,13 @@ export { createLexicalIndex, type LexicalIndex } from './lexical.js';
 export { createFaqMatcher, type FaqMatcher, type MatchCandidate } from './matcher.js';
 export { displayValue, type ExtractionResult, extractParameters, type ParameterValue } from './parameters.js';
 export { type DateRange, findPeriods, formatRange, parsePeriod } from './periods.js';
+export {
+  loadSensitiveColumns,
+  parseSensitiveFile,
+  SENSITIVE_FILE,
+  type SensitiveFile,
+  sensitiveFileSchema,
+} from './sensitive.js';
 export { createNormalizer, type Normalizer } from './text.js';
 export type * from './types.js';
 export { createEmbeddedVectorIndex } from './vector/embedded.js';

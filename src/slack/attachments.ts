@@ -1,12 +1,13 @@
 /**
  * After an answer: the full result of large evidence queries as CSV in the thread, and a chart image when the main
  * result is a time series or a breakdown. Full results come from a guarded, read-only re-run of the statement the
- * investigation already ran (the engine's events carry only the first rows).
+ * investigation already ran (the engine's events carry only the first rows), through the engine's runSql for the
+ * asking user, so the file carries the same masked values as the message.
  */
 import { renderResultChart } from '../charts/index.js';
 import type { Logger } from '../common/logger.js';
 import type { QueryResult } from '../sql/index.js';
-import { findRun, type SqlEntry, sqlKey, type ThreadState, toCsv } from './render/index.js';
+import { findRun, plainText, type SqlEntry, sqlKey, type ThreadState, toCsv } from './render/index.js';
 import type { SlackEngine } from './types.js';
 import { callSlack, type Sleep, type WebClient } from './web.js';
 
@@ -14,6 +15,9 @@ export interface AttachmentTarget {
   client: WebClient;
   channel: string;
   threadTs: string;
+  /** Who asked (the re-run runs for them). */
+  userId: string;
+  teamId: string | undefined;
 }
 
 export interface AttachmentDeps {
@@ -28,7 +32,7 @@ const MAX_FILES = 3;
 
 type Rows = Pick<QueryResult, 'columns' | 'rows' | 'rowCount' | 'truncated'>;
 
-async function fullResult(run: SqlEntry, deps: AttachmentDeps): Promise<Rows> {
+async function fullResult(run: SqlEntry, target: AttachmentTarget, deps: AttachmentDeps): Promise<Rows> {
   if (run.columns && run.rows && run.rows.length >= (run.rowCount ?? 0)) {
     return {
       columns: [...run.columns],
@@ -37,8 +41,16 @@ async function fullResult(run: SqlEntry, deps: AttachmentDeps): Promise<Rows> {
       truncated: !!run.truncated,
     };
   }
-  const source = await deps.engine.source(run.connection);
-  return deps.engine.executor.execute(source, run.sql);
+  return deps.engine.runSql({
+    sql: run.sql,
+    db: run.connection,
+    actor: {
+      kind: 'slack',
+      id: target.userId,
+      channel: target.channel,
+      ...(target.teamId ? { workspace: target.teamId } : {}),
+    },
+  });
 }
 
 export async function postAttachments(
@@ -67,7 +79,7 @@ export async function postAttachments(
           file,
           filename,
           title,
-          ...(altText ? { alt_text: altText } : {}),
+          ...(altText ? { alt_text: plainText(altText, 1000) } : {}),
         }),
       { sleep: deps.sleep },
     );
@@ -78,7 +90,7 @@ export async function postAttachments(
     const chartable = deps.charts && index === 0 && answer.chart !== 'none';
     if (!large && !chartable) continue;
     try {
-      const result = await fullResult(run, deps);
+      const result = await fullResult(run, target, deps);
       if (large && files < MAX_FILES) {
         const cut = result.truncated ? ' (cut at the row cap)' : '';
         await upload(

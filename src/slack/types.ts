@@ -3,11 +3,11 @@
  * tests pass the real context too. The knowledge base is optional and reached only through KnowledgeService.
  */
 import type { InvestigateRequest, InvestigationEvent, InvestigationOutcome } from '../agent/index.js';
+import type { Actor } from '../common/actor.js';
 import type { Logger } from '../common/logger.js';
-import type { DataSource } from '../datasources/index.js';
 import type { KnowledgeService } from '../knowledge/types.js';
 import type { MemoryStore } from '../memory/index.js';
-import type { SqlExecutor } from '../sql/index.js';
+import type { QueryResult } from '../sql/index.js';
 import type { SlackConfig } from './config.js';
 import type { Sleep } from './web.js';
 
@@ -25,9 +25,11 @@ export interface SlackEngine {
   /** One investigation as recorded events (the engine records them before yielding). */
   ask(request: InvestigateRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome>;
   memory(): Promise<SlackMemory>;
-  /** A configured connection by name (for the guarded re-run behind CSV exports and charts). */
-  source(name?: string): Promise<DataSource>;
-  readonly executor: Pick<SqlExecutor, 'execute'>;
+  /**
+   * One guarded, read-only statement for an actor (the re-run behind CSV exports and charts): the composition root's
+   * runSql, so every guardrail and the personal-data masking apply as they do to the investigation itself.
+   */
+  runSql(request: { sql: string; db?: string; actor: Actor }): Promise<QueryResult>;
 }
 
 export interface SlackAppOptions {

@@ -1,9 +1,11 @@
 import { isSleuthError } from '../../common/errors.js';
+import type { PiiSession } from '../../pii/index.js';
 import { type BudgetUsage, describeBreach, findExhaustedBudget, type InvestigationBudgets } from '../budget.js';
 import type { Limiter } from '../channel.js';
 import type { FinalAnswer, InvestigationEventBody } from '../events.js';
 import type { InvestigateDeps, InvestigationOutcome, InvestigationTarget } from '../investigate.js';
 import type { ModelMessage, ModelResponse } from '../models/types.js';
+import { dataBlock, maskAnswer } from '../privacy.js';
 import type { InvestigationState, KnowledgeSearch } from '../tools/index.js';
 import { callModel } from './call-model.js';
 import { partialAnswer } from './partial-answer.js';
@@ -22,6 +24,10 @@ export interface LoopInput {
   budgets: InvestigationBudgets;
   emit: (event: InvestigationEventBody) => Promise<void>;
   signal: AbortSignal | undefined;
+  /** This investigation's personal-data masking (see privacy.ts). */
+  privacy: PiiSession;
+  /** Secret redaction for text bound for the model or an event. */
+  redact: (text: string) => string;
 }
 
 const MAX_OUTPUT_TOKENS = 4096;
@@ -38,9 +44,12 @@ export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
 
   const finalize = async (
     status: InvestigationOutcome['status'],
-    answer: FinalAnswer | null,
-    error?: { code: string; message: string },
+    rawAnswer: FinalAnswer | null,
+    rawError?: { code: string; message: string },
   ) => {
+    // what is stored (record, session summary) is what people may see: masked and redacted
+    const answer = rawAnswer && maskAnswer(rawAnswer, input.privacy, input.redact);
+    const error = rawError && { ...rawError, message: input.privacy.text(input.redact(rawError.message)) };
     await deps.store.updateInvestigation(input.investigationId, {
       status,
       answer,
@@ -107,7 +116,9 @@ export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
         .join('\n');
       if (text) {
         lastText = text;
-        await emit({ type: 'thinking', text: text.length > 500 ? `${text.slice(0, 499)}…` : text });
+        // masked before it is cut, so a value cut in half cannot slip past the detectors
+        const shown = input.privacy.text(input.redact(text));
+        await emit({ type: 'thinking', text: shown.length > 500 ? `${shown.slice(0, 499)}…` : shown });
       }
       const calls = response.content.filter((b) => b.type === 'tool_use');
       if (calls.length === 0) {
@@ -131,10 +142,10 @@ export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
 
 function firstMessage(input: LoopInput): string {
   const examples = input.knowledgeContext
-    ? `\n\nFrom the knowledge base (nearest verified queries and definitions; adapt, do not copy blindly):\n${input.knowledgeContext}`
+    ? `\n\nFrom the knowledge base (nearest verified queries and definitions; adapt, do not copy blindly):\n${dataBlock('knowledge', input.knowledgeContext)}`
     : '';
   if (!input.sessionSummary) return `${input.question}${examples}`;
-  return `Earlier in this conversation (for context):\n${input.sessionSummary}\n\nNew question: ${input.question}${examples}`;
+  return `Earlier in this conversation (for context):\n${dataBlock('earlier answers', input.sessionSummary)}\n\nNew question: ${input.question}${examples}`;
 }
 
 function cancelled(): { code: string; message: string } {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isSleuthError } from '../../common/errors.js';
 import type { FinalAnswer } from '../events.js';
 import type { ModelContent, ModelToolSpec } from '../models/types.js';
+import { dataBlock } from '../privacy.js';
 import { INVESTIGATION_TOOLS, type InvestigationState, type ToolDefinition, type ToolOutcome } from '../tools/index.js';
 import type { LoopInput } from './loop.js';
 
@@ -53,7 +54,8 @@ async function runOne(
   state: InvestigationState,
 ): Promise<{ result: ToolResult; finish?: FinalAnswer }> {
   const outcome = await execute(call, input, state);
-  const result: ToolResult = { type: 'tool_result', toolUseId: call.id, content: outcome.content };
+  // nothing reaches the model with a secret in it (tool output carries database text and error messages)
+  const result: ToolResult = { type: 'tool_result', toolUseId: call.id, content: input.redact(outcome.content) };
   if (outcome.isError) result.isError = true;
   return outcome.finish ? { result, finish: outcome.finish } : { result };
 }
@@ -83,11 +85,12 @@ async function execute(call: ToolUse, input: LoopInput, state: InvestigationStat
       knowledge: input.target.knowledge,
       runSql: input.target.runSql,
       emit: input.emit,
+      privacy: input.privacy,
       state,
       maxSqlRuns: input.budgets.maxSqlRuns,
     });
   } catch (error) {
     if (!isSleuthError(error)) throw error;
-    return { isError: true, content: `${error.code}: ${error.message}` };
+    return { isError: true, content: `${error.code}: ${dataBlock('error', error.message)}` };
   }
 }

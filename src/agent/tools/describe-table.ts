@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dataBlock } from '../privacy.js';
 import type { ToolDefinition } from './types.js';
 
 const input = z.strictObject({ table: z.string().min(1).max(200).describe('Table or view name') });
@@ -10,6 +11,6 @@ export const describeTableTool: ToolDefinition<z.infer<typeof input>> = {
   input,
   summarize: (args) => `describe ${args.table}`,
   async run(args, context) {
-    return { content: JSON.stringify(await context.explorer.describeTable(args.table)) };
+    return { content: dataBlock('database', JSON.stringify(await context.explorer.describeTable(args.table))) };
   },
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dataBlock } from '../privacy.js';
 import type { ToolDefinition } from './types.js';
 
 const input = z.strictObject({
@@ -19,6 +20,8 @@ export const listTablesTool: ToolDefinition<z.infer<typeof input>> = {
     const matching = needle ? tables.filter((t) => JSON.stringify(t).toLowerCase().includes(needle)) : tables;
     const shown = matching.slice(0, MAX_TABLES);
     const more = matching.length > shown.length ? `\n(${matching.length - shown.length} more: use filter)` : '';
-    return { content: `${matching.length} tables\n${shown.map((t) => JSON.stringify(t)).join('\n')}${more}` };
+    return {
+      content: `${matching.length} tables\n${dataBlock('database', shown.map((t) => JSON.stringify(t)).join('\n'))}${more}`,
+    };
   },
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dataBlock, profileForModel } from '../privacy.js';
 import type { ToolDefinition } from './types.js';
 
 const input = z.strictObject({ table: z.string().min(1).max(200), column: z.string().min(1).max(200) });
@@ -9,6 +10,9 @@ export const profileColumnTool: ToolDefinition<z.infer<typeof input>> = {
   input,
   summarize: (args) => `profile ${args.table}.${args.column}`,
   async run(args, context) {
-    return { content: JSON.stringify(await context.explorer.profileColumn(args.table, args.column)) };
+    const profile = await context.explorer.profileColumn(args.table, args.column);
+    return {
+      content: dataBlock('database', JSON.stringify(profileForModel(profile, context.privacy, context.connection))),
+    };
   },
 };

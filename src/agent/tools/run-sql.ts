@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isSleuthError } from '../../common/errors.js';
+import { dataBlock } from '../privacy.js';
 import { normalizeSql, resultHints, summarizeResult } from '../summarize.js';
 import type { ToolContext, ToolDefinition, ToolOutcome } from './types.js';
 
@@ -49,20 +50,23 @@ export const runSqlTool: ToolDefinition<z.infer<typeof input>> = {
 };
 
 async function runAndReport(sql: string, context: ToolContext): Promise<ToolOutcome> {
-  const result = await context.runSql(sql);
+  const { read, ...result } = await context.runSql(sql);
+  // masked over the whole result: the model may see (and echo) any row, and the session remembers what it masked
+  const shown = context.privacy.forPeople(result, read);
   await context.emit({
     type: 'sql_result',
     callId: context.callId,
-    columns: result.columns,
-    rows: result.rows.slice(0, EVENT_ROWS),
+    columns: shown.columns,
+    rows: shown.rows.slice(0, EVENT_ROWS),
     rowCount: result.rowCount,
     truncated: result.truncated,
     elapsedMs: result.elapsedMs,
   });
   context.state.succeededSql.push({ sql, rowCount: result.rowCount });
-  const hints = resultHints(sql, result);
+  const seen = context.privacy.forModel(result, read);
+  const hints = resultHints(sql, seen);
   const hintText = hints.length > 0 ? `\nCheck before trusting this result:\n- ${hints.join('\n- ')}` : '';
-  return { content: `${summarizeResult(result)}${hintText}` };
+  return { content: `${summarizeResult(seen)}${hintText}` };
 }
 
 async function reportFailure(key: string, error: unknown, context: ToolContext): Promise<ToolOutcome> {
@@ -71,7 +75,11 @@ async function reportFailure(key: string, error: unknown, context: ToolContext):
   const message = error.message;
   context.state.failedSql.set(key, message);
   await context.emit({ type: 'sql_error', callId: context.callId, code: error.code, message, hint });
-  return { isError: true, content: `${error.code}: ${message}\nHint: ${hint}` };
+  // the database's message can quote values: masked like results for the model, and framed as data
+  return {
+    isError: true,
+    content: `${error.code}: ${dataBlock('database', context.privacy.text(message))}\nHint: ${hint}`,
+  };
 }
 
 function hintFor(code: string): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tableScope } from '../privacy.js';
 import { summarizeResult } from '../summarize.js';
 import type { ToolDefinition } from './types.js';
 
@@ -13,6 +14,7 @@ export const sampleRowsTool: ToolDefinition<z.infer<typeof input>> = {
   input,
   summarize: (args) => `sample ${args.table}`,
   async run(args, context) {
-    return { content: summarizeResult(await context.explorer.sampleRows(args.table, args.limit)) };
+    const rows = await context.explorer.sampleRows(args.table, args.limit);
+    return { content: summarizeResult(context.privacy.forModel(rows, tableScope(args.table, context.connection))) };
   },
 };

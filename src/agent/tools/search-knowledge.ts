@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dataBlock } from '../privacy.js';
 import type { ToolDefinition } from './types.js';
 
 const input = z.strictObject({ query: z.string().min(1).max(500) });
@@ -12,6 +13,6 @@ export const searchKnowledgeTool: ToolDefinition<z.infer<typeof input>> = {
   async run(args, context) {
     const hits = await context.knowledge.search(args.query, { connection: context.connection, limit: 5 });
     if (hits.length === 0) return { content: 'No knowledge entries matched.' };
-    return { content: hits.map((hit) => JSON.stringify(hit)).join('\n') };
+    return { content: dataBlock('knowledge', hits.map((hit) => JSON.stringify(hit)).join('\n')) };
   },
 };

@@ -1,14 +1,17 @@
 import type { z } from 'zod';
 import type { DataSource } from '../../datasources/types.js';
+import type { PiiSession } from '../../pii/index.js';
+import type { ColumnProfile } from '../../sql/introspect/types.js';
 import type { QueryResult } from '../../sql/types.js';
 import type { FinalAnswer, InvestigationEventBody } from '../events.js';
+import type { ScopedResult } from '../investigate.js';
 
 /** What the schema tools need from introspection (adapted from src/sql's inspector in the composition root). */
 export interface SchemaExplorer {
   listTables(): Promise<unknown[]>;
   describeTable(table: string): Promise<unknown>;
   sampleRows(table: string, limit: number): Promise<QueryResult>;
-  profileColumn(table: string, column: string): Promise<unknown>;
+  profileColumn(table: string, column: string): Promise<ColumnProfile>;
 }
 
 /** Knowledge-base search (verified queries, docs). Until the knowledge base exists it returns nothing. */
@@ -46,8 +49,10 @@ export interface ToolContext {
   explorer: SchemaExplorer;
   knowledge: KnowledgeSearch;
   /** Runs guarded, read-only SQL through the executor (and the query cache / circuit breaker). */
-  runSql(sql: string): Promise<QueryResult>;
+  runSql(sql: string): Promise<ScopedResult>;
   emit(event: InvestigationEventBody): Promise<void>;
+  /** Personal-data masking: forPeople for events, forModel for tool results (see ../privacy.ts). */
+  privacy: PiiSession;
   state: InvestigationState;
   maxSqlRuns: number;
 }

@@ -37,7 +37,10 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         return;
       }
       const value = parsed.data.actions[0]?.value ?? '';
-      await handler({ body: parsed.data, value, client, respond: respond as Respond });
+      // response_url posts take the same unfurl flags as chat.postMessage: never unfurl what we post
+      const noUnfurl: Respond = (message) =>
+        (respond as Respond)({ unfurl_links: false, unfurl_media: false, ...message });
+      await handler({ body: parsed.data, value, client, respond: noUnfurl });
     });
   };
 

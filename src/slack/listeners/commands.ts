@@ -9,6 +9,8 @@ import { isHelpRequest } from '../text.js';
 import { commandBody, type ListenerDeps } from './deps.js';
 import { startInChannel } from './start.js';
 
+const NO_UNFURL = { unfurl_links: false, unfurl_media: false } as const;
+
 export const NO_KNOWLEDGE_TEXT =
   'The knowledge base is not set up yet, so there are no verified answers. Ask with /sleuth to investigate.';
 
@@ -31,7 +33,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       channel: channel_id,
       teamId: team_id,
     });
-    if (!started.ok) await respond({ response_type: 'ephemeral', ...renderNotice(started.reason) });
+    if (!started.ok) await respond({ response_type: 'ephemeral', ...NO_UNFURL, ...renderNotice(started.reason) });
   });
 
   app.command('/sleuth-faq', async ({ command, ack, respond }) => {
@@ -45,7 +47,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     }
     await ack();
     const question = parsed.data.text.trim();
-    await respond({ response_type: 'ephemeral', ...(await faqReply(deps.knowledge, deps, question)) });
+    await respond({ response_type: 'ephemeral', ...NO_UNFURL, ...(await faqReply(deps.knowledge, deps, question)) });
   });
 }
 

@@ -1,4 +1,7 @@
-/** Small Block Kit builders. Text passed to `mrkdwn` must already be escaped (see escape.ts). */
+/**
+ * Small Block Kit builders. Text passed to `mrkdwn` must already be escaped (see escape.ts). Every mrkdwn object is
+ * `verbatim`: Slack does no server-side auto-linking of URLs, channel names or mentions in it.
+ */
 import type { types } from '@slack/bolt';
 import { plainText, truncate } from './escape.js';
 import { SLACK_LIMITS } from './limits.js';
@@ -15,7 +18,7 @@ export interface SlackMessage {
 export function section(mrkdwn: string, blockId?: string): Block {
   return {
     type: 'section',
-    text: { type: 'mrkdwn', text: truncate(mrkdwn, SLACK_LIMITS.sectionText) },
+    text: { type: 'mrkdwn', text: truncate(mrkdwn, SLACK_LIMITS.sectionText), verbatim: true },
     ...(blockId ? { block_id: blockId } : {}),
   };
 }
@@ -25,7 +28,7 @@ export function fields(items: readonly string[]): Block {
     type: 'section',
     fields: items
       .slice(0, SLACK_LIMITS.sectionFields)
-      .map((text) => ({ type: 'mrkdwn' as const, text: truncate(text, SLACK_LIMITS.fieldText) })),
+      .map((text) => ({ type: 'mrkdwn' as const, text: truncate(text, SLACK_LIMITS.fieldText), verbatim: true })),
   };
 }
 
@@ -35,7 +38,7 @@ export function context(...items: readonly string[]): Block {
     elements: items
       .filter((item) => item.length > 0)
       .slice(0, SLACK_LIMITS.contextElements)
-      .map((text) => ({ type: 'mrkdwn' as const, text: truncate(text, SLACK_LIMITS.contextText) })),
+      .map((text) => ({ type: 'mrkdwn' as const, text: truncate(text, SLACK_LIMITS.contextText), verbatim: true })),
   };
 }
 

@@ -2,7 +2,7 @@
  * Small result tables as monospaced text (inside a code block), and cell formatting shared with CSV export.
  * Cells are truncated and flattened to one line; the code block escapes them (see escape.ts).
  */
-import { codeBlock, oneLine, truncate } from './escape.js';
+import { codeBlock, defangSchemes, oneLine, truncate } from './escape.js';
 
 export interface TableOptions {
   maxRows?: number;
@@ -57,10 +57,13 @@ export function renderTable(
   return codeBlock(lines.join('\n'), options.maxChars ?? 2900);
 }
 
-/** CSV text (RFC 4180) with a guard against spreadsheet formula injection (=, +, -, @ at the start of a cell). */
+/**
+ * CSV text (RFC 4180) with a guard against spreadsheet formula injection (=, +, -, @ at the start of a cell), and URL
+ * schemes defanged (a file posted to a channel is no place for a link chosen by the data or the model).
+ */
 export function toCsv(columns: readonly { name: string }[], rows: readonly (readonly unknown[])[]): string {
   const field = (value: unknown, isHeader = false) => {
-    let text = value === null || value === undefined ? '' : cellText(value);
+    let text = value === null || value === undefined ? '' : defangSchemes(cellText(value));
     if (!isHeader && typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
     if (isHeader && /^[=+\-@]/.test(text)) text = `'${text}`;
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

@@ -60,7 +60,7 @@ export interface HarnessOptions {
   updateIntervalMs?: number;
   /** Logs at this level are captured in `logs` (default warn). */
   logLevel?: string;
-  /** Extra Sleuth settings (e.g. limits) for this harness's context. */
+  /** Extra or overriding environment for the Sleuth context (e.g. limits, another SLEUTH_DB_DEMO_URL). */
   env?: Record<string, string>;
 }
 

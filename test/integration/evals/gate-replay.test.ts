@@ -19,6 +19,7 @@ beforeAll(() => {
     'src',
     'evals/golden',
     'evals/suites',
+    'evals/pii',
     'evals/cassettes',
     'datasets',
     'test/fixtures/sql',

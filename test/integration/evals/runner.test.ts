@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GoldenEnvironment, openGoldenEnvironment } from '../../../evals/golden/environment.js';
 import { summarizeGoldenRun } from '../../../evals/golden/report.js';
 import { type GoldenRunDeps, runGoldenCases } from '../../../evals/golden/runner.js';
-import { createScriptedProvider } from '../../../src/agent/index.js';
+import { createScriptedProvider, PROMPT_VERSION } from '../../../src/agent/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const CASES = ['sta_total_customers', 'amb_best_customers', 'un_employee_salaries', 'ms_summer_churn_driver'];
@@ -123,6 +123,6 @@ it('npm run eval writes a scored JSON and Markdown report', async () => {
   expect(written).toBeDefined();
   const report = JSON.parse(readFileSync(join(ROOT, `${written}.json`), 'utf8'));
   expect(report.results).toHaveLength(6);
-  expect(report.summary).toMatchObject({ cases: 6, executionAccuracy: 1, promptVersion: 'system.v2' });
+  expect(report.summary).toMatchObject({ cases: 6, executionAccuracy: 1, promptVersion: PROMPT_VERSION });
   expect(existsSync(join(ROOT, `${written}.md`))).toBe(true);
 }, 120_000);

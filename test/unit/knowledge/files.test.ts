@@ -192,7 +192,13 @@ ${extra}sql: |
 
   it('treats a missing directory as an empty knowledge base', async () => {
     const dir = join(knowledgeDir({}), 'does-not-exist');
-    expect(await loadKnowledgeFiles(dir)).toEqual({ dir, verifiedQueries: [], glossary: [], docs: [] });
+    expect(await loadKnowledgeFiles(dir)).toEqual({
+      dir,
+      verifiedQueries: [],
+      glossary: [],
+      docs: [],
+      sensitive: { sensitive: [], notSensitive: [] },
+    });
   });
 
   it('loads a valid set: verified queries sorted by name (nested folders too), glossary and doc chunks', async () => {

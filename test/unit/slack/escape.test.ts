@@ -12,7 +12,7 @@ describe('escaping untrusted text', () => {
     ['<!everyone>', '&lt;!everyone&gt;'],
     ['ping <@U123ABC>', 'ping &lt;@\u2060U123ABC&gt;'],
     ['<#C0123|general>', '&lt;#C0123|general&gt;'],
-    ['<https://evil.example|innocent>', '&lt;https://evil.example|innocent&gt;'],
+    ['<https://evil.example|innocent>', '&lt;hxxps[://]evil[.]example|innocent&gt;'],
     ['<!subteam^S123>', '&lt;!subteam^S123&gt;'],
     ['<!date^1392734382^{date}|x>', '&lt;!date^1392734382^{date}|x&gt;'],
     ['AT&T', 'AT&amp;T'],
@@ -23,7 +23,7 @@ describe('escaping untrusted text', () => {
 
   it('neutralises plain broadcast words and user-id mentions with a word joiner', () => {
     expect(escapeText('hey @here and @Channel, @everyone; mail@heres.com')).toBe(
-      `hey @${WJ}here and @${WJ}Channel, @${WJ}everyone; mail@heres.com`,
+      `hey @${WJ}here and @${WJ}Channel, @${WJ}everyone; mail@heres[.]com`,
     );
     expect(escapeText('cc @U0VICTIM1')).toBe(`cc @${WJ}U0VICTIM1`);
     expect(plainText('<!channel> @here', 100)).toBe(`<!channel> @${WJ}here`);
@@ -64,7 +64,7 @@ describe('escaping untrusted text', () => {
         ['+1', '"quoted"'],
       ],
     );
-    expect(csv).toBe('a,b\r\n"\'=HYPERLINK(""http://x"")","a,b"\r\n\'+1,"""quoted"""\r\n');
+    expect(csv).toBe('a,b\r\n"\'=HYPERLINK(""hxxp[://]x"")","a,b"\r\n\'+1,"""quoted"""\r\n');
   });
 });
 
@@ -80,5 +80,28 @@ describe('questions from Slack text', () => {
     expect(isHelpRequest('')).toBe(true);
     expect(isHelpRequest(' help ')).toBe(true);
     expect(isHelpRequest('help me count orders')).toBe(false);
+  });
+});
+
+describe('links from data or the model', () => {
+  it.each([
+    ['see https://evil.example/x?d=secret', 'see hxxps[://]evil[.]example/x?d=secret'],
+    ['http://x.com', 'hxxp[://]x[.]com'],
+    ['mailto:a@b.com', 'mailto[:]a@b[.]com'],
+    ['visit www.evil.example now', 'visit www[.]evil[.]example now'],
+    ['evil.example/x', 'evil[.]example/x'],
+    ['bit.ly/abc and t.co/x', 'bit[.]ly/abc and t[.]co/x'],
+    ['j***@example.com', 'j***@example[.]com'],
+    ['[click](https://evil.example)', '[click]\u200b(hxxps[://]evil[.]example)'],
+    ['![p](https://evil.example/p.png)', '!\u200b[p]\u200b(hxxps[://]evil[.]example/p.png)'],
+    ['javascript:alert(1)', 'javascript[:]alert(1)'],
+  ])('defangs %s', (input, output) => {
+    expect(escapeText(input)).toBe(output);
+  });
+
+  it('leaves SQL and ordinary dotted words alone', () => {
+    for (const text of ['SELECT c.email, o.id, o.total FROM customers c', 'version 3.5 of report.pdf', 'data.zip']) {
+      expect(escapeText(text)).toBe(text);
+    }
   });
 });
