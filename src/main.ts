@@ -42,6 +42,7 @@ import {
   createInvestigationWorker,
   type InvestigationService,
   type JobQueue,
+  recordEnd,
 } from './jobs/index.js';
 import {
   createEmbeddedVectorIndex,
@@ -415,16 +416,13 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       }
     } catch (error) {
       await trail.failed(error);
-      // A queued record (job queue) refused or failed before it ran: close it instead of leaving it queued.
+      // A queued record (job queue) refused or failed before it ran: close it, with its closing event, instead of
+      // leaving it queued.
       if (request.investigationId && !trail.started && isSleuthError(error)) {
         const store = await memory();
-        await store
-          .updateInvestigation(request.investigationId, {
-            status: 'failed',
-            error: { code: error.code, message: error.message },
-            finishedAt: new Date(clock()),
-          })
-          .catch(() => undefined);
+        await recordEnd(store, request.investigationId, 'failed', { code: error.code, message: error.message }).catch(
+          () => undefined,
+        );
       }
       throw error;
     }

@@ -8,7 +8,14 @@ import type { InvestigationOutcome } from '../agent/investigate.js';
 import type { Actor } from '../common/actor.js';
 import { isSleuthError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import { appendJobEvent, isFinishedStatus, type JobMemory, recordEnd } from './events.js';
+import {
+  appendJobEvent,
+  isFinishedStatus,
+  isTerminalEvent,
+  type JobMemory,
+  recordEnd,
+  toInvestigationEvent,
+} from './events.js';
 import type { EventBus, JobHandler } from './types.js';
 
 /** What a worker needs from the engine: `SleuthContext.ask` satisfies it. */
@@ -67,7 +74,12 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): JobHan
       }
     } catch (error) {
       const current = await deps.store.getInvestigation(id);
-      if (current && isFinishedStatus(current.status)) return;
+      if (current && isFinishedStatus(current.status)) {
+        // closed on the way out (e.g. refused by a limit): let watchers know at once
+        const last = (await deps.store.listEvents(id)).at(-1);
+        if (last && isTerminalEvent(last)) await publish(toInvestigationEvent(last));
+        return;
+      }
       if (!isSleuthError(error)) log.error({ err: error, started }, 'investigation job crashed');
       const failure = isSleuthError(error)
         ? { code: error.code, message: error.message }
