@@ -39,6 +39,14 @@ import {
 } from './knowledge/index.js';
 import { cacheKey, type MemoryStore, openMemoryStore } from './memory/index.js';
 import {
+  type AccessDecision,
+  createPolicyEnforcer,
+  createPolicyExplorer,
+  guardKnowledgeBase,
+  type PolicyEnforcer,
+  permissionDenied,
+} from './policy/index.js';
+import {
   createSqlExecutor,
   createSqlGuard,
   type ExecutedQuery,
@@ -73,6 +81,13 @@ export interface SleuthContext {
   runSql(request: RunSqlRequest): Promise<ExecutedQuery & { connection: string }>;
   /** The schema of a connection (or one table) as the actor may see it. */
   schema(request: SchemaRequest): Promise<SchemaView>;
+  /**
+   * May this actor use the connection (the default one when omitted)? A value, so a front end can answer a refusal
+   * before starting anything; ask, runSql and schema check it themselves as well.
+   */
+  access(request: { actor: Actor | undefined; db?: string }): Promise<AccessDecision & { connection: string }>;
+  /** The access policy (permissions) as configured; `active` is false when there is none. */
+  readonly policy: PolicyEnforcer;
   close(): Promise<void>;
 }
 
@@ -121,6 +136,22 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   const executor = createSqlExecutor({ guard, logger });
   const registry: DataSourceRegistry = createDataSourceRegistry(config.connections, { logger });
   const adHoc: DataSource[] = [];
+  // Permissions: every actor-facing path below (ask, runSql, schema, the knowledge base) goes through it.
+  const policy = createPolicyEnforcer({ policy: config.policy, guard, executor, logger });
+
+  /** The source an actor asked for, after the access check. Ad hoc URLs bypass the named rules, so a policy refuses them. */
+  async function actorSource(
+    actor: Actor | undefined,
+    db: string | undefined,
+    given?: DataSource,
+  ): Promise<DataSource> {
+    if (!given && policy.active && db?.includes(':')) {
+      throw permissionDenied('With an access policy, use a configured connection by name, not a URL.');
+    }
+    const dataSource = given ?? (await source(db));
+    policy.assertAccess(actor, dataSource.name);
+    return dataSource;
+  }
 
   async function source(nameOrUrl?: string): Promise<DataSource> {
     const wanted = nameOrUrl ?? config.defaultConnection;
@@ -183,21 +214,27 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         ? createLocalEmbedder({ modelDir: settings.embeddingsDir, model: settings.embeddingsModel })
         : null;
       if (!embedder) logger.info('no embeddings model configured (SLEUTH_EMBEDDINGS_DIR): lexical retrieval only');
-      return createKnowledgeBase({
+      // The starter knowledge targets the demo database, reachable as "demo" even when other connections exist.
+      const knowledgeSource = (name: string) =>
+        name === DEMO_CONNECTION_NAME && !config.connections.some((c) => c.name === name) ? demoSource() : source(name);
+      const base = createKnowledgeBase({
         dir: settings.dir,
         memory: store.knowledge,
         executor,
-        // The starter knowledge targets the demo database, reachable as "demo" even when other connections exist.
-        source: (name) =>
-          name === DEMO_CONNECTION_NAME && !config.connections.some((c) => c.name === name)
-            ? demoSource()
-            : source(name),
+        source: knowledgeSource,
         defaultConnection: config.defaultConnection,
         logger,
         now: () => config.now ?? new Date(),
         vectorIndex,
         embedder,
         faq: { threshold: settings.faqThreshold },
+      });
+      return guardKnowledgeBase(base, {
+        enforcer: policy,
+        guard,
+        executor,
+        source: knowledgeSource,
+        defaultConnection: config.defaultConnection,
       });
     })();
     knowledgeOpening.catch(() => {
@@ -215,11 +252,16 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   const modelBreaker = createCircuitBreaker({ name: 'model' });
 
   async function* ask(request: AskRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome> {
-    const dataSource = request.source ?? (await source(request.db));
+    const dataSource = await actorSource(request.actor, request.db, request.source);
+    const actorExecutor = policy.executorFor(request.actor);
     let knowledgeContext: string | undefined;
     if (request.faq !== false) {
       const kb = await knowledge();
-      const outcome = await kb.answerFaq({ question: request.question, connection: dataSource.name });
+      const outcome = await kb.answerFaq({
+        question: request.question,
+        connection: dataSource.name,
+        actor: request.actor,
+      });
       if (outcome.kind !== 'miss') {
         const store = await memory();
         await store
@@ -254,7 +296,8 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     const target = createInvestigationTarget({
       connection: dataSource.name,
       source: dataSource,
-      executor,
+      executor: actorExecutor,
+      explorer: createPolicyExplorer(policy, dataSource, createSchemaInspector({ executor, source: dataSource })),
       ...shared,
       cache: queryCache(store, dataSource.name),
       knowledge: await knowledge(),
@@ -288,7 +331,8 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       } else if (event.type === 'sql_result') {
         await audit({ ...base, action: 'sql', sql: sqlByCall.get(event.callId) ?? null, verdict: 'allowed' });
       } else if (event.type === 'sql_error') {
-        const verdict = event.code === 'SQL_REJECTED' ? 'rejected' : 'error';
+        const verdict =
+          event.code === 'SQL_REJECTED' ? 'rejected' : event.code === 'PERMISSION_DENIED' ? 'denied' : 'error';
         await audit({
           ...base,
           action: 'sql',
@@ -306,7 +350,9 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
    * allowed and the database answered are cached (the executor runs before any put).
    */
   function queryCache(store: MemoryStore, connection: string): QueryCache {
-    const dataVersion = `day:${(config.now ?? new Date()).toISOString().slice(0, 10)}`;
+    // the policy's fingerprint is part of the key: a result cached under other data rules is never served
+    const day = (config.now ?? new Date()).toISOString().slice(0, 10);
+    const dataVersion = `day:${day};policy:${policy.fingerprint(connection)}`;
     return {
       async get(sql) {
         return (await store.getCached(cacheKey(connection, dataVersion, sql))) as QueryResult | undefined;
@@ -318,18 +364,28 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   }
 
   async function runSql(request: RunSqlRequest): Promise<ExecutedQuery & { connection: string }> {
-    const dataSource = await source(request.db);
-    const result = await executor.execute(dataSource, request.sql);
+    const dataSource = await actorSource(request.actor, request.db);
+    const result = await policy.executorFor(request.actor).execute(dataSource, request.sql);
     return { ...result, connection: dataSource.name };
   }
 
   async function schema(request: SchemaRequest): Promise<SchemaView> {
-    const dataSource = await source(request.db);
-    const inspector = createSchemaInspector({ executor, source: dataSource });
-    const tables = request.table
-      ? [await inspector.describeTable(request.table)]
-      : (await inspector.getSchema()).tables;
+    const dataSource = await actorSource(request.actor, request.db);
+    const explorer = createPolicyExplorer(policy, dataSource, createSchemaInspector({ executor, source: dataSource }));
+    const tables = request.table ? [await explorer.describeTable(request.table)] : await explorer.getSchema();
     return { connection: dataSource.name, dialect: dataSource.dialect, tables };
+  }
+
+  async function access(request: { actor: Actor | undefined; db?: string }) {
+    const connection = request.db ?? config.defaultConnection;
+    if (policy.active && connection.includes(':')) {
+      return {
+        allowed: false as const,
+        reason: 'With an access policy, use a configured connection by name, not a URL.',
+        connection,
+      };
+    }
+    return { ...policy.access(request.actor, connection), connection };
   }
 
   return {
@@ -341,6 +397,8 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     ask,
     runSql,
     schema,
+    access,
+    policy,
     logger,
     guard,
     executor,

@@ -6,7 +6,7 @@ import type { QueryResult } from '../sql/types.js';
 import { createLimiter, type Limiter } from './channel.js';
 import { type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.js';
 import type { InvestigationTarget } from './investigate.js';
-import type { KnowledgeSearch } from './tools/index.js';
+import type { KnowledgeSearch, SchemaExplorer } from './tools/index.js';
 
 export interface TargetOptions {
   connection: string;
@@ -20,6 +20,11 @@ export interface TargetOptions {
   correlationId?: string;
   /** Optional result cache (memory's query_cache): consulted before running, filled after a success. */
   cache?: QueryCache;
+  /**
+   * Schema discovery to use instead of the executor's own inspector (the composition root passes the caller's view
+   * under the access policy: hidden tables invisible, denied columns left out).
+   */
+  explorer?: SchemaExplorer;
 }
 
 export interface QueryCache {
@@ -39,7 +44,7 @@ export function isDatabaseOutage(error: unknown): boolean {
 export function createInvestigationTarget(options: TargetOptions): InvestigationTarget {
   const breaker = options.breaker ?? createCircuitBreaker({ name: `db:${options.connection}` });
   const guarded = <T>(work: () => Promise<T>) => breaker.run(work, isDatabaseOutage);
-  const inspector = createSchemaInspector({ executor: options.executor, source: options.source });
+  const inspector = options.explorer ?? createSchemaInspector({ executor: options.executor, source: options.source });
   const execute = (sql: string): Promise<QueryResult> =>
     guarded(async () => {
       const { verdict: _verdict, ...result } = await options.executor.execute(options.source, sql, {

@@ -26,6 +26,7 @@ export const KNOWN_ENV_VARS: Readonly<Record<string, string>> = {
   SLEUTH_FAQ_THRESHOLD: 'confidence (0-1) above which the FAQ tier answers from a verified query (0.7)',
   SLEUTH_EMBEDDINGS_DIR: 'local model folder for embeddings (transformers.js layout); unset = lexical retrieval only',
   SLEUTH_EMBEDDINGS_MODEL: 'embeddings model under SLEUTH_EMBEDDINGS_DIR (default Xenova/bge-small-en-v1.5)',
+  SLEUTH_POLICY_FILE: "YAML or JSON file with the access policy (overrides the config file's policy key)",
 };
 
 /** Variables outside the SLEUTH_ namespace that Sleuth reads, by the names their own tools use. */

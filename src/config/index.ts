@@ -8,4 +8,10 @@ export {
   loadConfig,
   type SleuthConfig,
 } from './load.js';
+export {
+  type AccessPolicy,
+  type AccessRule,
+  accessPolicySchema,
+  type ConnectionDataPolicy,
+} from './policy.js';
 export { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS } from './schema.js';

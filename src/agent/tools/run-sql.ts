@@ -78,6 +78,8 @@ function hintFor(code: string): string {
   switch (code) {
     case 'SQL_REJECTED':
       return 'The safety guard refused the statement. Only one read-only SELECT (or WITH ... SELECT) is allowed, without writes, locking, session changes or denied functions. Rewrite it as a plain query.';
+    case 'PERMISSION_DENIED':
+      return 'The access policy does not let you read what the message names. Do not try to reach it another way (other tables, views or subqueries); answer with the data you may use and say in the caveats what you could not check.';
     case 'SQL_TIMEOUT':
       return 'The statement hit the time limit. Narrow it: filter by date, aggregate earlier, avoid cross joins.';
     case 'CIRCUIT_OPEN':

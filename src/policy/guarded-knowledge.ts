@@ -1,0 +1,51 @@
+/**
+ * The knowledge base as front ends and the agent see it under a policy: the FAQ tier answers only for a caller who
+ * may use the connection, runs the verified query through the caller's policy (refused -> a miss, masked columns
+ * masked), and does not ask back for a verified query the policy would refuse; search drops hits about hidden
+ * tables or with SQL the policy refuses. Without a policy it is the knowledge base itself.
+ */
+import type { DataSource } from '../datasources/types.js';
+import type { KnowledgeBase } from '../knowledge/index.js';
+import type { FaqOutcome } from '../knowledge/types.js';
+import type { SqlExecutor } from '../sql/execute.js';
+import { createSchemaInspector } from '../sql/introspect/index.js';
+import type { SqlGuard } from '../sql/types.js';
+import type { PolicyEnforcer } from './enforcer.js';
+import { createPolicyExplorer } from './explorer.js';
+import { filterKnowledgeHits, statementAllowed } from './knowledge.js';
+
+export interface GuardedKnowledgeDeps {
+  enforcer: PolicyEnforcer;
+  guard: SqlGuard;
+  executor: SqlExecutor;
+  source: (connection: string) => Promise<DataSource>;
+  defaultConnection: string;
+}
+
+export function guardKnowledgeBase(kb: KnowledgeBase, deps: GuardedKnowledgeDeps): KnowledgeBase {
+  if (!deps.enforcer.active) return kb;
+  const { enforcer, guard } = deps;
+  const explorerFor = (source: DataSource) =>
+    createPolicyExplorer(enforcer, source, createSchemaInspector({ executor: deps.executor, source }));
+
+  return Object.assign(Object.create(kb) as KnowledgeBase, {
+    async answerFaq(request: Parameters<KnowledgeBase['answerFaq']>[0]): Promise<FaqOutcome> {
+      const connection = request.connection ?? deps.defaultConnection;
+      enforcer.assertAccess(request.actor, connection);
+      const outcome = await kb.answerFaq(request, { executor: enforcer.executorFor(request.actor) });
+      if (outcome.kind !== 'ask_back' || !enforcer.rules(connection).restricted) return outcome;
+      const query = (await kb.files()).verifiedQueries.find((q) => q.name === outcome.verifiedQuery.name);
+      const source = await deps.source(connection);
+      if (query && (await statementAllowed(enforcer, guard, source, query.sql))) return outcome;
+      return { kind: 'miss', confidence: outcome.confidence, nearest: [] };
+    },
+    async search(text: string, options: Parameters<KnowledgeBase['search']>[1] = {}) {
+      const connection = options.connection ?? deps.defaultConnection;
+      const limit = options.limit ?? 5;
+      if (!enforcer.rules(connection).restricted) return kb.search(text, options);
+      const hits = await kb.search(text, { ...options, limit: limit * 2 });
+      const source = await deps.source(connection);
+      return (await filterKnowledgeHits(enforcer, guard, source, explorerFor(source), hits)).slice(0, limit);
+    },
+  });
+}
