@@ -59,9 +59,10 @@ export function connectionAccess(
   connection: string,
 ): AccessDecision {
   if (!policy?.access) return { allowed: true, rule: undefined };
-  const match = evaluateRules(policy, actor, connection).find((r) => r.matches);
+  const evaluations = evaluateRules(policy, actor, connection);
+  const match = evaluations.find((r) => r.matches);
   if (match) return { allowed: true, rule: match.index };
-  return { allowed: false, reason: refusal(actor, connection) };
+  return { allowed: false, reason: refusal(actor, connection, evaluations) };
 }
 
 /** The connections (of `all`) the actor may use. */
@@ -73,17 +74,33 @@ export function usableConnections(
   return all.filter((name) => connectionAccess(policy, actor, name).allowed);
 }
 
-function refusal(actor: Actor | undefined, connection: string): string {
-  const who =
-    actor === undefined
-      ? 'A request without a known caller'
-      : actor.kind === 'slack'
-        ? 'You'
-        : actor.kind === 'api'
-          ? `The API key ${actor.label ?? actor.id}`
-          : `The ${actor.kind} user ${actor.id}`;
-  const where = actor?.kind === 'slack' && actor.channel ? ' from this channel' : '';
-  return `${who} may not use the "${connection}" connection${where}. An admin can grant it in the access policy (policy.access).`;
+const WHY: Partial<Record<Dimension, string>> = {
+  users: 'you are not one of the users it is granted to',
+  groups: 'you are not in a user group it is granted to',
+  channels: 'it is not granted in this channel',
+};
+
+function refusal(actor: Actor | undefined, connection: string, evaluations: readonly RuleEvaluation[]): string {
+  const grant = 'An admin can grant it in the access policy (policy.access).';
+  if (actor === undefined)
+    return `A request without a known caller may not use the "${connection}" connection. ${grant}`;
+  if (actor.kind !== 'slack') {
+    const who = actor.kind === 'api' ? `The API key ${actor.label ?? actor.id}` : `The ${actor.kind} user ${actor.id}`;
+    return `${who} may not use the "${connection}" connection. ${grant}`;
+  }
+  // the Slack rule for this connection that came closest says what is missing
+  const closest = evaluations
+    .filter((r) => r.connection && ['users', 'groups', 'channels'].some((d) => d in r.dimensions))
+    .sort((a, b) => count(b) - count(a))[0];
+  const missing = closest
+    ? (Object.entries(closest.dimensions) as [Dimension, boolean][]).filter(([, ok]) => !ok).map(([d]) => WHY[d])
+    : [];
+  const why = missing.length > 0 ? `: ${missing.join(', and ')}` : '';
+  return `You may not use the "${connection}" data here${why}. ${grant}`;
+}
+
+function count(rule: RuleEvaluation): number {
+  return Object.values(rule.dimensions).filter(Boolean).length;
 }
 
 /** True when some rule names Slack user groups: only then does the Slack front end look groups up. */

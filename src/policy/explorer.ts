@@ -21,6 +21,8 @@ export interface PolicyExplorer {
   getSchema(options?: { maxTables?: number }): Promise<TableDescription[]>;
   /** Hidden relations with the reason (for admins: `sleuth policy check`). */
   hidden(): Promise<{ table: string; reason: string }[]>;
+  /** Denied and masked columns of the visible relations (for admins). */
+  columnRules(): Promise<{ table: string; column: string; action: 'deny' | 'mask' }[]>;
 }
 
 export function createPolicyExplorer(
@@ -121,11 +123,23 @@ export function createPolicyExplorer(
       for (const table of tables) described.push(await describe(labelOf(table)));
       return described;
     },
+    async columnRules() {
+      if (!rules.restricted) return [];
+      const out: { table: string; column: string; action: 'deny' | 'mask' }[] = [];
+      for (const { table, facts } of await visible()) {
+        const described = await inspector.describeTable(labelOf(table));
+        for (const column of described.columns) {
+          const action = facts.column(column.name);
+          if (action) out.push({ table: facts.label, column: column.name, action });
+        }
+      }
+      return out;
+    },
     async hidden() {
       if (!rules.restricted) return [];
       return (await judged())
         .filter((t) => t.facts.hidden)
-        .map((t) => ({ table: labelOf(t.table), reason: t.facts.hidden as string }));
+        .map((t) => ({ table: t.facts.label, reason: t.facts.hidden as string }));
     },
   };
 }

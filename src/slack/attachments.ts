@@ -4,6 +4,7 @@
  * investigation already ran (the engine's events carry only the first rows).
  */
 import { renderResultChart } from '../charts/index.js';
+import type { Actor } from '../common/actor.js';
 import type { Logger } from '../common/logger.js';
 import type { QueryResult } from '../sql/index.js';
 import { findRun, type SqlEntry, sqlKey, type ThreadState, toCsv } from './render/index.js';
@@ -14,6 +15,8 @@ export interface AttachmentTarget {
   client: WebClient;
   channel: string;
   threadTs: string;
+  /** Who asked: the re-run happens under their access policy (masked columns stay masked). */
+  actor: Actor;
 }
 
 export interface AttachmentDeps {
@@ -28,7 +31,7 @@ const MAX_FILES = 3;
 
 type Rows = Pick<QueryResult, 'columns' | 'rows' | 'rowCount' | 'truncated'>;
 
-async function fullResult(run: SqlEntry, deps: AttachmentDeps): Promise<Rows> {
+async function fullResult(run: SqlEntry, actor: Actor, deps: AttachmentDeps): Promise<Rows> {
   if (run.columns && run.rows && run.rows.length >= (run.rowCount ?? 0)) {
     return {
       columns: [...run.columns],
@@ -37,8 +40,7 @@ async function fullResult(run: SqlEntry, deps: AttachmentDeps): Promise<Rows> {
       truncated: !!run.truncated,
     };
   }
-  const source = await deps.engine.source(run.connection);
-  return deps.engine.executor.execute(source, run.sql);
+  return deps.engine.runSql({ sql: run.sql, db: run.connection, actor });
 }
 
 export async function postAttachments(
@@ -78,7 +80,7 @@ export async function postAttachments(
     const chartable = deps.charts && index === 0 && answer.chart !== 'none';
     if (!large && !chartable) continue;
     try {
-      const result = await fullResult(run, deps);
+      const result = await fullResult(run, target.actor, deps);
       if (large && files < MAX_FILES) {
         const cut = result.truncated ? ' (cut at the row cap)' : '';
         await upload(

@@ -3,11 +3,12 @@
  * tests pass the real context too. The knowledge base is optional and reached only through KnowledgeService.
  */
 import type { InvestigateRequest, InvestigationEvent, InvestigationOutcome } from '../agent/index.js';
+import type { Actor } from '../common/actor.js';
 import type { Logger } from '../common/logger.js';
-import type { DataSource } from '../datasources/index.js';
+import type { AccessPolicy } from '../config/index.js';
 import type { KnowledgeService } from '../knowledge/types.js';
 import type { MemoryStore } from '../memory/index.js';
-import type { SqlExecutor } from '../sql/index.js';
+import type { QueryResult } from '../sql/index.js';
 import type { SlackConfig } from './config.js';
 import type { Sleep } from './web.js';
 
@@ -21,13 +22,16 @@ export interface SlackEngine {
   readonly config: {
     readonly connections: readonly { readonly name: string; readonly dialect: string }[];
     readonly defaultConnection: string;
+    /** The access policy, when configured: group lookups happen only when it names Slack user groups. */
+    readonly policy?: AccessPolicy;
   };
   /** One investigation as recorded events (the engine records them before yielding). */
   ask(request: InvestigateRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome>;
   memory(): Promise<SlackMemory>;
-  /** A configured connection by name (for the guarded re-run behind CSV exports and charts). */
-  source(name?: string): Promise<DataSource>;
-  readonly executor: Pick<SqlExecutor, 'execute'>;
+  /** May this actor use the connection (default one when omitted)? Checked before a thread starts. */
+  access(request: { actor: Actor; db?: string }): Promise<{ allowed: true } | { allowed: false; reason: string }>;
+  /** One guarded statement for an actor (the re-run behind CSV exports and charts), under the access policy. */
+  runSql(request: { sql: string; actor: Actor; db?: string }): Promise<QueryResult>;
 }
 
 export interface SlackAppOptions {
