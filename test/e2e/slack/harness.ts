@@ -71,6 +71,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** An access policy for this harness's channel and user, written to a file (SLEUTH_POLICY_FILE). */
   policy?: (ids: { channel: string; user: string }) => unknown;
+  /** Give the app the context's real knowledge base (with the access policy) instead of `knowledge`. */
+  contextKnowledge?: boolean;
   /** The workspace's user groups, as the Slack peer answers usergroups.list. */
   usergroups?: (ids: { channel: string; user: string }) => SlackUsergroup[];
 }
@@ -130,6 +132,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     config,
     logger,
     ...(options.knowledge ? { knowledge: options.knowledge } : {}),
+    ...(options.contextKnowledge ? { knowledge: await context.knowledge() } : {}),
     ...(options.updateIntervalMs ? { updateIntervalMs: options.updateIntervalMs } : {}),
   });
   const { port } = await app.start({ port: 0, host: '127.0.0.1' });
