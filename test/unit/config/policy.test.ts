@@ -1,11 +1,11 @@
 /** The policy section of the config: strict, one clear line per problem, from the config file or SLEUTH_POLICY_FILE. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { ConfigError } from '../../../src/common/errors.js';
-import { loadConfig } from '../../../src/config/index.js';
+import { accessPolicySchema, loadConfig } from '../../../src/config/index.js';
 
 const ENV = { SLEUTH_DB_WAREHOUSE_URL: 'postgres://ro@127.0.0.1/analytics' };
 
@@ -127,6 +127,21 @@ describe('the access policy in the config', () => {
       ),
       expect.stringMatching(/policy\.connections\.shop: "shop" is not a configured connection/),
     ]);
+  });
+
+  it('accepts the example in the README', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const block = /```yaml\n(policy:[^]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const parsed = accessPolicySchema.safeParse((parse(block!) as { policy: unknown }).policy);
+    expect(parsed.error?.issues ?? []).toEqual([]);
+    const connections = Object.keys(parsed.data?.connections ?? {}).filter((c) => c !== '*');
+    const env = Object.fromEntries(connections.map((c) => [`SLEUTH_DB_${c.toUpperCase()}_URL`, 'sqlite:x.db']));
+    const config = loadConfig({
+      env: { ...env, SLEUTH_DB_FINANCE_URL: 'sqlite:f.db' },
+      cwd: withFile({ policy: parsed.data }),
+    });
+    expect(config.policy?.access).toHaveLength(4);
   });
 
   it('reports an unreadable SLEUTH_POLICY_FILE and a misspelled variable', () => {
