@@ -53,11 +53,11 @@ describe('the access policy in the config', () => {
     expect(Object.isFrozen(config.policy?.access?.[0])).toBe(true);
   });
 
-  it('reads SLEUTH_POLICY_FILE, which wins over the config file, with ${VAR} substitution', () => {
+  it('reads SLEUTH_POLICY_FILE, which wins over the config file, with variable substitution', () => {
     const cwd = withFile({ policy: { access: [{ connections: ['*'], local: true }] } });
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the file syntax under test
     writeFileSync(
       join(cwd, 'policy.yaml'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the file syntax under test
       stringify({ access: [{ connections: ['warehouse'], apiKeys: ['${BOT}'] }] }),
     );
     const config = loadConfig({ env: { ...ENV, SLEUTH_POLICY_FILE: 'policy.yaml', BOT: 'nightly' }, cwd });
@@ -131,7 +131,7 @@ describe('the access policy in the config', () => {
 
   it('accepts the example in the README', () => {
     const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
-    const block = /```yaml\n(policy:[^]*?)```/.exec(readme)?.[1];
+    const block = /```yaml\n(policy:[\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toBeDefined();
     const parsed = accessPolicySchema.safeParse((parse(block!) as { policy: unknown }).policy);
     expect(parsed.error?.issues ?? []).toEqual([]);
