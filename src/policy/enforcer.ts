@@ -109,6 +109,15 @@ export function createPolicyEnforcer(deps: PolicyEnforcerDeps): PolicyEnforcer {
             });
           }
           const result = await deps.executor.execute(source, sql, options);
+          // safety net: a masked column must come back under the name the decision expects, or nothing comes back
+          const names = new Set(result.columns.map((c) => c.name.toLowerCase()));
+          const misplaced = decision.maskedColumns.find((c) => !names.has(c));
+          if (misplaced) {
+            throw permissionDenied(
+              `Refused by the access policy: the masked column ${misplaced} came back under another name; select it as it is, or give it an alias.`,
+              { connection: source.name, denied: { table: '(result)', column: misplaced } },
+            );
+          }
           return maskResult(result, decision.maskedColumns);
         },
       };

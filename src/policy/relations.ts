@@ -67,14 +67,18 @@ export function strongest(actions: readonly (ColumnAction | undefined)[]): Colum
   return best;
 }
 
-/** The relations a column reference may belong to, among those of its statement. */
+/**
+ * The relations a column reference may belong to, among those of its statement: the table it names (any relation
+ * when it names none), narrowed to those that have such a column when their columns are known (a reference to a
+ * column a table does not have fails in the database anyway).
+ */
 export function candidates(ref: ColumnRef, relations: readonly RelationFacts[]): RelationFacts[] {
   let found = relations;
   if (ref.table !== undefined) {
     const named = relations.filter((r) => r.relation.name.toLowerCase() === ref.table!.toLowerCase());
     if (named.length > 0) found = named;
   }
-  if (ref.column === '*' || ref.table !== undefined) return [...found];
+  if (ref.column === '*') return [...found];
   const column = ref.column.toLowerCase();
   return found.filter((r) => r.columns === undefined || r.columns.some((c) => c.toLowerCase() === column));
 }

@@ -5,7 +5,7 @@
  * of the token-level checks that already ran.
  */
 import type { GuardCode, GuardVerdict, StatementKind, TableRef } from '../types.js';
-import { ColumnCollector, type OutputTarget, resolveTargetReference } from './columns.js';
+import { ColumnCollector, type OutputTarget, resolveTargetReference, Scope } from './columns.js';
 import { deniedFunctionMatcher, type FunctionMatcher, isDeniedRelation, POSTGRES_SHOW_ALLOWED } from './deny-list.js';
 import type { Token } from './lexer.js';
 
@@ -110,10 +110,18 @@ function classifyRoot(root: Node): { kind: StatementKind } | Rejection {
 /** CTE names visible at a point of the tree (innermost scope last). */
 type CteScope = readonly (readonly string[])[];
 
+/** A SELECT body: wrapped as { SelectStmt: {...} }, or bare as the arms (larg/rarg) of a set operation. */
+function isSelectBody(node: Node): boolean {
+  return typeof node.op === 'string' && node.op.startsWith('SETOP_');
+}
+
 class TreeWalker {
   readonly tables: TableRef[] = [];
   readonly columns = new ColumnCollector();
   private readonly tableKeys = new Set<string>();
+  /** One scope per SELECT body, shared by both passes. */
+  private readonly scopes = new Map<Node, Scope>();
+  private readonly root = new Scope(undefined);
   /** ColumnRef nodes already recorded as plain outputs of the outermost SELECT. */
   private readonly outputNodes = new Set<Node>();
   private problem: Rejection | undefined;
@@ -121,60 +129,74 @@ class TreeWalker {
   constructor(private readonly denied: FunctionMatcher) {}
 
   run(root: Node): Rejection | undefined {
-    // first pass: every FROM entry, so qualifiers resolve whatever their position in the text
-    this.walk(root, [], (key, value, scope) => this.register(key, value, scope));
+    // first pass: every FROM entry into the scope of its SELECT, so references resolve wherever they are written
+    this.walk(root, [], this.root, (key, value, ctes, scope) => this.register(key, value, ctes, scope));
     const select = root.SelectStmt as Node | undefined;
-    if (select && (select.op === undefined || select.op === 'SETOP_NONE')) this.outputs(select);
-    this.walk(root, [], (key, value) => {
-      this.problem ??= this.inspect(key, value);
+    if (select && select.op === 'SETOP_NONE') this.outputs(select, this.scopeOf(select, this.root));
+    this.walk(root, [], this.root, (key, value, _ctes, scope) => {
+      this.problem ??= this.inspect(key, value, scope);
     });
     return this.problem;
   }
 
+  private scopeOf(body: Node, parent: Scope): Scope {
+    let scope = this.scopes.get(body);
+    if (!scope) {
+      scope = new Scope(parent);
+      this.scopes.set(body, scope);
+    }
+    return scope;
+  }
+
   /**
-   * Depth-first over every `{ NodeType: {...} }` pair, with the CTE names visible there: a WITH's names are visible
-   * in its query, and in a CTE body only the earlier ones (plus itself when RECURSIVE). Anything else named like a
-   * CTE is a real table, so a CTE cannot hide a table of the same name elsewhere in the statement.
+   * Depth-first over every `{ NodeType: {...} }` pair, with the CTE names visible there (a WITH's names are visible
+   * in its query, and in a CTE body only the earlier ones, plus itself when RECURSIVE: anything else named like a
+   * CTE is a real table) and the SELECT scope it belongs to.
    */
-  private walk(node: unknown, scope: CteScope, onNode: (key: string, value: Node, scope: CteScope) => void): void {
+  private walk(
+    node: unknown,
+    ctes: CteScope,
+    scope: Scope,
+    onNode: (key: string, value: Node, ctes: CteScope, scope: Scope) => void,
+  ): void {
     if (Array.isArray(node)) {
-      for (const child of node) this.walk(child, scope, onNode);
+      for (const child of node) this.walk(child, ctes, scope, onNode);
       return;
     }
     if (node === null || typeof node !== 'object') return;
     const record = node as Node;
-    let inner = scope;
+    const here = isSelectBody(record) ? this.scopeOf(record, scope) : scope;
+    let inner = ctes;
     const withClause = record.withClause as { ctes?: unknown[]; recursive?: boolean } | undefined;
     if (withClause && Array.isArray(withClause.ctes)) {
-      const ctes = withClause.ctes.map((c) => ((c as Node).CommonTableExpr ?? {}) as Node);
-      const names = ctes.map((c) => String(c.ctename ?? ''));
-      ctes.forEach((cte, i) => {
-        const visible = [...scope, names.slice(0, withClause.recursive ? i + 1 : i)];
-        this.walk(cte, visible, onNode);
+      const list = withClause.ctes.map((c) => ((c as Node).CommonTableExpr ?? {}) as Node);
+      const names = list.map((c) => String(c.ctename ?? ''));
+      list.forEach((cte, i) => {
+        this.walk(cte, [...ctes, names.slice(0, withClause.recursive ? i + 1 : i)], here, onNode);
       });
-      inner = [...scope, names];
+      inner = [...ctes, names];
     }
     for (const [key, value] of Object.entries(record)) {
       if (key === 'withClause') continue;
       if (value !== null && typeof value === 'object' && !Array.isArray(value) && /^[A-Z]/.test(key)) {
-        onNode(key, value as Node, inner);
+        onNode(key, value as Node, inner, here);
       }
-      this.walk(value, inner, onNode);
+      this.walk(value, inner, here, onNode);
     }
   }
 
-  private register(key: string, value: Node, scope: CteScope): void {
+  private register(key: string, value: Node, ctes: CteScope, scope: Scope): void {
     const alias = (value.alias as { aliasname?: string } | undefined)?.aliasname;
-    if (key === 'RangeSubselect' || key === 'RangeFunction' || key === 'JoinExpr') this.columns.registerDerived(alias);
+    if (key === 'RangeSubselect' || key === 'RangeFunction' || key === 'JoinExpr') scope.registerDerived(alias);
     if (key !== 'RangeVar') return;
     const name = String(value.relname ?? '');
     const schema = typeof value.schemaname === 'string' ? value.schemaname : undefined;
-    if (!schema && scope.some((names) => names.includes(name))) {
-      this.columns.registerDerived(name);
-      this.columns.registerDerived(alias);
+    if (!schema && ctes.some((names) => names.includes(name))) {
+      scope.registerDerived(name);
+      scope.registerDerived(alias);
       return;
     }
-    this.columns.registerTable(name, alias);
+    scope.registerTable(name, alias);
     const tableKey = `${schema ?? ''}.${name}`;
     if (!this.tableKeys.has(tableKey)) {
       this.tableKeys.add(tableKey);
@@ -183,7 +205,7 @@ class TreeWalker {
   }
 
   /** The outermost SELECT list: bare columns and stars are outputs; ORDER/GROUP BY positions and aliases resolve. */
-  private outputs(select: Node): void {
+  private outputs(select: Node, scope: Scope): void {
     const targets: (OutputTarget | undefined)[] = [];
     for (const item of (select.targetList ?? []) as { ResTarget?: Node }[]) {
       const target = item.ResTarget ?? {};
@@ -197,8 +219,8 @@ class TreeWalker {
       const column = parts[parts.length - 1] ?? '';
       const qualifier = parts.length >= 2 ? parts[parts.length - 2] : undefined;
       const alias = typeof target.name === 'string' ? target.name : undefined;
-      if (parts.length === 1 && column !== '*') this.columns.nameOrRow(column, 'output', alias);
-      else this.columns.ref(qualifier, column, 'output', alias);
+      if (parts.length === 1 && column !== '*') this.columns.nameOrRow(scope, column, 'output', alias);
+      else this.columns.ref(scope, qualifier, column, 'output', alias);
       targets.push({ qualifier, column, alias });
     }
     const clauses = [
@@ -211,11 +233,11 @@ class TreeWalker {
       const ref = names((node?.ColumnRef as Node | undefined)?.fields);
       const reference = position !== undefined ? { position } : ref.length === 1 ? { name: ref[0] } : undefined;
       if (!reference) continue;
-      for (const target of resolveTargetReference(targets, reference)) this.columns.readTarget(target);
+      for (const target of resolveTargetReference(targets, reference)) this.columns.readTarget(scope, target);
     }
   }
 
-  private inspect(key: string, value: Node): Rejection | undefined {
+  private inspect(key: string, value: Node, scope: Scope): Rejection | undefined {
     if (key in WRITE_NODES) {
       return {
         code: 'WRITE_STATEMENT',
@@ -236,24 +258,24 @@ class TreeWalker {
       }
     }
     if (key === 'RangeVar') return deniedRelation(value);
-    if (key === 'ColumnRef' && !this.outputNodes.has(value)) this.columnRef(value);
+    if (key === 'ColumnRef' && !this.outputNodes.has(value)) this.columnRef(value, scope);
     if (key === 'JoinExpr') {
       // USING (a, b) compares those columns of both sides; NATURAL compares every shared column
-      for (const field of names(value.usingClause)) this.columns.ref(undefined, field);
-      if (value.isNatural) this.columns.ref(undefined, '*');
+      for (const field of names(value.usingClause)) this.columns.ref(scope, undefined, field);
+      if (value.isNatural) this.columns.ref(scope, undefined, '*');
     }
     return undefined;
   }
 
-  private columnRef(value: Node): void {
+  private columnRef(value: Node, scope: Scope): void {
     const parts = names(value.fields);
     const column = parts[parts.length - 1];
     if (column === undefined) return;
     if (parts.length === 1 && column !== '*') {
-      this.columns.nameOrRow(column, 'read');
+      this.columns.nameOrRow(scope, column, 'read');
       return;
     }
-    this.columns.ref(parts[parts.length - 2], column);
+    this.columns.ref(scope, parts[parts.length - 2], column);
   }
 }
 

@@ -11,9 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { Actor } from '../../../src/common/actor.js';
 import { isSleuthError } from '../../../src/common/errors.js';
+import { accessPolicySchema } from '../../../src/config/index.js';
+import { createDataSource } from '../../../src/datasources/index.js';
 import { createSleuthContext, type SleuthContext } from '../../../src/main.js';
-import { MASKED_VALUE } from '../../../src/policy/index.js';
-import { DIALECTS } from '../../helpers/databases.js';
+import { createPolicyEnforcer, MASKED_VALUE } from '../../../src/policy/index.js';
+import { createSqlExecutor, createSqlGuard, type SqlExecutor } from '../../../src/sql/index.js';
+import { connectionFor, DIALECTS, silentLogger } from '../../helpers/databases.js';
 import { ensurePolicyFixture, FIXTURE_DATA_RULES, SECRET_EMAIL, SECRET_SALARY } from '../../helpers/policy-fixture.js';
 
 const ANALYST: Actor = { kind: 'slack', id: 'U0ANALYST', channel: 'C0DATA', groups: ['S0ANALYSTS'] };
@@ -152,5 +155,36 @@ describe.each(DIALECTS)('the access policy on %s', (dialect) => {
     const all = await open.runSql({ sql: 'SELECT * FROM customers ORDER BY id', actor: everyone });
     expect(JSON.stringify(all.rows)).toContain(SECRET_EMAIL);
     expect((await open.schema({ actor: everyone })).tables.map((t) => t.name)).toContain('salaries');
+  });
+});
+
+describe('the masking safety net', () => {
+  it('returns nothing when a masked column comes back under a name the decision did not expect', async () => {
+    const url = await ensurePolicyFixture('sqlite', 'sleuth_test_policy_net');
+    const guard = await createSqlGuard();
+    const real = createSqlExecutor({ guard, logger: silentLogger });
+    const sql = 'SELECT id, phone FROM customers';
+    // a database (or driver) naming the result column differently than the statement suggests
+    const renaming: SqlExecutor = {
+      async execute(source, text, options) {
+        const result = await real.execute(source, text, options);
+        if (text !== sql) return result;
+        return { ...result, columns: result.columns.map((c) => ({ ...c, name: c.name === 'phone' ? 'tel' : c.name })) };
+      },
+    };
+    const policy = accessPolicySchema.parse({ connections: { fixture: FIXTURE_DATA_RULES } });
+    const enforcer = createPolicyEnforcer({ policy, guard, executor: renaming, logger: silentLogger });
+    const source = createDataSource(connectionFor('sqlite', url, { name: 'fixture' }), { logger: silentLogger });
+    try {
+      const refused = await refusal(enforcer.executorFor({ kind: 'cli', id: 'me' }).execute(source, sql));
+      expect(refused.code).toBe('PERMISSION_DENIED');
+      expect(refused.message).toMatch(/masked column phone came back under another name/);
+      const fine = await enforcer
+        .executorFor({ kind: 'cli', id: 'me' })
+        .execute(source, 'SELECT id, phone AS p FROM customers');
+      expect(fine.rows[0]).toEqual([1, MASKED_VALUE]);
+    } finally {
+      await source.close();
+    }
   });
 });

@@ -121,6 +121,20 @@ describe.each(DIALECTS)('statements under the policy [%s]', (dialect) => {
     }
   });
 
+  it('does not blame a star or a column on a table of another scope', () => {
+    expect(
+      decide("SELECT * FROM orders WHERE customer_id IN (SELECT id FROM customers WHERE country = 'DE')", dialect),
+    ).toEqual({
+      allowed: true,
+      maskedColumns: [],
+    });
+    expect(decide('SELECT email FROM leads WHERE id IN (SELECT id FROM customers)', dialect).allowed).toBe(true);
+    // but a correlated reference inside the subquery may be the subquery's own table's column
+    expect(
+      decide("SELECT id FROM leads WHERE EXISTS (SELECT 1 FROM customers WHERE email = 'x')", dialect).allowed,
+    ).toBe(false);
+  });
+
   it('lets the same name through when it belongs to another table (qualified)', () => {
     expect(decide('SELECT l.email FROM leads l', dialect)).toEqual({ allowed: true, maskedColumns: [] });
     expect(decide('SELECT l.email, c.name FROM leads l JOIN customers c ON c.name = l.source', dialect).allowed).toBe(
@@ -200,6 +214,13 @@ describe('statements under the policy: dialect specifics', () => {
     expect(decide("SELECT * FROM pragma_table_info('salaries')", 'sqlite')).toMatchObject({ allowed: false });
     expect(decide('DESCRIBE salaries', 'mariadb')).toMatchObject({ allowed: false, denied: { table: 'salaries' } });
     expect(decide('DESCRIBE customers', 'mariadb').allowed).toBe(true);
+  });
+
+  it('does not take a parenthesized column without an alias as a plain output (MariaDB names it "(phone)")', () => {
+    for (const dialect of ['mariadb', 'sqlite'] as const) {
+      expect(decide('SELECT (phone) FROM customers', dialect)).toMatchObject({ allowed: false });
+      expect(decide('SELECT (phone) AS p FROM customers', dialect)).toEqual({ allowed: true, maskedColumns: ['p'] });
+    }
   });
 
   it('reads a SQLite double-quoted name as the column', () => {

@@ -1,6 +1,7 @@
 /**
  * What the guard extracts for the access policy: every way a statement reads a column yields a ColumnRef that may
- * name it (stars, aliases reused across scopes, subqueries, CTEs, USING, whole-row references, ORDER BY positions),
+ * name it (stars, scopes, aliases reused across scopes, subqueries, CTEs, USING, whole-row references, ORDER BY
+ * positions),
  * plain outputs of the outermost SELECT are told apart from every other use, and a CTE cannot hide a real table.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -39,8 +40,8 @@ describe.each(ALL)('column extraction [%s]', (dialect) => {
   it('marks bare columns and stars of the outermost SELECT as outputs, with their result names', () => {
     const v = check('SELECT c.email AS contact, name, * FROM customers c', dialect);
     expect(has(v.columns, { table: 'customers', column: 'email', usage: 'output', as: 'contact' })).toBe(true);
-    expect(has(v.columns, { column: 'name', usage: 'output', as: 'name' })).toBe(true);
-    expect(has(v.columns, { column: '*', usage: 'output' })).toBe(true);
+    expect(has(v.columns, { table: 'customers', column: 'name', usage: 'output', as: 'name' })).toBe(true);
+    expect(has(v.columns, { table: 'customers', column: '*', usage: 'output' })).toBe(true);
   });
 
   it('reads (never outputs) what is filtered, joined, grouped, computed on or selected in a subquery or CTE', () => {
@@ -52,7 +53,7 @@ describe.each(ALL)('column extraction [%s]', (dialect) => {
     );
     expect(v.columns.filter((c) => c.usage === 'output')).toEqual([]);
     for (const wanted of [
-      { column: 'email' },
+      { table: 'customers', column: 'email' },
       { table: 'customers', column: 'phone' },
       { table: 'leads', column: 'email' },
       { table: 'customers', column: 'country' },
@@ -69,37 +70,56 @@ describe.each(ALL)('column extraction [%s]', (dialect) => {
     expect(has(v.columns, { table: 'orders', column: 'email', usage: 'read' })).toBe(true);
   });
 
-  it('leaves a column qualified by a subquery or CTE alias unattributed (any table of the statement)', () => {
+  it('attributes a column of a subquery or CTE to what the subquery reads, not to the outer query', () => {
     const v = check('SELECT t.e FROM (SELECT email AS e FROM customers) t', dialect);
-    expect(has(v.columns, { column: 'e', usage: 'output', as: 'e' })).toBe(true);
-    expect(v.columns.find((c) => c.column === 'e')?.table).toBeUndefined();
-    expect(has(v.columns, { column: 'email', usage: 'read' })).toBe(true);
+    expect(v.columns.filter((c) => c.column === 'e')).toEqual([]);
+    expect(v.columns).toEqual([{ table: 'customers', column: 'email', usage: 'read' }]);
+  });
+
+  it('resolves unqualified columns in their own scope and the enclosing ones, stars in their own scope only', () => {
+    const v = check(
+      'SELECT * FROM orders WHERE customer_id IN (SELECT id FROM customers WHERE country = total)',
+      dialect,
+    );
+    expect(v.columns.filter((c) => c.column === '*')).toEqual([{ table: 'orders', column: '*', usage: 'output' }]);
+    // inside the subquery both its own table and the outer one are visible (correlation)
+    expect(has(v.columns, { table: 'customers', column: 'total', usage: 'read' })).toBe(true);
+    expect(has(v.columns, { table: 'orders', column: 'total', usage: 'read' })).toBe(true);
+    // the outer query does not see the subquery's table
+    expect(has(v.columns, { table: 'customers', column: 'customer_id' })).toBe(false);
+  });
+
+  it('leaves a qualifier nobody registered unattributed (any table of the statement)', () => {
+    const v = check('SELECT x.email FROM customers c', dialect);
+    expect(v.columns).toEqual([{ column: 'email', usage: 'output', as: 'email' }]);
   });
 
   it('reports a star inside a subquery as a read star', () => {
     const v = check('SELECT name FROM (SELECT * FROM customers) t', dialect);
-    expect(has(v.columns, { column: '*', usage: 'read' })).toBe(true);
+    expect(has(v.columns, { table: 'customers', column: '*', usage: 'read' })).toBe(true);
   });
 
   it('reads the columns of USING', () => {
     const v = check('SELECT a.id FROM customers a JOIN leads b USING (email)', dialect);
-    expect(has(v.columns, { column: 'email', usage: 'read' })).toBe(true);
+    expect(has(v.columns, { table: 'customers', column: 'email', usage: 'read' })).toBe(true);
+    expect(has(v.columns, { table: 'leads', column: 'email', usage: 'read' })).toBe(true);
   });
 
   it('resolves ORDER BY positions and output aliases to the column sorted by, as a read', () => {
     const v = check('SELECT email AS e, name FROM customers ORDER BY 1, name', dialect);
-    expect(has(v.columns, { column: 'email', usage: 'read' })).toBe(true);
+    expect(has(v.columns, { table: 'customers', column: 'email', usage: 'read' })).toBe(true);
     const aliased = check('SELECT email AS e FROM customers ORDER BY e', dialect);
-    expect(has(aliased.columns, { column: 'email', usage: 'read' })).toBe(true);
+    expect(has(aliased.columns, { table: 'customers', column: 'email', usage: 'read' })).toBe(true);
     // a position after a star cannot be placed without the catalog: every target is read
     const starred = check('SELECT *, name FROM customers ORDER BY 2', dialect);
-    expect(has(starred.columns, { column: '*', usage: 'read' })).toBe(true);
+    expect(has(starred.columns, { table: 'customers', column: '*', usage: 'read' })).toBe(true);
   });
 
   it('has no outputs for a set operation: UNION compares and merges the values', () => {
     const v = check('SELECT email FROM customers UNION SELECT email FROM leads', dialect);
     expect(v.columns.filter((c) => c.usage === 'output')).toEqual([]);
-    expect(has(v.columns, { column: 'email', usage: 'read' })).toBe(true);
+    expect(has(v.columns, { table: 'customers', column: 'email', usage: 'read' })).toBe(true);
+    expect(has(v.columns, { table: 'leads', column: 'email', usage: 'read' })).toBe(true);
   });
 
   it('has no outputs for EXPLAIN', () => {
@@ -143,14 +163,16 @@ describe('dialect-specific reads', () => {
   });
 
   it('PostgreSQL: NATURAL JOIN reads every shared column', () => {
-    expect(has(check('SELECT 1 FROM customers NATURAL JOIN leads', 'postgres').columns, { column: '*' })).toBe(true);
+    const v = check('SELECT 1 FROM customers NATURAL JOIN leads', 'postgres');
+    expect(has(v.columns, { table: 'customers', column: '*', usage: 'read' })).toBe(true);
+    expect(has(v.columns, { table: 'leads', column: '*', usage: 'read' })).toBe(true);
   });
 
   it('SQLite and MariaDB: a double-quoted name is taken as a column too', () => {
     for (const dialect of ['sqlite', 'mariadb'] as const) {
       const v = check('SELECT "email" FROM customers WHERE "phone" IS NOT NULL', dialect);
-      expect(has(v.columns, { column: 'email', usage: 'output' })).toBe(true);
-      expect(has(v.columns, { column: 'phone', usage: 'read' })).toBe(true);
+      expect(has(v.columns, { table: 'customers', column: 'email', usage: 'output' })).toBe(true);
+      expect(has(v.columns, { table: 'customers', column: 'phone', usage: 'read' })).toBe(true);
     }
   });
 
