@@ -2,7 +2,8 @@
  * The knowledge base as front ends and the agent see it under a policy: the FAQ tier answers only for a caller who
  * may use the connection, runs the verified query through the caller's policy (refused -> a miss, masked columns
  * masked), and does not ask back for a verified query the policy would refuse; search drops hits about hidden
- * tables or with SQL the policy refuses. Without a policy it is the knowledge base itself.
+ * tables or with SQL the policy refuses, and suggested questions leave out verified queries it would refuse. Without
+ * a policy it is the knowledge base itself.
  */
 import type { DataSource } from '../datasources/types.js';
 import type { KnowledgeBase } from '../knowledge/index.js';
@@ -38,6 +39,19 @@ export function guardKnowledgeBase(kb: KnowledgeBase, deps: GuardedKnowledgeDeps
       const source = await deps.source(connection);
       if (query && (await statementAllowed(enforcer, guard, source, query.sql))) return outcome;
       return { kind: 'miss', confidence: outcome.confidence, nearest: [] };
+    },
+    async suggestedQuestions(limit: number, connection = deps.defaultConnection) {
+      if (!enforcer.rules(connection).restricted) return kb.suggestedQuestions(limit, connection);
+      const questions = await kb.suggestedQuestions(limit * 3, connection);
+      const queries = (await kb.files()).verifiedQueries;
+      const source = await deps.source(connection);
+      const kept: string[] = [];
+      for (const question of questions) {
+        const query = queries.find((q) => q.connection === connection && q.questions[0] === question);
+        if (query && (await statementAllowed(enforcer, guard, source, query.sql))) kept.push(question);
+        if (kept.length === limit) break;
+      }
+      return kept;
     },
     async search(text: string, options: Parameters<KnowledgeBase['search']>[1] = {}) {
       const connection = options.connection ?? deps.defaultConnection;

@@ -4,7 +4,7 @@
  * (masked). Views are judged from the database's own catalog. Refusals name what was denied and never its data;
  * masked values never leave; without a policy everything runs as before.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import { createDataSource } from '../../../src/datasources/index.js';
 import { createSleuthContext, type SleuthContext } from '../../../src/main.js';
 import { createPolicyEnforcer, MASKED_VALUE } from '../../../src/policy/index.js';
 import { createSqlExecutor, createSqlGuard, type SqlExecutor } from '../../../src/sql/index.js';
-import { connectionFor, DIALECTS, silentLogger } from '../../helpers/databases.js';
+import { connectionFor, DIALECTS, ensureDatabase, silentLogger } from '../../helpers/databases.js';
 import { ensurePolicyFixture, FIXTURE_DATA_RULES, SECRET_EMAIL, SECRET_SALARY } from '../../helpers/policy-fixture.js';
 
 const ANALYST: Actor = { kind: 'slack', id: 'U0ANALYST', channel: 'C0DATA', groups: ['S0ANALYSTS'] };
@@ -186,5 +186,89 @@ describe('the masking safety net', () => {
     } finally {
       await source.close();
     }
+  });
+});
+
+describe('the knowledge base under the policy', () => {
+  let context: SleuthContext;
+  let open: SleuthContext;
+  let dir: string;
+  const actor: Actor = { kind: 'cli', id: 'me' };
+  const verified = (name: string, question: string, sql: string) =>
+    stringify({
+      name,
+      description: `${name} for the policy tests`,
+      questions: [question],
+      connection: 'fixture',
+      owner: 'tests',
+      verified_on: '2026-11-01',
+      sql,
+    });
+
+  beforeAll(async () => {
+    const url = await ensurePolicyFixture('sqlite', 'sleuth_test_policy_kb');
+    dir = mkdtempSync(join(tmpdir(), 'sleuth-policy-kb-'));
+    mkdirSync(join(dir, 'knowledge', 'verified'), { recursive: true });
+    const files = {
+      'payroll_total.yaml': verified(
+        'payroll_total',
+        'What is our total payroll?',
+        'SELECT sum(amount) AS total FROM salaries',
+      ),
+      'order_count.yaml': verified(
+        'order_count',
+        'How many orders do we have?',
+        'SELECT count(*) AS orders FROM orders',
+      ),
+      'customer_phones.yaml': verified(
+        'customer_phones',
+        'List the customer phone numbers',
+        'SELECT name, phone FROM customers ORDER BY id',
+      ),
+    };
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, 'knowledge', 'verified', file), text);
+    writeFileSync(join(dir, 'policy.yaml'), stringify({ connections: { fixture: FIXTURE_DATA_RULES } }));
+    const env = {
+      SLEUTH_DB_FIXTURE_URL: url,
+      SLEUTH_DATA_DIR: dir,
+      SLEUTH_LOG_LEVEL: 'silent',
+      SLEUTH_KNOWLEDGE_DIR: join(dir, 'knowledge'),
+      DATABASE_URL: await ensureDatabase('postgres', 'sleuth_test_policy_kb_memory'),
+    };
+    context = await createSleuthContext({ env: { ...env, SLEUTH_POLICY_FILE: join(dir, 'policy.yaml') }, cwd: dir });
+    open = await createSleuthContext({ env, cwd: dir });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await open?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('does not answer from a verified query over a hidden table, and masks what it answers', async () => {
+    const kb = await context.knowledge();
+    const question = 'What is our total payroll?';
+    expect((await (await open.knowledge()).answerFaq({ question, connection: 'fixture', actor })).kind).toBe(
+      'answered',
+    );
+    expect((await kb.answerFaq({ question, connection: 'fixture', actor })).kind).toBe('miss');
+    const phones = await kb.answerFaq({ question: 'List the customer phone numbers', connection: 'fixture', actor });
+    expect(phones.kind).toBe('answered');
+    if (phones.kind === 'answered') expect(phones.result.rows[0]).toEqual(['Alice', MASKED_VALUE]);
+  });
+
+  it('keeps hidden tables out of search results and suggested questions', async () => {
+    const kb = await context.knowledge();
+    const hits = await kb.search('total payroll salaries amount', { connection: 'fixture', limit: 10 });
+    expect(hits.length).toBeGreaterThan(0);
+    expect(JSON.stringify(hits)).not.toMatch(/salaries|payroll_total|gmail_customers/);
+    const openHits = await (await open.knowledge()).search('total payroll salaries amount', {
+      connection: 'fixture',
+      limit: 10,
+    });
+    expect(JSON.stringify(openHits)).toMatch(/salaries/);
+    const suggested = await kb.suggestedQuestions(5, 'fixture');
+    expect(suggested).toContain('How many orders do we have?');
+    expect(suggested).not.toContain('What is our total payroll?');
   });
 });
