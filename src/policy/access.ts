@@ -3,7 +3,7 @@
  * entry matches; across the dimensions of a rule (users, groups, channels) all must hold; any matching rule grants.
  * No `access` section: everyone may use every connection. An `access` section and no matching rule: refused.
  */
-import type { Actor } from '../common/actor.js';
+import type { Actor } from '../common/index.js';
 import type { AccessPolicy, AccessRule } from '../config/index.js';
 
 export type AccessDecision = { allowed: true; rule: number | undefined } | { allowed: false; reason: string };

@@ -10,7 +10,7 @@
  * - catalog queries (information_schema, pg_catalog, sqlite_master, SHOW TABLES, catalog functions) are refused:
  *   they would show hidden tables. Use list_tables and describe_table.
  */
-import type { GuardAllowed } from '../sql/types.js';
+import type { GuardAllowed } from '../sql/index.js';
 import { relationLabel } from './patterns.js';
 import {
   type CatalogSnapshot,

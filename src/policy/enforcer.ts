@@ -4,13 +4,12 @@
  * Refusals are UserError PERMISSION_DENIED naming what was denied (table, column), never data.
  */
 import { createHash } from 'node:crypto';
-import type { Actor } from '../common/actor.js';
 import { UserError } from '../common/errors.js';
+import type { Actor } from '../common/index.js';
 import type { Logger } from '../common/logger.js';
 import type { AccessPolicy } from '../config/index.js';
-import type { DataSource } from '../datasources/types.js';
-import type { ExecutedQuery, ExecuteOptions, SqlExecutor } from '../sql/execute.js';
-import type { GuardAllowed, SqlGuard } from '../sql/types.js';
+import type { DataSource } from '../datasources/index.js';
+import type { ExecutedQuery, ExecuteOptions, GuardAllowed, SqlExecutor, SqlGuard } from '../sql/index.js';
 import { type AccessDecision, connectionAccess } from './access.js';
 import { decideStatement, type StatementDecision } from './decide.js';
 import { maskResult } from './mask.js';

@@ -4,9 +4,9 @@
  * columns are marked and their sampled values masked, and foreign keys to hidden tables are dropped.
  */
 import { UserError } from '../common/errors.js';
-import type { DataSource } from '../datasources/types.js';
+import type { DataSource } from '../datasources/index.js';
+import type { QueryResult } from '../sql/index.js';
 import type { SchemaInspector, TableDescription, TableSummary } from '../sql/introspect/index.js';
-import type { QueryResult } from '../sql/types.js';
 import { type PolicyEnforcer, permissionDenied } from './enforcer.js';
 import { maskResult } from './mask.js';
 import { relationLabel } from './patterns.js';

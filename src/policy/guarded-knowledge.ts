@@ -5,12 +5,10 @@
  * tables or with SQL the policy refuses, and suggested questions leave out verified queries it would refuse. Without
  * a policy it is the knowledge base itself.
  */
-import type { DataSource } from '../datasources/types.js';
-import type { KnowledgeBase } from '../knowledge/index.js';
-import type { FaqOutcome } from '../knowledge/types.js';
-import type { SqlExecutor } from '../sql/execute.js';
+import type { DataSource } from '../datasources/index.js';
+import type { FaqOutcome, KnowledgeBase } from '../knowledge/index.js';
+import type { SqlExecutor, SqlGuard } from '../sql/index.js';
 import { createSchemaInspector } from '../sql/introspect/index.js';
-import type { SqlGuard } from '../sql/types.js';
 import type { PolicyEnforcer } from './enforcer.js';
 import { createPolicyExplorer } from './explorer.js';
 import { filterKnowledgeHits, statementAllowed } from './knowledge.js';

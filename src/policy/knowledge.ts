@@ -3,8 +3,8 @@
  * policy would refuse is dropped, and so is a note that names a hidden table. Verified-query templates are judged
  * with their `{{placeholders}}` read as NULL.
  */
-import type { DataSource } from '../datasources/types.js';
-import type { SqlGuard } from '../sql/types.js';
+import type { DataSource } from '../datasources/index.js';
+import type { SqlGuard } from '../sql/index.js';
 import type { PolicyEnforcer } from './enforcer.js';
 import type { PolicyExplorer } from './explorer.js';
 

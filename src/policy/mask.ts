@@ -1,4 +1,4 @@
-import type { QueryResult } from '../sql/types.js';
+import type { QueryResult } from '../sql/index.js';
 
 /** What a masked value becomes. NULL stays NULL (whether a value exists is not masked). */
 export const MASKED_VALUE = '[masked]';

@@ -4,8 +4,7 @@
  * it reads a hidden table (or one Sleuth cannot identify), or uses a denied or masked column other than passing it
  * through; a column it passes through keeps the rule of its source. Pure: the snapshot is read by the adapter.
  */
-import type { SqlDialect } from '../sql/index.js';
-import type { ColumnRef, GuardAllowed, TableRef } from '../sql/types.js';
+import type { ColumnRef, GuardAllowed, SqlDialect, TableRef } from '../sql/index.js';
 import { type RelationName, relationLabel } from './patterns.js';
 import type { ColumnAction, DataRules } from './rules.js';
 

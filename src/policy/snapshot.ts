@@ -5,10 +5,9 @@
  * `ttlMs`; a statement naming a relation the snapshot does not know triggers one refresh.
  */
 import type { Logger } from '../common/logger.js';
-import type { DataSource } from '../datasources/types.js';
-import type { SqlExecutor } from '../sql/execute.js';
+import type { DataSource } from '../datasources/index.js';
+import type { SqlExecutor, SqlGuard, TableRef } from '../sql/index.js';
 import { createSchemaInspector, type SchemaInspector } from '../sql/introspect/index.js';
-import type { SqlGuard, TableRef } from '../sql/types.js';
 import {
   type CatalogRelation,
   type CatalogSnapshot,
