@@ -65,6 +65,14 @@ import { createMcpClientPool, type McpClientPool } from './mcp/client/index.js';
 import { cacheKey, type MemoryStore, openMemoryStore } from './memory/index.js';
 import { createPiiMasker, type PiiMasker } from './pii/index.js';
 import {
+  type AccessDecision,
+  createPolicyEnforcer,
+  createPolicyExplorer,
+  guardKnowledgeBase,
+  type PolicyEnforcer,
+  permissionDenied,
+} from './policy/index.js';
+import {
   createSqlExecutor,
   createSqlGuard,
   type ExecutedQuery,
@@ -120,6 +128,13 @@ export interface SleuthContext {
   readonly limits: ContextLimits;
   /** The audit log (questions, statements, refusals); permission checks record refusals with `audit.refusal`. */
   readonly audit: Audit;
+  /**
+   * May this actor use the connection (the default one when omitted)? A value, so a front end can answer a refusal
+   * before starting anything; ask, runSql and schema check it themselves as well.
+   */
+  access(request: { actor: Actor | undefined; db?: string }): Promise<AccessDecision & { connection: string }>;
+  /** The access policy (permissions) as configured; `active` is false when there is none. */
+  readonly policy: PolicyEnforcer;
   close(): Promise<void>;
 }
 
@@ -190,6 +205,22 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     queryBudget: (s) => queryBudgetFor(config.queryBudget, unnamed.has(s) ? undefined : s.name, s.dialect),
   });
   const registry: DataSourceRegistry = createDataSourceRegistry(config.connections, { logger, mcp: mcpClients });
+  // Permissions: every actor-facing path below (ask, runSql, schema, the knowledge base) goes through it.
+  const policy = createPolicyEnforcer({ policy: config.policy, guard, executor, logger });
+
+  /** The source an actor asked for, after the access check. Ad hoc URLs bypass the named rules, so a policy refuses them. */
+  async function actorSource(
+    actor: Actor | undefined,
+    db: string | undefined,
+    given?: DataSource,
+  ): Promise<DataSource> {
+    if (!given && policy.active && db?.includes(':')) {
+      throw permissionDenied('With an access policy, use a configured connection by name, not a URL.');
+    }
+    const dataSource = given ?? (await source(db));
+    policy.assertAccess(actor, dataSource.name);
+    return dataSource;
+  }
 
   async function source(nameOrUrl?: string): Promise<DataSource> {
     const wanted = nameOrUrl ?? config.defaultConnection;
@@ -300,21 +331,28 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         ? createLocalEmbedder({ modelDir: settings.embeddingsDir, model: settings.embeddingsModel })
         : null;
       if (!embedder) logger.info('no embeddings model configured (SLEUTH_EMBEDDINGS_DIR): lexical retrieval only');
-      const base = createKnowledgeBase({
+      // The starter knowledge targets the demo database, reachable as "demo" even when other connections exist.
+      const knowledgeSource = (name: string) =>
+        name === DEMO_CONNECTION_NAME && !config.connections.some((c) => c.name === name) ? demoSource() : source(name);
+      const unguarded = createKnowledgeBase({
         dir: settings.dir,
         memory: store.knowledge,
         executor,
-        // The starter knowledge targets the demo database, reachable as "demo" even when other connections exist.
-        source: (name) =>
-          name === DEMO_CONNECTION_NAME && !config.connections.some((c) => c.name === name)
-            ? demoSource()
-            : source(name),
+        source: knowledgeSource,
         defaultConnection: config.defaultConnection,
         logger,
         now: () => config.now ?? new Date(),
         vectorIndex,
         embedder,
         faq: { threshold: settings.faqThreshold },
+      });
+      // the access policy first (refused verified queries and hidden tables), then masking of what is answered
+      const base = guardKnowledgeBase(unguarded, {
+        enforcer: policy,
+        guard,
+        executor,
+        source: knowledgeSource,
+        defaultConnection: config.defaultConnection,
       });
       return {
         ...base,
@@ -359,12 +397,13 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     });
     try {
       await enforce({ kind: 'question', actor });
-      const dataSource = request.source ?? (await source(request.db));
+      const dataSource = await actorSource(request.actor, request.db, request.source);
+      const actorExecutor = policy.executorFor(request.actor);
       const userId = request.userId ?? actor?.id;
       let knowledgeContext: string | undefined;
       if (request.faq !== false) {
         const kb = await knowledge();
-        const outcome = await kb.answerFaq({ question: request.question, connection: dataSource.name });
+        const outcome = await kb.answerFaq({ question: request.question, connection: dataSource.name, actor });
         if (outcome.kind !== 'miss') {
           return yield* trail.follow(recordFaqAnswer(outcome, { ...request, userId }, await memory()));
         }
@@ -381,7 +420,8 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       const target = createInvestigationTarget({
         connection: dataSource.name,
         source: dataSource,
-        executor,
+        executor: actorExecutor,
+        explorer: createPolicyExplorer(policy, dataSource, createSchemaInspector({ executor, source: dataSource })),
         ...shared,
         cache: queryCache(store, dataSource.name, masker),
         knowledge: await knowledge(),
@@ -448,7 +488,9 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
    * allowed and the database answered are cached (the executor runs before any put).
    */
   function queryCache(store: MemoryStore, connection: string, masker: PiiMasker): QueryCache {
-    const dataVersion = `day:${(config.now ?? new Date()).toISOString().slice(0, 10)}`;
+    // the policy's fingerprint is part of the key: a result cached under other data rules is never served
+    const day = (config.now ?? new Date()).toISOString().slice(0, 10);
+    const dataVersion = `day:${day};policy:${policy.fingerprint(connection)}`;
     return {
       async get(sql) {
         return (await store.getCached(cacheKey(connection, dataVersion, sql))) as QueryResult | undefined;
@@ -491,9 +533,9 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     const started = clock();
     try {
       await enforce({ kind: 'statement', actor });
-      const dataSource = await source(request.db);
+      const dataSource = await actorSource(actor, request.db);
       const masker = await pii();
-      const result = await executor.execute(dataSource, request.sql);
+      const result = await policy.executorFor(actor).execute(dataSource, request.sql);
       await audit.record({
         ...entry,
         verdict: 'allowed',
@@ -518,11 +560,13 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
 
   async function schema(request: SchemaRequest): Promise<SchemaView> {
     try {
-      const dataSource = await source(request.db);
-      const inspector = createSchemaInspector({ executor, source: dataSource });
-      const tables = request.table
-        ? [await inspector.describeTable(request.table)]
-        : (await inspector.getSchema()).tables;
+      const dataSource = await actorSource(request.actor, request.db);
+      const explorer = createPolicyExplorer(
+        policy,
+        dataSource,
+        createSchemaInspector({ executor, source: dataSource }),
+      );
+      const tables = request.table ? [await explorer.describeTable(request.table)] : await explorer.getSchema();
       return { connection: dataSource.name, dialect: dataSource.dialect, tables };
     } catch (error) {
       const named = request.db ?? config.defaultConnection;
@@ -533,6 +577,18 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       });
       throw error;
     }
+  }
+
+  async function access(request: { actor: Actor | undefined; db?: string }) {
+    const connection = request.db ?? config.defaultConnection;
+    if (policy.active && connection.includes(':')) {
+      return {
+        allowed: false as const,
+        reason: 'With an access policy, use a configured connection by name, not a URL.',
+        connection,
+      };
+    }
+    return { ...policy.access(request.actor, connection), connection };
   }
 
   const contextLimits: ContextLimits = {
@@ -564,6 +620,8 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     ask,
     runSql,
     schema,
+    access,
+    policy,
     investigations,
     limits: contextLimits,
     audit,

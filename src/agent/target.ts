@@ -7,7 +7,7 @@ import { createLimiter, type Limiter } from './channel.js';
 import { type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.js';
 import type { InvestigationTarget, ScopedResult } from './investigate.js';
 import { readScopeOf } from './privacy.js';
-import type { KnowledgeSearch } from './tools/index.js';
+import type { KnowledgeSearch, SchemaExplorer } from './tools/index.js';
 
 export interface TargetOptions {
   connection: string;
@@ -23,6 +23,11 @@ export interface TargetOptions {
   cache?: QueryCache;
   /** Personal-data masking (admin rules, model view); the built-in detectors with no rules when omitted. */
   pii?: PiiMasker;
+  /**
+   * Schema discovery to use instead of the executor's own inspector (the composition root passes the caller's view
+   * under the access policy: hidden tables invisible, denied columns left out).
+   */
+  explorer?: SchemaExplorer;
 }
 
 export interface QueryCache {
@@ -42,7 +47,7 @@ export function isDatabaseOutage(error: unknown): boolean {
 export function createInvestigationTarget(options: TargetOptions): InvestigationTarget {
   const breaker = options.breaker ?? createCircuitBreaker({ name: `db:${options.connection}` });
   const guarded = <T>(work: () => Promise<T>) => breaker.run(work, isDatabaseOutage);
-  const inspector = createSchemaInspector({ executor: options.executor, source: options.source });
+  const inspector = options.explorer ?? createSchemaInspector({ executor: options.executor, source: options.source });
   const execute = (sql: string): Promise<ScopedResult> =>
     guarded(async () => {
       const { verdict, ...result } = await options.executor.execute(options.source, sql, {

@@ -10,10 +10,11 @@ import { registerDemoDbCommand } from './commands/demo-db.js';
 import { registerHistoryCommands } from './commands/history.js';
 import { registerKbCommands } from './commands/kb.js';
 import { registerMcpCommand } from './commands/mcp.js';
+import { registerPolicyCommands } from './commands/policy.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSqlCommand } from './commands/sql.js';
-import { type CliIo, writeLine } from './io.js';
+import { type CliIo, ExitStatus, writeLine } from './io.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -30,6 +31,7 @@ Quick start:
   sleuth mcp                       serve the tools to an MCP client (Claude Desktop...) over stdio
   sleuth audit --since 7d           who asked what, every statement and every refusal
   echo "DELETE FROM t" | sleuth check-sql --dialect postgres
+  sleuth policy check --user U0123ABCD --channel C0DATA   what a Slack user may use (access policy)
 
 Connections: with nothing configured, the "demo" connection (SQLite demo data under .sleuth/) is used.
 Configure others with SLEUTH_DB_<NAME>_URL=postgres://...|mysql://...|mariadb://...|sqlite:path
@@ -68,11 +70,13 @@ function buildProgram(io: CliIo): Command {
   registerServeCommand(program, io);
   registerMcpCommand(program, io);
   registerCheckSqlCommand(program, io);
+  registerPolicyCommands(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
 
 function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof ExitStatus) return error.status;
   if (error instanceof CommanderError) {
     // help and version end with a CommanderError too; commander already printed what was needed
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT_OK;

@@ -12,7 +12,10 @@ export interface Actor {
   workspace?: string;
   /** Slack channel id the request came from, when known. */
   channel?: string;
-  /** Slack user group ids the user belongs to, when resolved. */
+  /**
+   * Slack user groups the user belongs to, when resolved (only when the access policy names groups): each group's
+   * id (S...) and its handle as "@handle".
+   */
   groups?: readonly string[];
   /** Human label for logs and audit (e.g. an API key's name); never a secret. */
   label?: string;

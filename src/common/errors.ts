@@ -10,6 +10,7 @@
 
 export type ErrorCode =
   | 'CONFIG_INVALID'
+  | 'PERMISSION_DENIED'
   | 'USAGE'
   | 'SQL_REJECTED'
   | 'SQL_TIMEOUT'

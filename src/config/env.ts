@@ -31,6 +31,7 @@ export const KNOWN_ENV_VARS: Readonly<Record<string, string>> = {
   ...GUARDRAIL_ENV_VARS,
   SLEUTH_PII_MODEL_VIEW:
     'what the model sees of query results: masked (default) or raw; people always see masked values',
+  SLEUTH_POLICY_FILE: "YAML or JSON file with the access policy (overrides the config file's policy key)",
 };
 
 /** Variables outside the SLEUTH_ namespace that Sleuth reads, by the names their own tools use. */

@@ -16,5 +16,12 @@ export {
   loadConfig,
   type SleuthConfig,
 } from './load.js';
+export { connectionNameSchema } from './names.js';
 export type { PiiConfig } from './pii.js';
-export { connectionNameSchema, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS } from './schema.js';
+export {
+  type AccessPolicy,
+  type AccessRule,
+  accessPolicySchema,
+  type ConnectionDataPolicy,
+} from './policy.js';
+export { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS } from './schema.js';

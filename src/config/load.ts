@@ -19,6 +19,7 @@ import {
   readQueryBudgetConfig,
 } from './guardrails.js';
 import { type PiiConfig, readPiiConfig } from './pii.js';
+import { type AccessPolicy, accessPolicySchema, policyConnectionProblems } from './policy.js';
 import { type ConfigFile, configFileSchema, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, logLevelSchema } from './schema.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -51,6 +52,13 @@ export interface SleuthConfig {
   /** EXPLAIN-based query cost budget per connection. */
   readonly queryBudget: QueryBudgetConfig;
   readonly pii: PiiConfig;
+  /**
+   * The access policy (who may use which connections; hidden tables, denied and masked columns), or undefined when
+   * none is configured: then everyone may use everything, as without this feature.
+   */
+  readonly policy: AccessPolicy | undefined;
+  /** Where the policy came from (the config file or SLEUTH_POLICY_FILE), for messages. */
+  readonly policySource: string | undefined;
 }
 
 export interface KnowledgeConfig {
@@ -134,6 +142,11 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
     problems,
   );
   const pii = readPiiConfig(values, file, problems);
+  const { policy, policySource } = readPolicy(values, file, configFile, options, problems);
+  if (policy) {
+    const known = connections.map((c) => c.name);
+    problems.push(...policyConnectionProblems(policy, known, `${policySource}: policy.`));
+  }
 
   if (problems.length > 0) throw new ConfigError(problems.map(redactSecrets));
   return deepFreeze({
@@ -154,6 +167,8 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
     limits,
     audit,
     queryBudget,
+    policy,
+    policySource,
   });
 }
 
@@ -186,6 +201,39 @@ function readMcpConfig(
     }
   }
   return mcp;
+}
+
+/** SLEUTH_POLICY_FILE (YAML or JSON holding the policy object) wins over the config file's `policy` key. */
+function readPolicy(
+  values: Map<string, string>,
+  file: ConfigFile,
+  configFile: string | undefined,
+  options: LoadConfigOptions,
+  problems: string[],
+): { policy: AccessPolicy | undefined; policySource: string | undefined } {
+  const explicit = values.get('SLEUTH_POLICY_FILE');
+  if (explicit === undefined) {
+    return file.policy
+      ? { policy: file.policy, policySource: configFile }
+      : { policy: undefined, policySource: undefined };
+  }
+  const path = isAbsolute(explicit) ? explicit : resolve(options.cwd, explicit);
+  let raw: unknown;
+  try {
+    const text = readFileSync(path, 'utf8');
+    raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    problems.push(`SLEUTH_POLICY_FILE ${path} could not be read: ${(error as Error).message}`);
+    return { policy: undefined, policySource: path };
+  }
+  const substituted = substituteEnv(raw ?? {}, options.env, path, problems);
+  const parsed = accessPolicySchema.safeParse(substituted);
+  if (parsed.success) return { policy: parsed.data, policySource: path };
+  for (const issue of parsed.error.issues) {
+    const where = issue.path.length > 0 ? `policy.${issue.path.join('.')}` : 'policy (top level)';
+    problems.push(`${path}: ${where}: ${issue.message}`);
+  }
+  return { policy: undefined, policySource: path };
 }
 
 function readKnowledgeConfig(values: Map<string, string>, cwd: string, problems: string[]): KnowledgeConfig {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { guardrailFileSchema, queryBudgetSchema } from './guardrails.js';
+import { connectionNameSchema } from './names.js';
+import { accessPolicySchema } from './policy.js';
 
 /**
  * The configuration file's shape. Every object is strict: an unknown key is an error, so a misspelled safety
@@ -9,9 +11,7 @@ import { guardrailFileSchema, queryBudgetSchema } from './guardrails.js';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_ROWS = 10_000;
 
-export const connectionNameSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'connection names are lower case letters, digits and _, starting with a letter');
+export { connectionNameSchema } from './names.js';
 
 export const connectionFileSchema = z.strictObject({
   url: z.string().min(1, 'url must not be empty'),
@@ -60,6 +60,8 @@ export const configFileSchema = z.strictObject({
   logLevel: logLevelSchema.optional(),
   now: z.string().optional(),
   ...guardrailFileSchema,
+  /** Who may use which connections, hidden tables, denied and masked columns (see policy.ts and the README). */
+  policy: accessPolicySchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

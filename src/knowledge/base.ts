@@ -70,7 +70,13 @@ export interface KnowledgeSearchHit {
   readonly score: number;
 }
 
+export interface FaqRunOptions {
+  /** Runs the filled SQL instead of the knowledge base's executor (the composition root passes the caller's policy). */
+  readonly executor?: Pick<SqlExecutor, 'execute'>;
+}
+
 export interface KnowledgeBase extends KnowledgeService {
+  answerFaq(request: FaqRequest, options?: FaqRunOptions): Promise<FaqOutcome>;
   sync(): Promise<SyncReport>;
   list(): Promise<VerifiedQueryListing[]>;
   files(): Promise<KnowledgeFiles>;
@@ -389,14 +395,14 @@ export function createKnowledgeBase(deps: KnowledgeBaseDeps): KnowledgeBase {
       });
     },
     rank,
-    async answerFaq(request: FaqRequest): Promise<FaqOutcome> {
+    async answerFaq(request: FaqRequest, options: FaqRunOptions = {}): Promise<FaqOutcome> {
       const connection = request.connection ?? deps.defaultConnection;
       const s = await current();
       const ranked = (await rank(request.question, connection)).filter((c) => !s.stale.has(c.query.name));
       return answerWithFaq(ranked, {
         connection,
         source: deps.source,
-        executor: deps.executor,
+        executor: options.executor ?? deps.executor,
         enumValues: s.enumValues,
         settings: deps.faq,
         onBroken: async (name, reason) => {

@@ -28,7 +28,7 @@ export const DEFAULT_FAQ_SETTINGS: FaqSettings = { threshold: 0.7, margin: 0.04,
 export interface FaqDeps {
   connection: string;
   source: (connection: string) => Promise<DataSource>;
-  executor: SqlExecutor;
+  executor: Pick<SqlExecutor, 'execute'>;
   enumValues: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
   settings?: Partial<FaqSettings>;
   /** Called when a verified query fails at run time (e.g. the schema moved under it): it is marked stale. */
@@ -96,7 +96,8 @@ export async function answerWithFaq(ranked: readonly MatchCandidate[], deps: Faq
       await deps.onBroken(query.name, `${error.code}: ${error.message}`.slice(0, 500));
       return { kind: 'miss', confidence: round(chosen.confidence), nearest };
     }
-    if (isSleuthError(error) && error.code === 'SQL_REJECTED') {
+    // The access policy refusing the query for this caller is not the query's fault either.
+    if (isSleuthError(error) && (error.code === 'SQL_REJECTED' || error.code === 'PERMISSION_DENIED')) {
       return { kind: 'miss', confidence: round(chosen.confidence), nearest };
     }
     throw error;

@@ -1,5 +1,6 @@
 export {
   createKnowledgeBase,
+  type FaqRunOptions,
   type KnowledgeBase,
   type KnowledgeBaseDeps,
   type KnowledgeSearchHit,

@@ -2,6 +2,7 @@
  * What the knowledge base offers front ends: FAQ-tier answers (verified queries, no model), suggestions drawn from
  * verified queries, and proposals of new verified queries from "helpful" feedback for an admin to confirm.
  */
+import type { Actor } from '../common/actor.js';
 import type { QueryResult } from '../sql/types.js';
 
 export interface VerifiedQueryRef {
@@ -57,6 +58,8 @@ export interface FaqRequest {
   readonly question: string;
   /** Connection name; the default connection when omitted. */
   readonly connection?: string;
+  /** Who is asking: the access policy decides with it (the composition root's knowledge base enforces it). */
+  readonly actor?: Actor;
 }
 
 export interface VerifiedQueryProposal {

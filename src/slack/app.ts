@@ -8,6 +8,8 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import { UserError } from '../common/errors.js';
+import { policyMentionsGroups } from '../policy/index.js';
+import { createGroupResolver } from './groups.js';
 import { registerActions } from './listeners/actions.js';
 import { registerCommands } from './listeners/commands.js';
 import type { ListenerDeps } from './listeners/deps.js';
@@ -76,8 +78,13 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     },
   });
 
+  // user groups are looked up only when the access policy names them
+  const groups = policyMentionsGroups(options.context.config.policy)
+    ? createGroupResolver({ logger: log, now: options.now, sleep: options.sleep })
+    : undefined;
   const runner = createRunner({
     engine: options.context,
+    groups,
     logger: log,
     streaming: config.streaming !== 'off',
     intervalMs: options.updateIntervalMs ?? 1_000,
@@ -110,6 +117,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     engine: options.context,
     knowledge: options.knowledge,
     runner,
+    groups,
     logger: log,
     sleep: options.sleep,
   };

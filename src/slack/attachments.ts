@@ -5,6 +5,7 @@
  * asking user, so the file carries the same masked values as the message.
  */
 import { renderResultChart } from '../charts/index.js';
+import type { Actor } from '../common/actor.js';
 import type { Logger } from '../common/logger.js';
 import type { QueryResult } from '../sql/index.js';
 import { findRun, plainText, type SqlEntry, sqlKey, type ThreadState, toCsv } from './render/index.js';
@@ -15,9 +16,8 @@ export interface AttachmentTarget {
   client: WebClient;
   channel: string;
   threadTs: string;
-  /** Who asked (the re-run runs for them). */
-  userId: string;
-  teamId: string | undefined;
+  /** Who asked: the re-run happens under their access policy (masked columns stay masked). */
+  actor: Actor;
 }
 
 export interface AttachmentDeps {
@@ -32,7 +32,7 @@ const MAX_FILES = 3;
 
 type Rows = Pick<QueryResult, 'columns' | 'rows' | 'rowCount' | 'truncated'>;
 
-async function fullResult(run: SqlEntry, target: AttachmentTarget, deps: AttachmentDeps): Promise<Rows> {
+async function fullResult(run: SqlEntry, actor: Actor, deps: AttachmentDeps): Promise<Rows> {
   if (run.columns && run.rows && run.rows.length >= (run.rowCount ?? 0)) {
     return {
       columns: [...run.columns],
@@ -41,16 +41,7 @@ async function fullResult(run: SqlEntry, target: AttachmentTarget, deps: Attachm
       truncated: !!run.truncated,
     };
   }
-  return deps.engine.runSql({
-    sql: run.sql,
-    db: run.connection,
-    actor: {
-      kind: 'slack',
-      id: target.userId,
-      channel: target.channel,
-      ...(target.teamId ? { workspace: target.teamId } : {}),
-    },
-  });
+  return deps.engine.runSql({ sql: run.sql, db: run.connection, actor });
 }
 
 export async function postAttachments(
@@ -90,7 +81,7 @@ export async function postAttachments(
     const chartable = deps.charts && index === 0 && answer.chart !== 'none';
     if (!large && !chartable) continue;
     try {
-      const result = await fullResult(run, target, deps);
+      const result = await fullResult(run, target.actor, deps);
       if (large && files < MAX_FILES) {
         const cut = result.truncated ? ' (cut at the row cap)' : '';
         await upload(

@@ -4,11 +4,13 @@
  * result files. Runs are tracked so the app can wait for them (tests, shutdown) and cancel them.
  */
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../common/actor.js';
 import { isSleuthError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { postAttachments } from './attachments.js';
+import type { GroupResolver } from './groups.js';
 import { type LiveMessage, openStreamMessage, openUpdateMessage, StreamingRefused } from './live/message.js';
-import { initialState, reduceEvent, renderFailure, type ThreadState } from './render/index.js';
+import { initialState, reduceEvent, renderFailure, renderNotice, type ThreadState } from './render/index.js';
 import type { SlackEngine } from './types.js';
 import { callSlack, type Sleep, type WebClient } from './web.js';
 
@@ -24,6 +26,8 @@ export interface RunRequest {
 
 export interface RunnerDeps {
   engine: SlackEngine;
+  /** Resolves the asker's user groups when the access policy names groups. */
+  groups?: GroupResolver;
   logger: Logger;
   streaming: boolean;
   intervalMs: number;
@@ -44,6 +48,41 @@ export interface Runner {
   idle(): Promise<void>;
   /** Cancels everything and waits. */
   stop(): Promise<void>;
+}
+
+/** The Slack actor of a request, with the user's groups when the policy needs them. */
+export async function slackActor(
+  request: { userId: string; teamId: string | undefined; channel: string; client: WebClient },
+  deps: { groups?: GroupResolver },
+): Promise<Actor> {
+  const groups = await deps.groups?.groupsOf(request.client, request.teamId, request.userId);
+  return {
+    kind: 'slack',
+    id: request.userId,
+    ...(request.teamId ? { workspace: request.teamId } : {}),
+    channel: request.channel,
+    ...(groups ? { groups } : {}),
+  };
+}
+
+async function replyInThread(
+  request: RunRequest,
+  message: { text: string; blocks?: unknown[] },
+  deps: { sleep?: Sleep },
+): Promise<void> {
+  await callSlack(
+    'chat.postMessage',
+    () =>
+      request.client.chat.postMessage({
+        channel: request.channel,
+        thread_ts: request.threadTs,
+        text: message.text,
+        blocks: message.blocks as never,
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    { sleep: deps.sleep },
+  );
 }
 
 export function createRunner(deps: RunnerDeps): Runner {
@@ -75,6 +114,22 @@ export function createRunner(deps: RunnerDeps): Runner {
     const log = deps.logger.child({ runId, channel: request.channel });
     let state = initialState(request.question);
     let live: LiveMessage | undefined;
+    const actor = await slackActor(request, deps);
+    // A refusal is one short reply in the thread: no session, no live message, no investigation.
+    let access: { allowed: true } | { allowed: false; reason: string };
+    try {
+      access = await deps.engine.access({ actor });
+    } catch (error) {
+      log.warn({ err: error instanceof Error ? error.message : String(error) }, 'access check failed');
+      access = { allowed: false, reason: 'I could not check your access right now; try again in a moment.' };
+    }
+    if (!access.allowed) {
+      log.info({ user: request.userId }, 'question refused by the access policy');
+      await replyInThread(request, renderNotice(`:lock: ${access.reason}`), deps).catch((error: unknown) =>
+        log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not post the refusal'),
+      );
+      return;
+    }
     try {
       const memory = await deps.engine.memory();
       const session = await memory.createSession({
@@ -87,12 +142,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         question: request.question,
         sessionId: session.id,
         userId: request.userId,
-        actor: {
-          kind: 'slack',
-          id: request.userId,
-          workspace: request.teamId,
-          channel: request.channel,
-        },
+        actor,
         signal,
       });
       for await (const event of events) {
@@ -114,29 +164,18 @@ export function createRunner(deps: RunnerDeps): Runner {
     }
     try {
       if (live) await live.finish(state);
-      else {
-        const message = renderFailure(state);
-        await callSlack(
-          'chat.postMessage',
-          () =>
-            request.client.chat.postMessage({
-              channel: request.channel,
-              thread_ts: request.threadTs,
-              text: message.text,
-              blocks: message.blocks,
-              unfurl_links: false,
-              unfurl_media: false,
-            }),
-          { sleep: deps.sleep },
-        );
-      }
-      await postAttachments(state, request, {
-        engine: deps.engine,
-        logger: log,
-        csvRowThreshold: deps.csvRowThreshold,
-        charts: deps.charts,
-        sleep: deps.sleep,
-      });
+      else await replyInThread(request, renderFailure(state), deps);
+      await postAttachments(
+        state,
+        { ...request, actor },
+        {
+          engine: deps.engine,
+          logger: log,
+          csvRowThreshold: deps.csvRowThreshold,
+          charts: deps.charts,
+          sleep: deps.sleep,
+        },
+      );
     } catch (error) {
       log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not post the answer to Slack');
     }

@@ -5,6 +5,7 @@
 import type { InvestigateRequest, InvestigationEvent, InvestigationOutcome } from '../agent/index.js';
 import type { Actor } from '../common/actor.js';
 import type { Logger } from '../common/logger.js';
+import type { AccessPolicy } from '../config/index.js';
 import type { KnowledgeService } from '../knowledge/types.js';
 import type { MemoryStore } from '../memory/index.js';
 import type { QueryResult } from '../sql/index.js';
@@ -21,15 +22,16 @@ export interface SlackEngine {
   readonly config: {
     readonly connections: readonly { readonly name: string; readonly dialect: string }[];
     readonly defaultConnection: string;
+    /** The access policy, when configured: group lookups happen only when it names Slack user groups. */
+    readonly policy?: AccessPolicy;
   };
   /** One investigation as recorded events (the engine records them before yielding). */
   ask(request: InvestigateRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome>;
   memory(): Promise<SlackMemory>;
-  /**
-   * One guarded, read-only statement for an actor (the re-run behind CSV exports and charts): the composition root's
-   * runSql, so every guardrail and the personal-data masking apply as they do to the investigation itself.
-   */
-  runSql(request: { sql: string; db?: string; actor: Actor }): Promise<QueryResult>;
+  /** May this actor use the connection (default one when omitted)? Checked before a thread starts. */
+  access(request: { actor: Actor; db?: string }): Promise<{ allowed: true } | { allowed: false; reason: string }>;
+  /** One guarded statement for an actor (the re-run behind CSV exports and charts), under the access policy. */
+  runSql(request: { sql: string; actor: Actor; db?: string }): Promise<QueryResult>;
 }
 
 export interface SlackAppOptions {

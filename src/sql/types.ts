@@ -7,12 +7,21 @@ export interface TableRef {
 }
 
 /**
- * A column the query reads. `table` is the real table name the column belongs to when it can be resolved
- * (aliases resolved), else undefined. `column` is '*' for a star expansion.
+ * A column the query reads. `table` is the real table name the column belongs to when its qualifier names one
+ * (aliases resolved; one entry per candidate when an alias is reused), else undefined: unqualified, or qualified by
+ * a CTE or subquery, so it may belong to any table of the statement. `column` is '*' for a star expansion (and for a
+ * PostgreSQL whole-row reference). See src/sql/guard/columns.ts for the exact contract.
  */
 export interface ColumnRef {
   table?: string;
   column: string;
+  /**
+   * 'output': a bare column or star of the outermost SELECT list (not a set operation): its values reach the result
+   * unchanged. 'read': any other use (filtered, joined, grouped, sorted, computed on, in a subquery or CTE).
+   */
+  usage?: 'output' | 'read';
+  /** For an output column (not a star): the name of the result column it becomes (its alias, else its name). */
+  as?: string;
 }
 
 /** Stable guard rejection codes. Keep in sync with docs; other tools depend on them. */
@@ -46,6 +55,8 @@ export interface GuardAllowed {
   sql: string;
   tables: TableRef[];
   columns: ColumnRef[];
+  /** Names (lower case) used as function calls anywhere in the statement, from the tokens. */
+  functions?: string[];
 }
 
 export interface GuardRejected {

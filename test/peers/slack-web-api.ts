@@ -4,7 +4,7 @@
  * It checks the bot token, refuses payloads over Block Kit limits with `invalid_blocks` (as Slack does), serves the
  * files.uploadV2 flow (files.getUploadURLExternal, the upload POST to the returned URL, files.completeUploadExternal)
  * and response_url posts. Faults: 429 with Retry-After for the next N calls of a method; `ok: false` refusals (e.g.
- * the streaming methods with `unknown_method`).
+ * the streaming methods with `unknown_method`). User groups for `usergroups.list` and `usergroups.users.list`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,7 +45,15 @@ export interface SlackPeer {
   refuse(methods: readonly string[], error: string): void;
   allow(methods: readonly string[]): void;
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
+  /** The workspace's user groups, as `usergroups.list` (include_users) and `usergroups.users.list` answer them. */
+  setUsergroups(groups: readonly SlackUsergroup[]): void;
   close(): Promise<void>;
+}
+
+export interface SlackUsergroup {
+  id: string;
+  handle: string;
+  users: readonly string[];
 }
 
 export const PEER_TEAM = 'T0TEST001';
@@ -106,8 +114,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function startSlackPeer(options: { botToken?: string } = {}): Promise<SlackPeer> {
+export async function startSlackPeer(
+  options: { botToken?: string; usergroups?: readonly SlackUsergroup[] } = {},
+): Promise<SlackPeer> {
   const botToken = options.botToken ?? 'xoxb-test-token';
+  let usergroups: readonly SlackUsergroup[] = options.usergroups ?? [];
   const calls: SlackCall[] = [];
   const uploads: SlackUpload[] = [];
   const limits = new Map<string, { times: number; retryAfterSeconds: number }>();
@@ -171,6 +182,25 @@ export async function startSlackPeer(options: { botToken?: string } = {}): Promi
           ok: true,
           files: files.map((f: { id: string; title?: string }) => ({ id: f.id, title: f.title ?? '' })),
         };
+      }
+      case 'usergroups.list': {
+        const withUsers = body.include_users === true || body.include_users === 'true';
+        return {
+          ok: true,
+          usergroups: usergroups.map((g) => ({
+            id: g.id,
+            team_id: PEER_TEAM,
+            is_usergroup: true,
+            name: g.handle,
+            handle: g.handle,
+            user_count: g.users.length,
+            ...(withUsers ? { users: [...g.users] } : {}),
+          })),
+        };
+      }
+      case 'usergroups.users.list': {
+        const group = usergroups.find((g) => g.id === body.usergroup);
+        return group ? { ok: true, users: [...group.users] } : { ok: false, error: 'no_such_subteam' };
       }
       default:
         return { ok: true };
@@ -264,6 +294,9 @@ export async function startSlackPeer(options: { botToken?: string } = {}): Promi
     },
     allow(methods) {
       for (const m of methods) refusals.delete(m);
+    },
+    setUsergroups(groups) {
+      usergroups = groups;
     },
     async waitFor(predicate, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;

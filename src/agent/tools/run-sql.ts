@@ -88,6 +88,8 @@ function hintFor(code: string): string {
       return 'The safety guard refused the statement. Only one read-only SELECT (or WITH ... SELECT) is allowed, without writes, locking, session changes or denied functions. Rewrite it as a plain query.';
     case 'QUERY_TOO_EXPENSIVE':
       return "The planner's estimate is over this connection's query budget, so the statement did not run. Narrow it: aggregate in SQL (GROUP BY), filter with WHERE (dates, keys), join on keys instead of a cross join, select fewer rows (LIMIT); then run the narrower statement.";
+    case 'PERMISSION_DENIED':
+      return 'The access policy does not let you read what the message names. Do not try to reach it another way (other tables, views or subqueries); answer with the data you may use and say in the caveats what you could not check.';
     case 'SQL_TIMEOUT':
       return 'The statement hit the time limit. Narrow it: filter by date, aggregate earlier, avoid cross joins.';
     case 'CIRCUIT_OPEN':

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { MODEL_SETUP_HELP } from '../../agent/models/from-config.js';
+import { cliActor } from '../../common/actor.js';
 import { isSleuthError } from '../../common/errors.js';
 import { type CliIo, writeLine } from '../io.js';
 import { renderEventLines } from '../render/events-text.js';
@@ -70,7 +71,7 @@ Examples:
           writeLine(io.stdout, `\n> ${question}\n`);
           const started = Date.now();
           try {
-            for await (const event of context.ask({ question, source, sessionId })) {
+            for await (const event of context.ask({ question, source, sessionId, actor: cliActor(io.env) })) {
               for (const line of renderEventLines(event)) writeLine(io.stdout, line);
             }
             writeLine(io.stdout, `(${Date.now() - started} ms)`);
@@ -84,7 +85,12 @@ Examples:
           return;
         }
         writeLine(io.stdout, `\n== Asking: ${DEMO_QUESTION}\n`);
-        for await (const event of context.ask({ question: DEMO_QUESTION, source, sessionId })) {
+        for await (const event of context.ask({
+          question: DEMO_QUESTION,
+          source,
+          sessionId,
+          actor: cliActor(io.env),
+        })) {
           for (const line of renderEventLines(event)) writeLine(io.stdout, line);
         }
       });

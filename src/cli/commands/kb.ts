@@ -2,6 +2,7 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml, stringify } from 'yaml';
+import { cliActor } from '../../common/actor.js';
 import { UsageError } from '../../common/errors.js';
 import { verifiedQueryFileSchema } from '../../knowledge/index.js';
 import { formatTable } from '../format/table.js';
@@ -102,7 +103,7 @@ export function registerKbCommands(program: Command, io: CliIo): void {
         const base = await context.knowledge();
         const hits = await base.search(text, { connection: options.db, limit });
         if (options.format === 'json') return writeLine(io.stdout, JSON.stringify(hits));
-        const faq = await base.answerFaq({ question: text, connection: options.db });
+        const faq = await base.answerFaq({ question: text, connection: options.db, actor: cliActor(io.env) });
         writeLine(
           io.stdout,
           faq.kind === 'answered'

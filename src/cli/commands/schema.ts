@@ -7,7 +7,8 @@ import { withContext } from './context.js';
 
 const SCHEMA_HELP = `
 Lists tables and views with their columns, types, nullability, primary and foreign keys, comments and approximate
-row counts. Catalog queries pass the SQL guard and run read-only like any other query.
+row counts. Catalog queries pass the SQL guard and run read-only like any other query. Under an access policy it
+shows what the caller may see: hidden tables are left out, denied columns too, masked columns are marked.
 
 Examples:
   sleuth schema
@@ -50,7 +51,9 @@ export function describe(table: TableDescription): string {
   const rows = table.rowEstimate === null ? '' : ` ~${table.rowEstimate.toLocaleString('en-US')} rows`;
   const lines = [`${name} (${table.kind}${rows})${table.comment ? ` -- ${table.comment}` : ''}`];
   for (const c of table.columns) {
-    const flags = [c.primaryKey ? 'PK' : '', c.nullable ? 'null' : 'not null'].filter(Boolean).join(', ');
+    const flags = [c.primaryKey ? 'PK' : '', c.nullable ? 'null' : 'not null', c.masked ? 'masked' : '']
+      .filter(Boolean)
+      .join(', ');
     lines.push(`  ${c.name} ${c.type} [${flags}]${c.comment ? ` -- ${c.comment}` : ''}`);
   }
   for (const fk of table.foreignKeys) {

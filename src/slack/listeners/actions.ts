@@ -17,6 +17,7 @@ import {
   renderSqlDetails,
   type SlackMessage,
 } from '../render/index.js';
+import { slackActor } from '../runner.js';
 import { callSlack, type WebClient } from '../web.js';
 import { faqReply } from './commands.js';
 import { type ActionBody, actionBody, type ListenerDeps, threadOf } from './deps.js';
@@ -152,22 +153,34 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     }
   };
 
-  on(ACTION.faqShare, async ({ value, respond }) => {
+  /** The clicker as an actor, in the channel of the button. */
+  const clicker = (body: ActionBody, client: WebClient) =>
+    slackActor(
+      {
+        userId: body.user.id,
+        teamId: body.team?.id,
+        channel: body.channel?.id ?? body.container?.channel_id ?? '',
+        client,
+      },
+      deps,
+    );
+
+  on(ACTION.faqShare, async ({ body, value, client, respond }) => {
     const input = faqInput(value);
     if (!input) return;
-    const message = await faqReply(deps.knowledge, deps, input.q, true);
+    const message = await faqReply(deps.knowledge, deps, input.q, await clicker(body, client), true);
     await respond({ response_type: 'in_channel', replace_original: false, ...message });
     await respond({ delete_original: true });
   });
 
-  on(ACTION.faqOption, async ({ value, respond }) => {
+  on(ACTION.faqOption, async ({ body, value, client, respond }) => {
     const input = faqInput(value);
     if (!input) return;
     const question = input.o ? `${input.q} (${input.o})` : input.q;
     await respond({
       response_type: 'ephemeral',
       replace_original: true,
-      ...(await faqReply(deps.knowledge, deps, question)),
+      ...(await faqReply(deps.knowledge, deps, question, await clicker(body, client))),
     });
   });
 

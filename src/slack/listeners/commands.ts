@@ -3,8 +3,11 @@
  * `/sleuth help` explains; `/sleuth-faq <question>` answers from verified queries only, just for the asker.
  */
 import type { App } from '@slack/bolt';
+import type { Actor } from '../../common/actor.js';
+import { isSleuthError } from '../../common/errors.js';
 import type { KnowledgeService } from '../../knowledge/types.js';
 import { renderFaq, renderHelp, renderNotice } from '../render/index.js';
+import { slackActor } from '../runner.js';
 import { isHelpRequest } from '../text.js';
 import { commandBody, type ListenerDeps } from './deps.js';
 import { startInChannel } from './start.js';
@@ -36,7 +39,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     if (!started.ok) await respond({ response_type: 'ephemeral', ...NO_UNFURL, ...renderNotice(started.reason) });
   });
 
-  app.command('/sleuth-faq', async ({ command, ack, respond }) => {
+  app.command('/sleuth-faq', async ({ command, ack, respond, client }) => {
     const parsed = commandBody.safeParse(command);
     if (!parsed.success || isHelpRequest(parsed.data.text)) {
       await ack({
@@ -47,7 +50,13 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     }
     await ack();
     const question = parsed.data.text.trim();
-    await respond({ response_type: 'ephemeral', ...NO_UNFURL, ...(await faqReply(deps.knowledge, deps, question)) });
+    const asker = { userId: parsed.data.user_id, teamId: parsed.data.team_id, channel: parsed.data.channel_id, client };
+    const actor = await slackActor(asker, deps);
+    await respond({
+      response_type: 'ephemeral',
+      ...NO_UNFURL,
+      ...(await faqReply(deps.knowledge, deps, question, actor)),
+    });
   });
 }
 
@@ -56,12 +65,14 @@ export async function faqReply(
   knowledge: KnowledgeService | undefined,
   deps: ListenerDeps,
   question: string,
+  actor: Actor,
   shared = false,
 ) {
   if (!knowledge) return renderNotice(NO_KNOWLEDGE_TEXT);
   try {
-    return renderFaq(question, await knowledge.answerFaq({ question }), { shared });
+    return renderFaq(question, await knowledge.answerFaq({ question, actor }), { shared });
   } catch (error) {
+    if (isSleuthError(error) && error.code === 'PERMISSION_DENIED') return renderNotice(`:lock: ${error.message}`);
     deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'FAQ answer failed');
     return renderNotice('The knowledge base could not answer right now. Try again, or ask with /sleuth.');
   }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Logger } from '../../common/logger.js';
 import type { KnowledgeService } from '../../knowledge/types.js';
+import type { GroupResolver } from '../groups.js';
 import type { Runner } from '../runner.js';
 import type { SlackEngine } from '../types.js';
 import type { Sleep } from '../web.js';
@@ -12,6 +13,8 @@ export interface ListenerDeps {
   runner: Runner;
   logger: Logger;
   sleep?: Sleep;
+  /** The asker's user groups, when the access policy names groups. */
+  groups?: GroupResolver;
 }
 
 /** Slack user ids (U..., W...) are the only mentions we ever write ourselves. */

@@ -18,9 +18,47 @@ import { analyzeWithNodeSqlParser } from './generic-ast.js';
 import { lexSql, type Token } from './lexer.js';
 import { analyzePostgres, type PostgresParse } from './postgres-ast.js';
 import { classifyMariadb, classifySqlite } from './statement-kinds.js';
-import { scanTokens, splitStatements } from './tokens.js';
+import { calledFunctionNames, scanTokens, splitStatements } from './tokens.js';
 
 export const DEFAULT_MAX_SQL_LENGTH = 100_000;
+
+/** Keywords that precede `(` without being calls; left out of `functions`. */
+const CALL_LIKE_KEYWORDS = new Set([
+  'select',
+  'from',
+  'as',
+  'in',
+  'exists',
+  'using',
+  'values',
+  'over',
+  'filter',
+  'on',
+  'and',
+  'or',
+  'not',
+  'when',
+  'then',
+  'else',
+  'join',
+  'where',
+  'any',
+  'all',
+  'some',
+  'lateral',
+  'with',
+  'union',
+  'intersect',
+  'except',
+  'by',
+  'is',
+  'row',
+  'array',
+  'distinct',
+  'having',
+  'recursive',
+  'within',
+]);
 
 export interface GuardParsers {
   parsePostgres: PostgresParse;
@@ -31,6 +69,11 @@ export function reject(dialect: SqlDialect, code: GuardCode, reason: string): Gu
 }
 
 export function checkSql(sql: string, dialect: SqlDialect, policy: GuardPolicy, parsers: GuardParsers): GuardVerdict {
+  const verdict = checkStatement(sql, dialect, policy, parsers);
+  return verdict.allowed ? { ...verdict, functions: verdict.functions ?? [] } : verdict;
+}
+
+function checkStatement(sql: string, dialect: SqlDialect, policy: GuardPolicy, parsers: GuardParsers): GuardVerdict {
   const maxLength = policy.maxLength ?? DEFAULT_MAX_SQL_LENGTH;
   if (sql.length > maxLength) {
     return reject(dialect, 'TOO_LONG', `The statement is ${sql.length} characters long; the limit is ${maxLength}.`);
@@ -54,10 +97,13 @@ export function checkSql(sql: string, dialect: SqlDialect, policy: GuardPolicy, 
   const leading = leadingKeywordVerdict(tokens, dialect);
   if (leading) return leading;
   const extraDenied = policy.extraDeniedFunctions ?? [];
+  const functions = [...new Set(calledFunctionNames(tokens))].filter((name) => !CALL_LIKE_KEYWORDS.has(name));
+  const withFunctions = (verdict: GuardVerdict): GuardVerdict =>
+    verdict.allowed ? { ...verdict, functions } : verdict;
   if (dialect === 'postgres') {
     const finding = scanTokens(tokens, dialect, extraDenied);
     if (finding) return reject(dialect, finding.code, finding.reason);
-    return analyzePostgres(trimmed, tokens, parsers.parsePostgres, extraDenied);
+    return withFunctions(analyzePostgres(trimmed, tokens, parsers.parsePostgres, extraDenied));
   }
   // The statement's shape (EXPLAIN, SHOW, PRAGMA...) is decided first so its rejection names the real problem.
   const classified = dialect === 'mariadb' ? classifyMariadb(tokens, trimmed) : classifySqlite(tokens, trimmed);
@@ -65,7 +111,7 @@ export function checkSql(sql: string, dialect: SqlDialect, policy: GuardPolicy, 
   const finding = scanTokens(tokens, dialect, extraDenied);
   if (finding) return reject(dialect, finding.code, finding.reason);
   if (classified.kind === 'values') return literalValues(trimmed, tokens, dialect);
-  return analyzeWithNodeSqlParser(trimmed, dialect, classified.kind, classified.body, classified.tables);
+  return withFunctions(analyzeWithNodeSqlParser(trimmed, dialect, classified.kind, classified.body, classified.tables));
 }
 
 const ALLOWED_LEADERS: Record<SqlDialect, readonly string[]> = {

@@ -7,6 +7,7 @@ import nodeSqlParser from 'node-sql-parser';
 import type { SqlDialect } from '../dialect.js';
 import type { ColumnRef, GuardVerdict, StatementKind, TableRef } from '../types.js';
 import { isDeniedRelation } from './deny-list.js';
+import { extractGeneric, type GenericExtraction } from './generic-walk.js';
 
 const parser = new nodeSqlParser.Parser();
 
@@ -67,7 +68,7 @@ export function analyzeWithNodeSqlParser(
       reason: `The statement could not be parsed as a single read-only query, so it is refused: ${parsed.error}`,
     };
   }
-  const { ast, tableList, columnList } = parsed;
+  const { ast, tableList } = parsed;
   const statements = Array.isArray(ast) ? ast : [ast];
   if (statements.length !== 1) {
     return { allowed: false, dialect, code: 'MULTIPLE_STATEMENTS', reason: 'Exactly one statement is allowed.' };
@@ -76,17 +77,38 @@ export function analyzeWithNodeSqlParser(
   if (problem) return { allowed: false, dialect, ...problem };
   const cteNames = new Set<string>();
   collectCteNames(statements[0], cteNames);
-  const tables = parseTableList(tableList, cteNames);
-  if (tables === undefined) {
+  const listed = parseTableList(tableList, cteNames);
+  if (listed === undefined) {
     return { allowed: false, dialect, code: 'WRITE_STATEMENT', reason: 'The statement writes to a table.' };
   }
-  return deniedRelationVerdict(dialect, tables) ?? allowed(tables, parseColumnList(columnList));
+  // The scoped walk finds real tables that share a name with a CTE defined elsewhere in the statement; the
+  // parser's own list (minus CTE names) is kept as well, so neither can miss a table the other sees.
+  const extracted = extractGeneric(statements[0]);
+  const tables = mergeTables(extracted.tables, listed);
+  if (kind === 'explain') return deniedRelationVerdict(dialect, tables) ?? allowed(tables, readsOnly(extracted));
+  return deniedRelationVerdict(dialect, tables) ?? allowed(tables, extracted.collector.columns());
+}
+
+/** EXPLAIN returns a plan, not the rows: nothing reaches the result as a value. */
+function readsOnly(extracted: GenericExtraction): ColumnRef[] {
+  return extracted.collector.columns().map(({ as: _as, ...ref }) => ({ ...ref, usage: 'read' as const }));
+}
+
+function mergeTables(first: readonly TableRef[], second: readonly TableRef[]): TableRef[] {
+  const seen = new Set<string>();
+  const out: TableRef[] = [];
+  for (const table of [...first, ...second]) {
+    const key = `${table.schema ?? ''}.${table.name}`.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(table);
+  }
+  return out;
 }
 
 interface Parsed {
   ast: unknown;
   tableList: string[];
-  columnList: string[];
 }
 
 function parseWithFallbacks(body: string, databases: readonly string[]): Parsed | { error: string } {
@@ -94,8 +116,8 @@ function parseWithFallbacks(body: string, databases: readonly string[]): Parsed 
   for (const database of databases) {
     const options = { database };
     try {
-      const { ast, tableList, columnList } = parser.parse(body, options);
-      return { ast, tableList, columnList };
+      const { ast, tableList } = parser.parse(body, options);
+      return { ast, tableList };
     } catch (error) {
       firstError ??= error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
     }
@@ -174,17 +196,4 @@ function parseTableList(entries: readonly string[], cteNames: ReadonlySet<string
     tables.push(schema && schema !== 'null' ? { schema, name } : { name });
   }
   return tables;
-}
-
-function parseColumnList(entries: readonly string[]): ColumnRef[] {
-  const columns: ColumnRef[] = [];
-  const seen = new Set<string>();
-  for (const entry of entries) {
-    const [, table, column] = entry.split('::');
-    if (!column || seen.has(entry)) continue;
-    seen.add(entry);
-    const name = column === '(.*)' ? '*' : column;
-    columns.push(table && table !== 'null' ? { table, column: name } : { column: name });
-  }
-  return columns;
 }

@@ -4,7 +4,8 @@
  * denied functions in any position (FROM clause included) and credential relations are all found in the tree, on top
  * of the token-level checks that already ran.
  */
-import type { ColumnRef, GuardCode, GuardVerdict, StatementKind, TableRef } from '../types.js';
+import type { GuardCode, GuardVerdict, StatementKind, TableRef } from '../types.js';
+import { ColumnCollector, type OutputTarget, resolveTargetReference, Scope } from './columns.js';
 import { deniedFunctionMatcher, type FunctionMatcher, isDeniedRelation, POSTGRES_SHOW_ALLOWED } from './deny-list.js';
 import type { Token } from './lexer.js';
 
@@ -48,8 +49,7 @@ export function analyzePostgres(
   if ('code' in top) return reject(top);
 
   const walker = new TreeWalker(deniedFunctionMatcher('postgres', extraDeniedFunctions));
-  walker.collectCteNames(root);
-  const problem = walker.walk(root);
+  const problem = walker.run(root);
   if (problem) return reject(problem);
   return {
     allowed: true,
@@ -57,7 +57,7 @@ export function analyzePostgres(
     kind: top.kind,
     sql: trimmed,
     tables: walker.tables,
-    columns: walker.columns(),
+    columns: walker.columns.columns(),
   };
 }
 
@@ -107,30 +107,137 @@ function classifyRoot(root: Node): { kind: StatementKind } | Rejection {
   }
 }
 
+/** CTE names visible at a point of the tree (innermost scope last). */
+type CteScope = readonly (readonly string[])[];
+
+/** A SELECT body: wrapped as { SelectStmt: {...} }, or bare as the arms (larg/rarg) of a set operation. */
+function isSelectBody(node: Node): boolean {
+  return typeof node.op === 'string' && node.op.startsWith('SETOP_');
+}
+
 class TreeWalker {
   readonly tables: TableRef[] = [];
+  readonly columns = new ColumnCollector();
   private readonly tableKeys = new Set<string>();
-  private readonly cteNames = new Set<string>();
-  private readonly aliases = new Map<string, string>();
-  private readonly rawColumns: string[][] = [];
+  /** One scope per SELECT body, shared by both passes. */
+  private readonly scopes = new Map<Node, Scope>();
+  private readonly root = new Scope(undefined);
+  /** ColumnRef nodes already recorded as plain outputs of the outermost SELECT. */
+  private readonly outputNodes = new Set<Node>();
+  private problem: Rejection | undefined;
 
   constructor(private readonly denied: FunctionMatcher) {}
 
-  collectCteNames(node: unknown): void {
-    visit(node, (key, value) => {
-      if (key === 'CommonTableExpr' && typeof value.ctename === 'string') this.cteNames.add(value.ctename);
+  run(root: Node): Rejection | undefined {
+    // first pass: every FROM entry into the scope of its SELECT, so references resolve wherever they are written
+    this.walk(root, [], this.root, (key, value, ctes, scope) => this.register(key, value, ctes, scope));
+    const select = root.SelectStmt as Node | undefined;
+    if (select && select.op === 'SETOP_NONE') this.outputs(select, this.scopeOf(select, this.root));
+    this.walk(root, [], this.root, (key, value, _ctes, scope) => {
+      this.problem ??= this.inspect(key, value, scope);
     });
+    return this.problem;
   }
 
-  walk(root: Node): Rejection | undefined {
-    let problem: Rejection | undefined;
-    visit(root, (key, value) => {
-      problem ??= this.inspect(key, value);
-    });
-    return problem;
+  private scopeOf(body: Node, parent: Scope): Scope {
+    let scope = this.scopes.get(body);
+    if (!scope) {
+      scope = new Scope(parent);
+      this.scopes.set(body, scope);
+    }
+    return scope;
   }
 
-  private inspect(key: string, value: Node): Rejection | undefined {
+  /**
+   * Depth-first over every `{ NodeType: {...} }` pair, with the CTE names visible there (a WITH's names are visible
+   * in its query, and in a CTE body only the earlier ones, plus itself when RECURSIVE: anything else named like a
+   * CTE is a real table) and the SELECT scope it belongs to.
+   */
+  private walk(
+    node: unknown,
+    ctes: CteScope,
+    scope: Scope,
+    onNode: (key: string, value: Node, ctes: CteScope, scope: Scope) => void,
+  ): void {
+    if (Array.isArray(node)) {
+      for (const child of node) this.walk(child, ctes, scope, onNode);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Node;
+    const here = isSelectBody(record) ? this.scopeOf(record, scope) : scope;
+    let inner = ctes;
+    const withClause = record.withClause as { ctes?: unknown[]; recursive?: boolean } | undefined;
+    if (withClause && Array.isArray(withClause.ctes)) {
+      const list = withClause.ctes.map((c) => ((c as Node).CommonTableExpr ?? {}) as Node);
+      const names = list.map((c) => String(c.ctename ?? ''));
+      list.forEach((cte, i) => {
+        this.walk(cte, [...ctes, names.slice(0, withClause.recursive ? i + 1 : i)], here, onNode);
+      });
+      inner = [...ctes, names];
+    }
+    for (const [key, value] of Object.entries(record)) {
+      if (key === 'withClause') continue;
+      if (value !== null && typeof value === 'object' && !Array.isArray(value) && /^[A-Z]/.test(key)) {
+        onNode(key, value as Node, inner, here);
+      }
+      this.walk(value, inner, here, onNode);
+    }
+  }
+
+  private register(key: string, value: Node, ctes: CteScope, scope: Scope): void {
+    const alias = (value.alias as { aliasname?: string } | undefined)?.aliasname;
+    if (key === 'RangeSubselect' || key === 'RangeFunction' || key === 'JoinExpr') scope.registerDerived(alias);
+    if (key !== 'RangeVar') return;
+    const name = String(value.relname ?? '');
+    const schema = typeof value.schemaname === 'string' ? value.schemaname : undefined;
+    if (!schema && ctes.some((names) => names.includes(name))) {
+      scope.registerDerived(name);
+      scope.registerDerived(alias);
+      return;
+    }
+    scope.registerTable(name, alias);
+    const tableKey = `${schema ?? ''}.${name}`;
+    if (!this.tableKeys.has(tableKey)) {
+      this.tableKeys.add(tableKey);
+      this.tables.push(schema ? { schema, name } : { name });
+    }
+  }
+
+  /** The outermost SELECT list: bare columns and stars are outputs; ORDER/GROUP BY positions and aliases resolve. */
+  private outputs(select: Node, scope: Scope): void {
+    const targets: (OutputTarget | undefined)[] = [];
+    for (const item of (select.targetList ?? []) as { ResTarget?: Node }[]) {
+      const target = item.ResTarget ?? {};
+      const ref = (target.val as Node | undefined)?.ColumnRef as Node | undefined;
+      if (!ref) {
+        targets.push(undefined);
+        continue;
+      }
+      this.outputNodes.add(ref);
+      const parts = names(ref.fields);
+      const column = parts[parts.length - 1] ?? '';
+      const qualifier = parts.length >= 2 ? parts[parts.length - 2] : undefined;
+      const alias = typeof target.name === 'string' ? target.name : undefined;
+      if (parts.length === 1 && column !== '*') this.columns.nameOrRow(scope, column, 'output', alias);
+      else this.columns.ref(scope, qualifier, column, 'output', alias);
+      targets.push({ qualifier, column, alias });
+    }
+    const clauses = [
+      ...((select.sortClause ?? []) as { SortBy?: Node }[]).map((s) => s.SortBy?.node),
+      ...((select.groupClause ?? []) as unknown[]),
+      ...((select.distinctClause ?? []) as unknown[]),
+    ] as (Node | undefined)[];
+    for (const node of clauses) {
+      const position = (node?.A_Const as { ival?: { ival?: number } } | undefined)?.ival?.ival;
+      const ref = names((node?.ColumnRef as Node | undefined)?.fields);
+      const reference = position !== undefined ? { position } : ref.length === 1 ? { name: ref[0] } : undefined;
+      if (!reference) continue;
+      for (const target of resolveTargetReference(targets, reference)) this.columns.readTarget(scope, target);
+    }
+  }
+
+  private inspect(key: string, value: Node, scope: Scope): Rejection | undefined {
     if (key in WRITE_NODES) {
       return {
         code: 'WRITE_STATEMENT',
@@ -150,46 +257,36 @@ class TreeWalker {
         return { code: 'DENIED_FUNCTION', reason: `The function ${name}() is not allowed: it has side effects.` };
       }
     }
-    if (key === 'RangeVar') return this.addTable(value);
-    if (key === 'ColumnRef') this.rawColumns.push(names(value.fields));
-    return undefined;
-  }
-
-  private addTable(value: Node): Rejection | undefined {
-    const name = String(value.relname ?? '');
-    const schema = typeof value.schemaname === 'string' ? value.schemaname : undefined;
-    if (isDeniedRelation('postgres', name, schema)) {
-      return {
-        code: 'DENIED_RELATION',
-        reason: `Reading ${name} is not allowed: it holds credentials or server configuration.`,
-      };
-    }
-    const alias = (value.alias as { aliasname?: string } | undefined)?.aliasname;
-    if (alias) this.aliases.set(alias, name);
-    if (!schema && this.cteNames.has(name)) return undefined;
-    const key = `${schema ?? ''}.${name}`;
-    if (!this.tableKeys.has(key)) {
-      this.tableKeys.add(key);
-      this.tables.push(schema ? { schema, name } : { name });
+    if (key === 'RangeVar') return deniedRelation(value);
+    if (key === 'ColumnRef' && !this.outputNodes.has(value)) this.columnRef(value, scope);
+    if (key === 'JoinExpr') {
+      // USING (a, b) compares those columns of both sides; NATURAL compares every shared column
+      for (const field of names(value.usingClause)) this.columns.ref(scope, undefined, field);
+      if (value.isNatural) this.columns.ref(scope, undefined, '*');
     }
     return undefined;
   }
 
-  columns(): ColumnRef[] {
-    const seen = new Set<string>();
-    const columns: ColumnRef[] = [];
-    for (const parts of this.rawColumns) {
-      const column = parts[parts.length - 1];
-      if (column === undefined) continue;
-      const qualifier = parts.length >= 2 ? parts[parts.length - 2] : undefined;
-      const table = qualifier === undefined ? undefined : (this.aliases.get(qualifier) ?? qualifier);
-      const key = `${table ?? ''}.${column}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      columns.push(table === undefined ? { column } : { table, column });
+  private columnRef(value: Node, scope: Scope): void {
+    const parts = names(value.fields);
+    const column = parts[parts.length - 1];
+    if (column === undefined) return;
+    if (parts.length === 1 && column !== '*') {
+      this.columns.nameOrRow(scope, column, 'read');
+      return;
     }
-    return columns;
+    this.columns.ref(scope, parts[parts.length - 2], column);
   }
+}
+
+function deniedRelation(value: Node): Rejection | undefined {
+  const name = String(value.relname ?? '');
+  const schema = typeof value.schemaname === 'string' ? value.schemaname : undefined;
+  if (!isDeniedRelation('postgres', name, schema)) return undefined;
+  return {
+    code: 'DENIED_RELATION',
+    reason: `Reading ${name} is not allowed: it holds credentials or server configuration.`,
+  };
 }
 
 function names(fields: unknown): string[] {
@@ -200,19 +297,4 @@ function names(fields: unknown): string[] {
 function lastName(funcname: unknown): string | undefined {
   const parts = names(funcname);
   return parts[parts.length - 1];
-}
-
-/** Depth-first visit of every `{ NodeType: {...} }` pair in the tree. */
-function visit(node: unknown, onNode: (key: string, value: Node) => void): void {
-  if (Array.isArray(node)) {
-    for (const child of node) visit(child, onNode);
-    return;
-  }
-  if (node === null || typeof node !== 'object') return;
-  for (const [key, value] of Object.entries(node as Node)) {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && /^[A-Z]/.test(key)) {
-      onNode(key, value as Node);
-    }
-    visit(value, onNode);
-  }
 }

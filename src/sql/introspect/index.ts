@@ -18,6 +18,7 @@ import type {
   SchemaSnapshot,
   TableDescription,
   TableSummary,
+  ViewSource,
 } from './types.js';
 
 export type * from './types.js';
@@ -35,8 +36,11 @@ export interface SchemaInspector {
   listTables(): Promise<TableSummary[]>;
   describeTable(table: string): Promise<TableDescription>;
   getSchema(options?: { maxTables?: number }): Promise<SchemaSnapshot>;
-  sampleRows(table: string, limit?: number): Promise<QueryResult>;
+  /** A few rows; `columns` selects only those columns (resolved against the table), e.g. to leave some out. */
+  sampleRows(table: string, limit?: number, options?: { columns?: readonly string[] }): Promise<QueryResult>;
   profileColumn(table: string, column: string): Promise<ColumnProfile>;
+  /** Every view's definition as the catalog stores it (the access policy judges views by what they read). */
+  viewDefinitions(): Promise<ViewSource[]>;
 }
 
 export function createSchemaInspector(deps: { executor: SqlExecutor; source: DataSource }): SchemaInspector {
@@ -107,15 +111,25 @@ export function createSchemaInspector(deps: { executor: SqlExecutor; source: Dat
         described.push(await describeTable(table.schema ? `${table.schema}.${table.name}` : table.name));
       return { dialect: source.dialect, tables: described };
     },
-    async sampleRows(name, limit = 5) {
+    async sampleRows(name, limit = 5, options = {}) {
       const table = await resolveTable(name);
       const n = Math.max(1, Math.min(MAX_SAMPLE_ROWS, Math.floor(limit)));
-      const result = await executor.execute(source, `SELECT * FROM ${qualified(table)} LIMIT ${n}`, {
+      let list = '*';
+      if (options.columns) {
+        // only real column names are quoted into the SQL
+        const known = await catalog.describeColumns(query, table);
+        const wanted = new Set(options.columns.map((c) => c.toLowerCase()));
+        const chosen = known.filter((c) => wanted.has(c.name.toLowerCase()));
+        if (chosen.length === 0) throw new UserError('NOT_FOUND', `No columns of "${table.name}" to sample.`);
+        list = chosen.map((c) => catalog.quoteIdentifier(c.name)).join(', ');
+      }
+      const result = await executor.execute(source, `SELECT ${list} FROM ${qualified(table)} LIMIT ${n}`, {
         limits: { maxRows: n },
         introspection: true,
       });
       return stripVerdict(result);
     },
+    viewDefinitions: () => catalog.viewDefinitions(query),
     async profileColumn(tableName, columnName) {
       const table = await describeTable(tableName);
       const column =

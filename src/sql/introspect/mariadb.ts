@@ -55,6 +55,17 @@ ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION`);
     }
     return [...byName.values()];
   },
+  async viewDefinitions(query) {
+    // VIEW_DEFINITION is empty without the SHOW VIEW privilege: such views count as unreadable
+    const rows = await query(`SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS view_name, VIEW_DEFINITION AS definition
+FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME`);
+    return rows.map((r) => ({
+      schema: String(r.schema_name),
+      name: String(r.view_name),
+      definition: toText(r.definition) || null,
+      renamesColumns: false,
+    }));
+  },
   quoteIdentifier: quoteBacktickIdentifier,
   comparable: (column) => column,
 };

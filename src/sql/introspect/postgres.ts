@@ -30,6 +30,12 @@ JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
 WHERE con.contype = 'f' AND con.conrelid = $1::bigint::oid
 ORDER BY con.conname`;
 
+const VIEW_DEFINITIONS = `SELECT n.nspname AS schema_name, c.relname AS view_name, pg_get_viewdef(c.oid, true) AS definition
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('v', 'm')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+ORDER BY n.nspname, c.relname`;
+
 /** The catalog oid is kept on the summary (not part of the public shape) to address the table exactly. */
 type PgTable = TableSummary & { oid?: number };
 
@@ -71,6 +77,15 @@ export const postgresCatalog: CatalogDialect = {
         },
       }),
     );
+  },
+  async viewDefinitions(query) {
+    const rows = await query(VIEW_DEFINITIONS);
+    return rows.map((r) => ({
+      schema: String(r.schema_name),
+      name: String(r.view_name),
+      definition: toText(r.definition),
+      renamesColumns: false,
+    }));
   },
   quoteIdentifier: quoteDoubleIdentifier,
   comparable(column, type) {

@@ -1,6 +1,19 @@
 import { quoteDoubleIdentifier, quoteStandardLiteral, toNumberOrNull } from './quote.js';
 import type { CatalogDialect, ColumnInfo, ForeignKey, TableSummary } from './types.js';
 
+const NAME = String.raw`(?:"(?:[^"]|"")*"|\`[^\`]*\`|\[[^\]]*\]|[\w$]+)`;
+const CREATE_VIEW = new RegExp(
+  String.raw`^\s*CREATE\s+(?:TEMP(?:ORARY)?\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}(?:\s*\.\s*${NAME})?\s*(\([^)]*\))?\s*AS\s+`,
+  'i',
+);
+
+/** The SELECT of a stored `CREATE VIEW ... AS SELECT ...`, and whether it renames the columns; undefined if unreadable. */
+export function viewBody(sql: string): { select: string; renames: boolean } | undefined {
+  const match = CREATE_VIEW.exec(sql);
+  if (!match) return undefined;
+  return { select: sql.slice(match[0].length), renames: match[1] !== undefined };
+}
+
 export const sqliteCatalog: CatalogDialect = {
   async listTables(query) {
     const rows = await query(
@@ -53,6 +66,19 @@ FROM pragma_foreign_key_list(${quoteStandardLiteral(table.name)}) ORDER BY id, s
       if (r.ref_column !== null) fk.references.columns.push(String(r.ref_column));
     }
     return [...byId.values()];
+  },
+  async viewDefinitions(query) {
+    const rows = await query(
+      `SELECT name AS view_name, sql AS definition FROM sqlite_master WHERE type = 'view' ORDER BY name`,
+    );
+    return rows.map((r) => {
+      const body = viewBody(String(r.definition ?? ''));
+      return {
+        name: String(r.view_name),
+        definition: body?.select ?? null,
+        renamesColumns: body?.renames ?? false,
+      };
+    });
   },
   quoteIdentifier: quoteDoubleIdentifier,
   comparable: (column) => column,

@@ -13,6 +13,8 @@ export interface ColumnInfo {
   nullable: boolean;
   primaryKey: boolean;
   comment: string | null;
+  /** Set by the access policy: the column's values are shown masked. */
+  masked?: true;
 }
 
 export interface ForeignKey {
@@ -44,6 +46,15 @@ export interface SchemaSnapshot {
   tables: TableDescription[];
 }
 
+/** A view's defining SELECT as the catalog stores it; null when the catalog does not show it (privileges). */
+export interface ViewSource {
+  schema?: string;
+  name: string;
+  definition: string | null;
+  /** The view renames its columns by position (SQLite `CREATE VIEW v(a, b) AS ...`). */
+  renamesColumns: boolean;
+}
+
 /** Runs one catalog query (through the guard and the read-only path) and returns rows as objects. */
 export type CatalogQuery = (sql: string, params?: readonly unknown[]) => Promise<Record<string, unknown>[]>;
 
@@ -52,6 +63,8 @@ export interface CatalogDialect {
   listTables(query: CatalogQuery): Promise<TableSummary[]>;
   describeColumns(query: CatalogQuery, table: TableSummary): Promise<ColumnInfo[]>;
   foreignKeys(query: CatalogQuery, table: TableSummary): Promise<ForeignKey[]>;
+  /** Every view's definition (for the access policy: a view is judged by what it reads). */
+  viewDefinitions(query: CatalogQuery): Promise<ViewSource[]>;
   quoteIdentifier(name: string): string;
   /** Wraps a column expression so MIN/MAX work for any type. */
   comparable(column: string, type: string): string;

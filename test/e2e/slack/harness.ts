@@ -5,9 +5,10 @@
  * pointed at the local Slack Web API recorder. The knowledge base is a small fake of the KnowledgeService interface.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import type { ScriptTurn } from '../../../src/agent/index.js';
 import { createLogger, type Logger } from '../../../src/common/logger.js';
 import type { KnowledgeService } from '../../../src/knowledge/types.js';
@@ -17,7 +18,13 @@ import { ensureDatabase } from '../../helpers/databases.js';
 import { demoUrl } from '../../helpers/demo.js';
 import { type ScriptPeer, startAnthropicPeer } from '../../peers/anthropic-peer.js';
 import { createSlackSender, type SlackSender } from '../../peers/slack-requests.js';
-import { PEER_BOT_USER, PEER_TEAM, type SlackPeer, startSlackPeer } from '../../peers/slack-web-api.js';
+import {
+  PEER_BOT_USER,
+  PEER_TEAM,
+  type SlackPeer,
+  type SlackUsergroup,
+  startSlackPeer,
+} from '../../peers/slack-web-api.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-test-token';
@@ -60,8 +67,14 @@ export interface HarnessOptions {
   updateIntervalMs?: number;
   /** Logs at this level are captured in `logs` (default warn). */
   logLevel?: string;
-  /** Extra or overriding environment for the Sleuth context (e.g. limits, another SLEUTH_DB_DEMO_URL). */
+  /** Extra or overriding environment for the Sleuth context (e.g. limits, another database as "demo"). */
   env?: Record<string, string>;
+  /** An access policy for this harness's channel and user, written to a file (SLEUTH_POLICY_FILE). */
+  policy?: (ids: { channel: string; user: string }) => unknown;
+  /** Give the app the context's real knowledge base (with the access policy) instead of `knowledge`. */
+  contextKnowledge?: boolean;
+  /** The workspace's user groups, as the Slack peer answers usergroups.list. */
+  usergroups?: (ids: { channel: string; user: string }) => SlackUsergroup[];
 }
 
 let tsCounter = 0;
@@ -71,14 +84,19 @@ export function nextTs(): string {
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
-  const slack = await startSlackPeer({ botToken: BOT_TOKEN });
+  const unique = randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase();
+  const channel = `C${unique}`;
+  const user = `U${unique}`;
+  const slack = await startSlackPeer({ botToken: BOT_TOKEN, usergroups: options.usergroups?.({ channel, user }) });
   const model = await startAnthropicPeer(options.turns);
   const dataDir = mkdtempSync(join(tmpdir(), 'sleuth-slack-'));
   const knowledgeDir = join(dataDir, 'knowledge');
   mkdirSync(knowledgeDir);
-  const unique = randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase();
-  const channel = `C${unique}`;
-  const user = `U${unique}`;
+  const policyEnv: Record<string, string> = {};
+  if (options.policy) {
+    policyEnv.SLEUTH_POLICY_FILE = join(dataDir, 'policy.yaml');
+    writeFileSync(policyEnv.SLEUTH_POLICY_FILE, stringify(options.policy({ channel, user })));
+  }
   const logs: string[] = [];
   const logger: Logger = createLogger({
     level: options.logLevel ?? 'warn',
@@ -97,6 +115,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       DATABASE_URL: await ensureDatabase('postgres', 'sleuth_test_slack_memory'),
       ANTHROPIC_API_KEY: 'sk-ant-test-key-0000000000',
       ANTHROPIC_BASE_URL: model.url,
+      ...policyEnv,
       ...options.env,
     },
     cwd: dataDir,
@@ -113,6 +132,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     config,
     logger,
     ...(options.knowledge ? { knowledge: options.knowledge } : {}),
+    ...(options.contextKnowledge ? { knowledge: await context.knowledge() } : {}),
     ...(options.updateIntervalMs ? { updateIntervalMs: options.updateIntervalMs } : {}),
   });
   const { port } = await app.start({ port: 0, host: '127.0.0.1' });

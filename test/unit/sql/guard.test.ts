@@ -49,7 +49,9 @@ describe('guard behaviour', () => {
       const verdict = guard.check(sql, dialect) as GuardAllowed;
       expect(verdict.allowed).toBe(true);
       expect(verdict.tables.map((t) => t.name).sort()).toEqual(['customers', 'orders']);
-      expect(verdict.columns).toEqual(expect.arrayContaining([{ table: 'customers', column: 'name' }]));
+      expect(verdict.columns).toEqual(
+        expect.arrayContaining([{ table: 'customers', column: 'name', usage: 'output', as: 'name' }]),
+      );
     }
   });
 
