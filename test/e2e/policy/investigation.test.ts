@@ -55,7 +55,9 @@ function toolResult(peer: ScriptPeer, id: string): { text: string; isError: bool
       if (!Array.isArray(message.content)) continue;
       for (const block of message.content) {
         if (block.type === 'tool_result' && block.tool_use_id === id) {
-          const text = typeof block.content === 'string' ? block.content : JSON.stringify(block.content);
+          const raw = typeof block.content === 'string' ? block.content : JSON.stringify(block.content);
+          // the text inside the <data> framing every tool result gets (see src/agent/privacy framing)
+          const text = raw.replace(/<\/?data[^>]*>\n?/g, '');
           return { text, isError: block.is_error === true };
         }
       }

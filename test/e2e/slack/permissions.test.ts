@@ -113,7 +113,9 @@ describe('permissions in Slack', () => {
     const listed = JSON.stringify(h.model.requests[1]?.body.messages.at(-1));
     expect(listed).toContain('customers');
     expect(listed).not.toMatch(/salaries|payroll|gmail_customers/);
-    expect(sent).toContain('PERMISSION_DENIED: Refused by the access policy: salaries is not available');
+    expect(sent.replace(/<\\?\/?data[^>]*>(\\n)?/g, '')).toContain(
+      'PERMISSION_DENIED: Refused by the access policy: salaries is not available',
+    );
     expect(sent).toContain(MASKED_VALUE);
     for (const secret of [SECRET_EMAIL, SECRET_SALARY, '+49 30']) expect(sent).not.toContain(secret);
     // Slack: the answer with the masked table, no secret anywhere a user could see
