@@ -31,12 +31,11 @@ import {
 } from './datasources/index.js';
 import { ensureDemoSqlite } from './demo/index.js';
 import {
-  createInProcessEventBus,
-  createInProcessQueue,
-  createInvestigationService,
-  createInvestigationWorker,
+  createJobRuntime,
+  fenceStore,
   type InvestigationService,
-  type JobQueue,
+  type JobRuntime,
+  type ServeRole,
 } from './jobs/index.js';
 import {
   createEmbeddedVectorIndex,
@@ -56,12 +55,17 @@ import {
 } from './sql/index.js';
 import { createSchemaInspector, type TableDescription } from './sql/introspect/index.js';
 import type { SqlGuard } from './sql/types.js';
+import { startTracing, type Tracer } from './telemetry/index.js';
 
 export interface SleuthContext {
   readonly config: SleuthConfig;
   readonly logger: Logger;
   readonly guard: SqlGuard;
   readonly executor: SqlExecutor;
+  /** Spans (OpenTelemetry over OTLP/HTTP when configured; a no-op otherwise). */
+  readonly tracer: Tracer;
+  /** What this process does with investigations (`sleuth serve --role`); `all` outside serve. */
+  readonly role: ServeRole;
   /** A connected data source by configured name, or an ad hoc one from a URL; default connection when omitted. */
   source(nameOrUrl?: string): Promise<DataSource>;
   /** The SQLite demo database (built on first use), whatever the configured connections are. */
@@ -82,16 +86,16 @@ export interface SleuthContext {
   /** The schema of a connection (or one table) as the actor may see it. */
   schema(request: SchemaRequest): Promise<SchemaView>;
   /**
-   * Investigations as jobs for the HTTP API, WebSocket and MCP: start, watch, cancel. Embedded default: an in-process
-   * queue and event bus, worked by this process.
+   * Investigations as jobs for the HTTP API, WebSocket and MCP: start, watch, cancel, depth. With PostgreSQL memory
+   * (DATABASE_URL) the queue is durable on that database (pg-boss) and events travel over LISTEN/NOTIFY, so processes
+   * of every role share the work; the embedded default is an in-process queue and bus. Roles `worker` and `all` start
+   * working the queue on the first call; `api` never runs jobs (and needs PostgreSQL memory: UsageError otherwise).
    */
   investigations(): Promise<InvestigationService>;
   close(): Promise<void>;
 }
 
 const QUERY_CACHE_TTL_MS = 5 * 60_000;
-/** Investigations one process runs at once from the job queue. */
-const JOB_CONCURRENCY = 8;
 /** How long close() waits for running jobs before it closes the pools under them. */
 const JOB_SHUTDOWN_GRACE_MS = 30_000;
 
@@ -102,6 +106,8 @@ export interface AskRequest extends InvestigateRequest {
   source?: DataSource;
   /** false: skip the FAQ tier and always investigate with the model. */
   faq?: boolean;
+  /** Job runs: throws once the run must record nothing more (its job was handed back); checked before memory calls. */
+  fence?: () => void;
 }
 
 export interface RunSqlRequest {
@@ -128,14 +134,18 @@ export interface CreateSleuthContextOptions {
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   logDestination?: DestinationStream;
+  /** `sleuth serve --role`: what this process does with investigation jobs. Default `all`. */
+  role?: ServeRole;
 }
 
 export async function createSleuthContext(options: CreateSleuthContextOptions): Promise<SleuthContext> {
   const config = loadConfig({ env: options.env, cwd: options.cwd });
   // One correlation id per context (one CLI invocation; later one request or investigation), on every log line.
   const logger = withCorrelation(createLogger({ level: config.logLevel, destination: options.logDestination }));
+  const role = options.role ?? 'all';
+  const tracer = await startTracing(config.tracing, logger);
   const guard = await createSqlGuard();
-  const executor = createSqlExecutor({ guard, logger });
+  const executor = createSqlExecutor({ guard, logger, tracer });
   const registry: DataSourceRegistry = createDataSourceRegistry(config.connections, { logger });
   const adHoc: DataSource[] = [];
 
@@ -180,9 +190,13 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         dataDir: config.memoryUrl ? undefined : join(config.dataDir, 'memory'),
         logger,
       });
-      const interrupted = await store.markInterrupted();
-      if (interrupted > 0)
-        logger.warn({ interrupted }, 'investigations left running by a previous process are marked interrupted');
+      // Embedded memory belongs to this one process: whatever was running is dead. On a shared PostgreSQL other live
+      // workers may be running investigations; the durable queue takes over the ones whose worker is gone.
+      if (!config.memoryUrl) {
+        const interrupted = await store.markInterrupted();
+        if (interrupted > 0)
+          logger.warn({ interrupted }, 'investigations left running by a previous process are marked interrupted');
+      }
       return store;
     })();
     return memoryOpening;
@@ -233,12 +247,16 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
 
   async function* ask(request: AskRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome> {
     const dataSource = request.source ?? (await source(request.db));
+    const store = fenceStore(await memory(), request.fence);
     let knowledgeContext: string | undefined;
     if (request.faq !== false) {
       const kb = await knowledge();
-      const outcome = await kb.answerFaq({ question: request.question, connection: dataSource.name });
+      const outcome = await tracer.span('sleuth.faq', { 'sleuth.connection': dataSource.name }, async (span) => {
+        const result = await kb.answerFaq({ question: request.question, connection: dataSource.name });
+        span.setAttributes({ 'sleuth.faq.result': result.kind });
+        return result;
+      });
       if (outcome.kind !== 'miss') {
-        const store = await memory();
         await store
           .appendAudit({
             actor: request.userId ?? request.actor?.id ?? null,
@@ -267,7 +285,6 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       breaker: createCircuitBreaker({ name: `db:${dataSource.name}` }),
     };
     limiters.set(dataSource.name, shared);
-    const store = await memory();
     const target = createInvestigationTarget({
       connection: dataSource.name,
       source: dataSource,
@@ -284,6 +301,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       logger,
       budgets: config.budgets,
       today,
+      tracer,
     });
     // Audit: who asked what, and every statement with the guard's verdict, where it ran.
     const sqlByCall = new Map<string, string>();
@@ -334,23 +352,19 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     };
   }
 
-  let jobs: Promise<{ service: InvestigationService; queue: JobQueue }> | undefined;
+  let jobs: Promise<JobRuntime> | undefined;
   function investigations(): Promise<InvestigationService> {
-    jobs ??= (async () => {
-      const store = await memory();
-      const queue = createInProcessQueue();
-      const bus = createInProcessEventBus();
-      await queue.work(createInvestigationWorker({ run: ask, store, bus, logger }), {
-        concurrency: JOB_CONCURRENCY,
-      });
-      const service = createInvestigationService({
-        store,
-        queue,
-        bus,
+    jobs ??= (async () =>
+      createJobRuntime({
+        role,
+        memoryUrl: config.memoryUrl,
+        store: await memory(),
+        run: ask,
+        logger,
         defaultConnection: config.defaultConnection,
-      });
-      return { service, queue };
-    })();
+        concurrency: config.workers.concurrency,
+        maxWallMs: config.budgets.maxWallMs,
+      }))();
     jobs.catch(() => {
       jobs = undefined;
     });
@@ -385,12 +399,15 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     logger,
     guard,
     executor,
+    tracer,
+    role,
     source,
     async close() {
       const running = jobs ? await jobs.catch(() => undefined) : undefined;
-      await running?.queue.stop({ graceMs: JOB_SHUTDOWN_GRACE_MS });
+      await running?.close(JOB_SHUTDOWN_GRACE_MS);
       const store = memoryOpening ? await memoryOpening.catch(() => undefined) : undefined;
       await Promise.allSettled([registry.closeAll(), ...adHoc.map((s) => s.close()), store?.close()]);
+      await tracer.shutdown();
     },
   };
 }

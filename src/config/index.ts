@@ -8,4 +8,5 @@ export {
   loadConfig,
   type SleuthConfig,
 } from './load.js';
+export type { TracingConfig, WorkersConfig } from './operations.js';
 export { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS } from './schema.js';

@@ -9,6 +9,7 @@ import type { ConnectionConfig } from '../datasources/types.js';
 import { type ModelConfig, readBudgets, readModelConfig } from './agent.js';
 import type { ConnectionConfigDraft } from './draft.js';
 import { parseInteger, readSleuthEnv } from './env.js';
+import { readTracingConfig, readWorkersConfig, type TracingConfig, type WorkersConfig } from './operations.js';
 import { type ConfigFile, configFileSchema, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, logLevelSchema } from './schema.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -33,6 +34,10 @@ export interface SleuthConfig {
   /** PostgreSQL URL for Sleuth's memory (DATABASE_URL); undefined means embedded PGlite under dataDir. */
   readonly memoryUrl: string | undefined;
   readonly knowledge: KnowledgeConfig;
+  /** How `sleuth serve --role worker|all` works the job queue. */
+  readonly workers: WorkersConfig;
+  /** OpenTelemetry export; undefined (the default) = tracing off. */
+  readonly tracing: TracingConfig | undefined;
 }
 
 export interface KnowledgeConfig {
@@ -103,6 +108,8 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
   }
 
   const knowledge = readKnowledgeConfig(values, options.cwd, problems);
+  const workers = readWorkersConfig(values, file, problems);
+  const tracing = readTracingConfig(values, file, problems);
 
   if (problems.length > 0) throw new ConfigError(problems.map(redactSecrets));
   return deepFreeze({
@@ -118,6 +125,8 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
     model,
     budgets,
     memoryUrl,
+    workers,
+    tracing,
   });
 }
 

@@ -52,6 +52,14 @@ export const configFileSchema = z.strictObject({
     })
     .optional(),
   memory: z.strictObject({ url: z.string().min(1).optional() }).optional(),
+  workers: z.strictObject({ concurrency: z.number().int().min(1).max(256).optional() }).optional(),
+  tracing: z
+    .strictObject({
+      endpoint: z.string().url().optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+      serviceName: z.string().min(1).optional(),
+    })
+    .optional(),
   logLevel: logLevelSchema.optional(),
   now: z.string().optional(),
 });
