@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isSleuthError } from '../../common/errors.js';
+import { NOOP_TRACER } from '../../telemetry/index.js';
 import type { FinalAnswer } from '../events.js';
 import type { ModelContent, ModelToolSpec } from '../models/types.js';
 import { INVESTIGATION_TOOLS, type InvestigationState, type ToolDefinition, type ToolOutcome } from '../tools/index.js';
@@ -52,7 +53,17 @@ async function runOne(
   input: LoopInput,
   state: InvestigationState,
 ): Promise<{ result: ToolResult; finish?: FinalAnswer }> {
-  const outcome = await execute(call, input, state);
+  const tracer = input.deps.tracer ?? NOOP_TRACER;
+  const attributes = {
+    'gen_ai.operation.name': 'execute_tool',
+    'gen_ai.tool.name': call.name,
+    'gen_ai.tool.call.id': call.id,
+  };
+  const outcome = await tracer.span('sleuth.tool', attributes, async (span) => {
+    const ran = await execute(call, input, state);
+    span.setAttributes({ 'sleuth.tool.error': ran.isError === true });
+    return ran;
+  });
   const result: ToolResult = { type: 'tool_result', toolUseId: call.id, content: outcome.content };
   if (outcome.isError) result.isError = true;
   return outcome.finish ? { result, finish: outcome.finish } : { result };
