@@ -20,6 +20,7 @@ import {
 } from './agent/index.js';
 import { createModelProvider } from './agent/models/from-config.js';
 import type { Actor } from './common/actor.js';
+import { UsageError } from './common/errors.js';
 import { createLogger, type Logger, withCorrelation } from './common/logger.js';
 import { DEMO_CONNECTION_NAME, loadConfig, type SleuthConfig } from './config/index.js';
 import {
@@ -35,6 +36,7 @@ import {
   fenceStore,
   type InvestigationService,
   type JobRuntime,
+  ROLE_NEEDS_POSTGRES,
   type ServeRole,
 } from './jobs/index.js';
 import {
@@ -89,7 +91,7 @@ export interface SleuthContext {
    * Investigations as jobs for the HTTP API, WebSocket and MCP: start, watch, cancel, depth. With PostgreSQL memory
    * (DATABASE_URL) the queue is durable on that database (pg-boss) and events travel over LISTEN/NOTIFY, so processes
    * of every role share the work; the embedded default is an in-process queue and bus. Roles `worker` and `all` start
-   * working the queue on the first call; `api` never runs jobs (and needs PostgreSQL memory: UsageError otherwise).
+   * working the queue on the first call; `api` never runs jobs.
    */
   investigations(): Promise<InvestigationService>;
   close(): Promise<void>;
@@ -134,7 +136,10 @@ export interface CreateSleuthContextOptions {
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   logDestination?: DestinationStream;
-  /** `sleuth serve --role`: what this process does with investigation jobs. Default `all`. */
+  /**
+   * `sleuth serve --role`: what this process does with investigation jobs. Default `all`; `api` and `worker` need a
+   * PostgreSQL memory store (UsageError otherwise).
+   */
   role?: ServeRole;
 }
 
@@ -143,6 +148,8 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   // One correlation id per context (one CLI invocation; later one request or investigation), on every log line.
   const logger = withCorrelation(createLogger({ level: config.logLevel, destination: options.logDestination }));
   const role = options.role ?? 'all';
+  // roles other than `all` share work through the memory database; with the embedded one nothing else can see it
+  if (role !== 'all' && !config.memoryUrl) throw new UsageError(ROLE_NEEDS_POSTGRES);
   const tracer = await startTracing(config.tracing, logger);
   const guard = await createSqlGuard();
   const executor = createSqlExecutor({ guard, logger, tracer });
