@@ -5,6 +5,7 @@
  * failed); the JobQueue contract tests run every one of them on the real server.
  */
 import type pg from 'pg';
+import { JOB_LOCK_KEY_SQL } from './pg-lease.js';
 import type { QueueDepth } from './types.js';
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
@@ -101,3 +102,30 @@ export function createJobTableSql(schema: string, queue: string) {
 }
 
 export type JobTableSql = ReturnType<typeof createJobTableSql>;
+
+/**
+ * Runs `work` in a transaction that tried to take the investigation's job lock (held until commit, then released):
+ * `free` is true when it got it, i.e. no live worker holds the job.
+ */
+export async function withJobLockProbe<T>(
+  pool: pg.Pool,
+  investigationId: string,
+  work: (client: pg.PoolClient, free: boolean) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const probe = await client.query<{ free: boolean }>(
+      `SELECT pg_try_advisory_xact_lock(${JOB_LOCK_KEY_SQL}) AS free`,
+      [investigationId],
+    );
+    const result = await work(client, probe.rows[0]?.free === true);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

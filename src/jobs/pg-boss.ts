@@ -24,8 +24,8 @@ import type pg from 'pg';
 import PgBoss from 'pg-boss';
 import { UserError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import { createJobTableSql, type JobRow } from './pg-boss-sql.js';
-import { JOB_LOCK_KEY_SQL, type JobLease, openJobLease } from './pg-lease.js';
+import { createJobTableSql, type JobRow, withJobLockProbe } from './pg-boss-sql.js';
+import { type JobLease, openJobLease } from './pg-lease.js';
 import type { PgNotifications } from './pg-notifications.js';
 import {
   type CancelOutcome,
@@ -236,26 +236,12 @@ export function createPgBossQueue(options: PgBossQueueOptions): PgBossQueue {
     }
   }
 
-  /** Fails back active jobs whose worker is gone (their lock is free). One transaction per job, under its lock. */
+  /** Fails back an active job whose worker is gone (its lock is free), in one transaction under its row and lock. */
   async function reapOne(row: JobRow): Promise<void> {
-    const client = await pool.connect();
-    let state: string | undefined;
-    try {
-      await client.query('BEGIN');
-      if (await sql.lockActive(client, row.id, graceSeconds)) {
-        const probe = await client.query<{ free: boolean }>(
-          `SELECT pg_try_advisory_xact_lock(${JOB_LOCK_KEY_SQL}) AS free`,
-          [row.data.investigationId],
-        );
-        if (probe.rows[0]?.free) state = await failBack(row.id, 'its worker stopped', client);
-      }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    const state = await withJobLockProbe(pool, row.data.investigationId, async (client, free) => {
+      if (!free || !(await sql.lockActive(client, row.id, graceSeconds))) return undefined;
+      return failBack(row.id, 'its worker stopped', client);
+    });
     if (!state) return;
     log.warn({ investigationId: row.data.investigationId, state }, 'took back a job whose worker stopped');
     await afterFailBack(row.data as unknown as InvestigationJob, state);
@@ -277,30 +263,14 @@ export function createPgBossQueue(options: PgBossQueueOptions): PgBossQueue {
   }
 
   /** A running job: free lock = its worker is gone (cancel it here); held = signal the worker that has it. */
-  async function cancelActive(investigationId: string): Promise<CancelOutcome | undefined> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const probe = await client.query<{ free: boolean }>(
-        `SELECT pg_try_advisory_xact_lock(${JOB_LOCK_KEY_SQL}) AS free`,
-        [investigationId],
-      );
-      let outcome: CancelOutcome | undefined;
-      if (probe.rows[0]?.free) {
-        if (await sql.cancelActive(client, investigationId)) outcome = 'dequeued';
-      } else if (await sql.requestCancel(client, investigationId)) {
-        // delivered at commit, after the flag: a worker either sees the flag or gets the notification
-        await client.query('SELECT pg_notify($1, $2)', [CANCEL_CHANNEL, investigationId]);
-        outcome = 'signalled';
-      }
-      await client.query('COMMIT');
-      return outcome;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  function cancelActive(investigationId: string): Promise<CancelOutcome | undefined> {
+    return withJobLockProbe(pool, investigationId, async (client, free) => {
+      if (free) return (await sql.cancelActive(client, investigationId)) ? 'dequeued' : undefined;
+      if (!(await sql.requestCancel(client, investigationId))) return undefined;
+      // delivered at commit, after the flag: a worker either sees the flag or gets the notification
+      await client.query('SELECT pg_notify($1, $2)', [CANCEL_CHANNEL, investigationId]);
+      return 'signalled';
+    });
   }
 
   async function waitForRuns(ms: number): Promise<void> {
