@@ -39,6 +39,7 @@ import {
 export const INVESTIGATION_QUEUE = 'sleuth-investigations';
 export const JOBS_CHANNEL = 'sleuth_jobs';
 export const CANCEL_CHANNEL = 'sleuth_cancel';
+const SETUP_LOCK_KEY = "hashtext('sleuth.jobs.setup')";
 /** How long stop() waits for handed-back runs to wind down before it ends the lease anyway. */
 const HAND_BACK_WAIT_MS = 10_000;
 
@@ -111,14 +112,23 @@ export function createPgBossQueue(options: PgBossQueueOptions): PgBossQueue {
         maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 60,
       });
       boss.on('error', (error) => log.warn({ err: String(error) }, 'pg-boss error'));
-      await boss.start();
-      await boss.createQueue(INVESTIGATION_QUEUE, {
-        name: INVESTIGATION_QUEUE,
-        policy: 'standard',
-        retryLimit,
-        retryDelay: 0,
-        expireInSeconds: options.expireInSeconds,
-      });
+      // Processes starting together on a fresh database would deadlock in pg-boss's schema and queue creation (it
+      // attaches a partition per queue): one process at a time sets up, under a session advisory lock.
+      const setup = await pool.connect();
+      try {
+        await setup.query(`SELECT pg_advisory_lock(${SETUP_LOCK_KEY})`);
+        await boss.start();
+        await boss.createQueue(INVESTIGATION_QUEUE, {
+          name: INVESTIGATION_QUEUE,
+          policy: 'standard',
+          retryLimit,
+          retryDelay: 0,
+          expireInSeconds: options.expireInSeconds,
+        });
+      } finally {
+        await setup.query(`SELECT pg_advisory_unlock(${SETUP_LOCK_KEY})`).catch(() => undefined);
+        setup.release();
+      }
       return boss;
     })();
     starting.catch(() => {

@@ -230,6 +230,16 @@ for (const adapter of adapters) {
 }
 
 describe('JobQueue on pg-boss: what a durable queue adds', () => {
+  it('comes up when several processes start at once on a fresh database (one creates the schema)', async () => {
+    const url = await freshJobsDatabase('sleuth_test_jobs_start');
+    const processes = [openPgProcess(url, undefined), openPgProcess(url, undefined), openPgProcess(url, undefined)];
+    opened.push(...processes);
+    const depths = await Promise.all(processes.map((p) => p.queue.depth()));
+    expect(depths).toEqual([0, 1, 2].map(() => ({ queued: 0, running: 0 })));
+    await processes[0]!.queue.enqueue(job('after a concurrent start'));
+    expect(await processes[2]!.queue.depth()).toEqual({ queued: 1, running: 0 });
+  });
+
   it('hands work still running at stop back, and another worker takes it over on attempt 2', async () => {
     const api = openPgProcess(pgUrl, undefined);
     const first = openPgProcess(pgUrl, undefined);
