@@ -120,14 +120,19 @@ describe('two workers on PostgreSQL', () => {
       new Promise((_, reject) => setTimeout(() => reject(new Error('the investigation did not finish')), 90_000)),
     ]);
 
-    // completed once, by the other worker, as a takeover
+    // completed once, by the other worker, as a takeover (the worker acknowledges just after the last event)
+    const jobRow = async () =>
+      (
+        (await adminExec('postgres', memoryUrl, [
+          `SELECT state, retry_count FROM pgboss.job WHERE id = '${record.id}'`,
+        ])) as { state: string; retry_count: number }[]
+      )[0];
+    await waitFor(async () => (await jobRow())?.state !== 'active', 'the job to be acknowledged');
+    expect(await jobRow()).toEqual({ state: 'completed', retry_count: 1 });
+    await waitFor(() => jobLogs(other, record.id, 'investigation job finished').length > 0, 'the finished log line');
     expect(jobLogs(other, record.id, 'investigation job started')).toMatchObject([{ attempt: 2 }]);
     expect(jobLogs(other, record.id, 'investigation job finished')).toHaveLength(1);
     expect(jobLogs(owner, record.id, 'investigation job finished')).toHaveLength(0);
-    const [job] = (await adminExec('postgres', memoryUrl, [
-      `SELECT state, retry_count FROM pgboss.job WHERE id = '${record.id}'`,
-    ])) as { state: string; retry_count: number }[];
-    expect(job).toEqual({ state: 'completed', retry_count: 1 });
 
     // the recorded stream: gapless, the first worker's events kept, a restart note, exactly one done at the end
     const memory = await context.memory();
