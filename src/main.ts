@@ -23,7 +23,7 @@ import { readScopeOf } from './agent/privacy.js';
 import { type Audit, auditQuestion, createAudit, verdictOf } from './audit/index.js';
 import type { Actor } from './common/actor.js';
 import { type Clock, systemClock } from './common/clock.js';
-import { isSleuthError } from './common/errors.js';
+import { isSleuthError, UsageError } from './common/errors.js';
 import { createLogger, type Logger, withCorrelation } from './common/logger.js';
 import { createSecretRedactor, type SecretRedactor, urlPassword } from './common/redact.js';
 import { DEMO_CONNECTION_NAME, loadConfig, queryBudgetFor, type SleuthConfig } from './config/index.js';
@@ -36,13 +36,13 @@ import {
 } from './datasources/index.js';
 import { ensureDemoSqlite } from './demo/index.js';
 import {
-  createInProcessEventBus,
-  createInProcessQueue,
-  createInvestigationService,
-  createInvestigationWorker,
+  createJobRuntime,
+  fenceStore,
   type InvestigationService,
-  type JobQueue,
+  type JobRuntime,
+  ROLE_NEEDS_POSTGRES,
   recordEnd,
+  type ServeRole,
 } from './jobs/index.js';
 import {
   createEmbeddedVectorIndex,
@@ -82,12 +82,17 @@ import {
 } from './sql/index.js';
 import { createSchemaInspector, type TableDescription } from './sql/introspect/index.js';
 import type { SqlGuard } from './sql/types.js';
+import { startTracing, type Tracer } from './telemetry/index.js';
 
 export interface SleuthContext {
   readonly config: SleuthConfig;
   readonly logger: Logger;
   readonly guard: SqlGuard;
   readonly executor: SqlExecutor;
+  /** Spans (OpenTelemetry over OTLP/HTTP when configured; a no-op otherwise). */
+  readonly tracer: Tracer;
+  /** What this process does with investigations (`sleuth serve --role`); `all` outside serve. */
+  readonly role: ServeRole;
   /** The external MCP servers (mcp.json) behind mcp:// connections: started on first use, stopped by close(). */
   readonly mcpClients: McpClientPool;
   /** A connected data source by configured name, or an ad hoc one from a URL; default connection when omitted. */
@@ -117,8 +122,10 @@ export interface SleuthContext {
   /** The schema of a connection (or one table) as the actor may see it. */
   schema(request: SchemaRequest): Promise<SchemaView>;
   /**
-   * Investigations as jobs for the HTTP API, WebSocket and MCP: start, watch, cancel. Embedded default: an in-process
-   * queue and event bus, worked by this process.
+   * Investigations as jobs for the HTTP API, WebSocket and MCP: start, watch, cancel, depth. With PostgreSQL memory
+   * (DATABASE_URL) the queue is durable on that database (pg-boss) and events travel over LISTEN/NOTIFY, so processes
+   * of every role share the work; the embedded default is an in-process queue and bus. Roles `worker` and `all` start
+   * working the queue on the first call; `api` never runs jobs.
    */
   investigations(): Promise<InvestigationService>;
   /**
@@ -144,8 +151,6 @@ export interface ContextLimits {
 }
 
 const QUERY_CACHE_TTL_MS = 5 * 60_000;
-/** Investigations one process runs at once from the job queue. */
-const JOB_CONCURRENCY = 8;
 /** How long close() waits for running jobs before it closes the pools under them. */
 const JOB_SHUTDOWN_GRACE_MS = 30_000;
 
@@ -156,6 +161,8 @@ export interface AskRequest extends InvestigateRequest {
   source?: DataSource;
   /** false: skip the FAQ tier and always investigate with the model. */
   faq?: boolean;
+  /** Job runs: throws once the run must record nothing more (its job was handed back); checked before memory calls. */
+  fence?: () => void;
 }
 
 export interface RunSqlRequest {
@@ -182,6 +189,11 @@ export interface CreateSleuthContextOptions {
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   logDestination?: DestinationStream;
+  /**
+   * `sleuth serve --role`: what this process does with investigation jobs. Default `all`; `api` and `worker` need a
+   * PostgreSQL memory store (UsageError otherwise).
+   */
+  role?: ServeRole;
   /** The clock of limits, leases, daily budgets and audit times (default the system clock; a fake one in tests). */
   clock?: Clock;
 }
@@ -194,6 +206,10 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     createLogger({ level: config.logLevel, destination: options.logDestination, redact: secrets.redact }),
   );
   const clock = options.clock ?? systemClock;
+  const role = options.role ?? 'all';
+  // roles other than `all` share work through the memory database; with the embedded one nothing else can see it
+  if (role !== 'all' && !config.memoryUrl) throw new UsageError(ROLE_NEEDS_POSTGRES);
+  const tracer = await startTracing(config.tracing, logger);
   const guard = await createSqlGuard();
   const mcpClients = createMcpClientPool({ config: config.mcp, logger });
   const adHoc: DataSource[] = [];
@@ -202,6 +218,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   const executor = createSqlExecutor({
     guard,
     logger,
+    tracer,
     queryBudget: (s) => queryBudgetFor(config.queryBudget, unnamed.has(s) ? undefined : s.name, s.dialect),
   });
   const registry: DataSourceRegistry = createDataSourceRegistry(config.connections, { logger, mcp: mcpClients });
@@ -269,9 +286,13 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         dataDir: config.memoryUrl ? undefined : join(config.dataDir, 'memory'),
         logger,
       });
-      const interrupted = await store.markInterrupted();
-      if (interrupted > 0)
-        logger.warn({ interrupted }, 'investigations left running by a previous process are marked interrupted');
+      // Embedded memory belongs to this one process: whatever was running is dead. On a shared PostgreSQL other live
+      // workers may be running investigations; the durable queue takes over the ones whose worker is gone.
+      if (!config.memoryUrl) {
+        const interrupted = await store.markInterrupted();
+        if (interrupted > 0)
+          logger.warn({ interrupted }, 'investigations left running by a previous process are marked interrupted');
+      }
       await housekeeping(store);
       return store;
     })();
@@ -403,9 +424,14 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       let knowledgeContext: string | undefined;
       if (request.faq !== false) {
         const kb = await knowledge();
-        const outcome = await kb.answerFaq({ question: request.question, connection: dataSource.name, actor });
+        const outcome = await tracer.span('sleuth.faq', { 'sleuth.connection': dataSource.name }, async (span) => {
+          const result = await kb.answerFaq({ question: request.question, connection: dataSource.name, actor });
+          span.setAttributes({ 'sleuth.faq.result': result.kind });
+          return result;
+        });
         if (outcome.kind !== 'miss') {
-          return yield* trail.follow(recordFaqAnswer(outcome, { ...request, userId }, await memory()));
+          const store = fenceStore(await memory(), request.fence);
+          return yield* trail.follow(recordFaqAnswer(outcome, { ...request, userId }, store));
         }
         knowledgeContext = await nearestKnowledge(kb, request.question, dataSource.name);
       }
@@ -415,7 +441,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         breaker: createCircuitBreaker({ name: `db:${dataSource.name}` }),
       };
       limiters.set(dataSource.name, shared);
-      const store = await memory();
+      const store = fenceStore(await memory(), request.fence);
       const masker = await pii();
       const target = createInvestigationTarget({
         connection: dataSource.name,
@@ -443,6 +469,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
           budgets: { ...config.budgets, maxCostUsd: ticket.maxCostUsd },
           today,
           redact: secrets.redact,
+          tracer,
         });
         return yield* trail.follow(events, () => ticket.renew());
       } finally {
@@ -503,23 +530,19 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     };
   }
 
-  let jobs: Promise<{ service: InvestigationService; queue: JobQueue }> | undefined;
+  let jobs: Promise<JobRuntime> | undefined;
   function investigations(): Promise<InvestigationService> {
-    jobs ??= (async () => {
-      const store = await memory();
-      const queue = createInProcessQueue();
-      const bus = createInProcessEventBus();
-      await queue.work(createInvestigationWorker({ run: ask, store, bus, logger }), {
-        concurrency: JOB_CONCURRENCY,
-      });
-      const service = createInvestigationService({
-        store,
-        queue,
-        bus,
+    jobs ??= (async () =>
+      createJobRuntime({
+        role,
+        memoryUrl: config.memoryUrl,
+        store: await memory(),
+        run: ask,
+        logger,
         defaultConnection: config.defaultConnection,
-      });
-      return { service, queue };
-    })();
+        concurrency: config.workers.concurrency,
+        maxWallMs: config.budgets.maxWallMs,
+      }))();
     jobs.catch(() => {
       jobs = undefined;
     });
@@ -629,12 +652,15 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     guard,
     executor,
     mcpClients,
+    tracer,
+    role,
     source,
     async close() {
       const running = jobs ? await jobs.catch(() => undefined) : undefined;
-      await running?.queue.stop({ graceMs: JOB_SHUTDOWN_GRACE_MS });
+      await running?.close(JOB_SHUTDOWN_GRACE_MS);
       const store = memoryOpening ? await memoryOpening.catch(() => undefined) : undefined;
       await Promise.allSettled([registry.closeAll(), ...adHoc.map((s) => s.close()), store?.close()]);
+      await tracer.shutdown();
       await mcpClients.close();
     },
   };

@@ -5,6 +5,7 @@ import { redactSecrets } from '../common/redact.js';
 import type { DataSource } from '../datasources/types.js';
 import { createPiiMasker, type PiiMasker, type PiiSession, type ReadScope } from '../pii/index.js';
 import type { QueryResult } from '../sql/types.js';
+import { dbSystemName, NOOP_TRACER, type Tracer } from '../telemetry/index.js';
 import { DEFAULT_BUDGETS, type InvestigationBudgets } from './budget.js';
 import { type Channel, createChannel, createLimiter, type Limiter } from './channel.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
@@ -47,6 +48,8 @@ export interface InvestigateDeps {
   today?: () => string;
   /** Removes secrets from text bound for the model or an event (default: redactSecrets, shapes only). */
   redact?: (text: string) => string;
+  /** Spans for the investigation, its steps, model calls, tools and (through the executor) SQL. Default: none. */
+  tracer?: Tracer;
 }
 
 export interface InvestigateRequest {
@@ -102,31 +105,48 @@ export async function* investigate(
   const redact = deps.redact ?? redactSecrets;
   const emit = recordingEmitter(record.id, deps.store, channel, privacy, redact);
 
-  const running = (async () => {
-    try {
-      const summary = request.sessionId ? ((await deps.store.getSession(request.sessionId))?.summary ?? null) : null;
-      const system = await systemPrompt(target, deps);
-      return await runLoop({
-        investigationId: record.id,
-        question: request.question,
-        knowledgeContext: request.knowledgeContext,
-        sessionSummary: summary,
-        system,
-        target: { ...target, knowledge: target.knowledge ?? NO_KNOWLEDGE, limiter: target.limiter ?? createLimiter(3) },
-        deps: { ...deps, now },
-        budgets,
-        emit,
-        privacy,
-        redact,
-        signal: request.signal,
-        sessionId: request.sessionId,
-      });
-    } catch (error) {
-      return await failBeforeLoop(record.id, error, deps, emit, now, (text) => privacy.text(redact(text)));
-    } finally {
-      channel.close();
-    }
-  })();
+  const tracer = deps.tracer ?? NOOP_TRACER;
+  const attributes = {
+    'sleuth.investigation.id': record.id,
+    'sleuth.connection': target.connection,
+    'db.system.name': dbSystemName(target.source.dialect),
+    'gen_ai.provider.name': deps.model.id,
+    'gen_ai.request.model': deps.model.model,
+    'sleuth.resumed': request.investigationId !== undefined,
+  };
+  const running = tracer.span('sleuth.investigation', attributes, async (span) => {
+    const outcome = await (async () => {
+      try {
+        const summary = request.sessionId ? ((await deps.store.getSession(request.sessionId))?.summary ?? null) : null;
+        const system = await systemPrompt(target, deps);
+        return await runLoop({
+          investigationId: record.id,
+          question: request.question,
+          knowledgeContext: request.knowledgeContext,
+          sessionSummary: summary,
+          system,
+          target: {
+            ...target,
+            knowledge: target.knowledge ?? NO_KNOWLEDGE,
+            limiter: target.limiter ?? createLimiter(3),
+          },
+          deps: { ...deps, now, tracer },
+          budgets,
+          emit,
+          privacy,
+          redact,
+          signal: request.signal,
+          sessionId: request.sessionId,
+        });
+      } catch (error) {
+        return await failBeforeLoop(record.id, error, deps, emit, now, (text) => privacy.text(redact(text)));
+      } finally {
+        channel.close();
+      }
+    })();
+    span.setAttributes({ 'sleuth.status': outcome.status });
+    return outcome;
+  });
   // the loop's own promise rejection is re-thrown below after the channel drains
   running.catch(() => undefined);
 

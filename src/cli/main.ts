@@ -48,7 +48,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-function buildProgram(io: CliIo): Command {
+/** The whole command tree (tests parse command lines with it, e.g. the ones in deploy/). */
+export function buildProgram(io: CliIo): Command {
   const program = new Command('sleuth')
     .description('Self-hosted data analyst: guarded read-only SQL over PostgreSQL, MariaDB/MySQL and SQLite')
     .version(packageVersion(), '-v, --version')

@@ -32,6 +32,7 @@ export const KNOWN_ENV_VARS: Readonly<Record<string, string>> = {
   SLEUTH_PII_MODEL_VIEW:
     'what the model sees of query results: masked (default) or raw; people always see masked values',
   SLEUTH_POLICY_FILE: "YAML or JSON file with the access policy (overrides the config file's policy key)",
+  SLEUTH_WORKER_CONCURRENCY: 'investigations one worker process (sleuth serve --role worker|all) runs at once (8)',
 };
 
 /** Variables outside the SLEUTH_ namespace that Sleuth reads, by the names their own tools use. */
@@ -41,6 +42,15 @@ export const FOREIGN_ENV_VARS: Readonly<Record<string, string>> = {
   DATABASE_URL: 'PostgreSQL URL for Sleuth memory (default: embedded PGlite under .sleuth/memory)',
   QDRANT_URL: 'Qdrant URL for the vector index (default: embedded index in Sleuth memory)',
   QDRANT_API_KEY: 'Qdrant API key, if the server needs one',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'OpenTelemetry collector base URL (OTLP/HTTP); traces go to <url>/v1/traces',
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'full OTLP/HTTP traces URL (wins over OTEL_EXPORTER_OTLP_ENDPOINT)',
+  OTEL_EXPORTER_OTLP_HEADERS: 'headers for every OTLP export, name=value pairs separated by commas',
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'headers for trace exports (added to OTEL_EXPORTER_OTLP_HEADERS)',
+  OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json or http/protobuf (Sleuth sends JSON over HTTP either way)',
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'as OTEL_EXPORTER_OTLP_PROTOCOL, for traces',
+  OTEL_SERVICE_NAME: 'service.name of the exported spans (default sleuth)',
+  OTEL_TRACES_EXPORTER: 'otlp (default when an endpoint is set) or none',
+  OTEL_SDK_DISABLED: 'true turns tracing off whatever else is set',
 };
 
 /** Per-connection variables: SLEUTH_DB_<NAME>_URL, _TIMEOUT_MS, _MAX_ROWS. */

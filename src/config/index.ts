@@ -17,6 +17,7 @@ export {
   type SleuthConfig,
 } from './load.js';
 export { connectionNameSchema } from './names.js';
+export type { TracingConfig, WorkersConfig } from './operations.js';
 export type { PiiConfig } from './pii.js';
 export {
   type AccessPolicy,

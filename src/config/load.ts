@@ -18,6 +18,7 @@ import {
   readLimitsConfig,
   readQueryBudgetConfig,
 } from './guardrails.js';
+import { readTracingConfig, readWorkersConfig, type TracingConfig, type WorkersConfig } from './operations.js';
 import { type PiiConfig, readPiiConfig } from './pii.js';
 import { type AccessPolicy, accessPolicySchema, policyConnectionProblems } from './policy.js';
 import { type ConfigFile, configFileSchema, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, logLevelSchema } from './schema.js';
@@ -59,6 +60,10 @@ export interface SleuthConfig {
   readonly policy: AccessPolicy | undefined;
   /** Where the policy came from (the config file or SLEUTH_POLICY_FILE), for messages. */
   readonly policySource: string | undefined;
+  /** How `sleuth serve --role worker|all` works the job queue. */
+  readonly workers: WorkersConfig;
+  /** OpenTelemetry export; undefined (the default) = tracing off. */
+  readonly tracing: TracingConfig | undefined;
 }
 
 export interface KnowledgeConfig {
@@ -147,6 +152,8 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
     const known = connections.map((c) => c.name);
     problems.push(...policyConnectionProblems(policy, known, `${policySource}: policy.`));
   }
+  const workers = readWorkersConfig(values, file, problems);
+  const tracing = readTracingConfig(values, file, problems);
 
   if (problems.length > 0) throw new ConfigError(problems.map(redactSecrets));
   return deepFreeze({
@@ -169,6 +176,8 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
     queryBudget,
     policy,
     policySource,
+    workers,
+    tracing,
   });
 }
 

@@ -57,6 +57,14 @@ export const configFileSchema = z.strictObject({
   memory: z.strictObject({ url: z.string().min(1).optional() }).optional(),
   /** Personal data: what the model sees of query results (people always get masked values). */
   pii: z.strictObject({ modelView: z.enum(['masked', 'raw']).optional() }).optional(),
+  workers: z.strictObject({ concurrency: z.number().int().min(1).max(256).optional() }).optional(),
+  tracing: z
+    .strictObject({
+      endpoint: z.string().url().optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+      serviceName: z.string().min(1).optional(),
+    })
+    .optional(),
   logLevel: logLevelSchema.optional(),
   now: z.string().optional(),
   ...guardrailFileSchema,

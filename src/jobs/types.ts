@@ -15,6 +15,14 @@
  */
 import type { InvestigationEvent } from '../agent/events.js';
 import type { Actor } from '../common/actor.js';
+import { SleuthError } from '../common/errors.js';
+
+/**
+ * What a `sleuth serve` process does with investigations: `api` enqueues and watches but never runs them, `worker`
+ * runs them (no public API), `all` both. Only `all` works without a shared PostgreSQL memory store.
+ */
+export type ServeRole = 'api' | 'worker' | 'all';
+export const SERVE_ROLES: readonly ServeRole[] = ['api', 'worker', 'all'];
 
 /** One investigation to run. */
 export interface InvestigationJob {
@@ -29,10 +37,25 @@ export interface InvestigationJob {
 }
 
 export interface JobRunContext {
-  /** Aborted when the job is cancelled (from any process) or the worker stops before it finishes. */
+  /**
+   * Aborted when the job is cancelled (from any process) or the worker stops before it finishes. In the second case
+   * the reason is a JobHandedBack: the job goes back to the queue, so the run must stop and record nothing more (it is
+   * not a cancellation).
+   */
   signal: AbortSignal;
   /** 1 on the first run; more when an earlier worker died or stopped while running it. */
   attempt: number;
+}
+
+/** The abort reason of a job that its worker handed back to the queue (stopping, or its lease on the job was lost). */
+export class JobHandedBack extends SleuthError {
+  constructor(why: string) {
+    super('JOB_HANDED_BACK', 'upstream', `The job went back to the queue (${why}); another worker takes it over.`);
+  }
+}
+
+export function isHandedBack(reason: unknown): reason is JobHandedBack {
+  return reason instanceof JobHandedBack;
 }
 
 export type JobHandler = (job: InvestigationJob, context: JobRunContext) => Promise<void>;
@@ -59,8 +82,8 @@ export interface JobQueue {
   depth(): Promise<QueueDepth>;
   /**
    * Stops taking jobs and waits up to `graceMs` for the running ones. Jobs still running then are left unfinished, not
-   * cancelled: a durable queue hands them to another worker once this process is gone; in-process ones are marked
-   * `interrupted` at the next start.
+   * cancelled: a durable queue hands them back (their signal aborts with a JobHandedBack reason, and another worker
+   * takes them over); in-process ones are marked `interrupted` at the next start.
    */
   stop(options?: { graceMs?: number }): Promise<void>;
 }

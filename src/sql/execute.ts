@@ -9,9 +9,11 @@
  *
  * The guard is injected: that is the test-only seam used to prove the databases themselves refuse writes.
  */
+import { createHash } from 'node:crypto';
 import { UserError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { DataSource } from '../datasources/types.js';
+import { dbSystemName, NOOP_TRACER, type Tracer, type TraceSpan } from '../telemetry/index.js';
 import {
   checkQueryBudget,
   explainStatement,
@@ -52,6 +54,8 @@ export interface SqlExecutorDeps {
   logger: Logger;
   /** The cost budget for a connection; undefined (or no resolver) means statements are not EXPLAINed first. */
   queryBudget?: (source: DataSource) => QueryBudget | undefined;
+  /** A span per statement: connection, dialect, outcome, rows, a fingerprint of the text (never the text). */
+  tracer?: Tracer;
 }
 
 /** EXPLAIN is planning only; it gets at most this long even when the connection's timeout is longer. */
@@ -93,33 +97,59 @@ export function createSqlExecutor(deps: SqlExecutorDeps): SqlExecutor {
     return estimate;
   }
 
+  const tracer = deps.tracer ?? NOOP_TRACER;
+  const run = async (source: DataSource, sql: string, options: ExecuteOptions, span: TraceSpan) => {
+    const verdict = deps.guard.check(sql, source.dialect, options.policy);
+    const log = deps.logger.child({ connection: source.name, correlationId: options.correlationId });
+    if (!verdict.allowed) {
+      span.setAttributes({ 'sleuth.sql.outcome': 'rejected', 'sleuth.guard.code': verdict.code });
+      log.info({ guardCode: verdict.code }, 'sql rejected by guard');
+      throw new UserError('SQL_REJECTED', `Query refused (${verdict.code}): ${verdict.reason}`, {
+        details: { guardCode: verdict.code, reason: verdict.reason },
+      });
+    }
+    span.setAttributes({
+      'db.operation.name': verdict.kind,
+      'db.collection.name': verdict.tables.map((t) => t.name),
+      'sleuth.sql.fingerprint': tracer.enabled ? fingerprint(verdict.sql) : undefined,
+    });
+    const limits = effectiveLimits(source.limits, options.limits);
+    const estimate = await estimateWithinBudget(source, verdict, options, limits, log).catch((error: unknown) => {
+      span.setAttributes({ 'sleuth.sql.outcome': 'refused' });
+      throw error;
+    });
+    if (estimate)
+      span.setAttributes({ 'sleuth.sql.estimated_rows': estimate.rows, 'sleuth.sql.estimated_cost': estimate.cost });
+    const result = await source.runReadOnly(verdict.sql, options.params ?? [], limits);
+    span.setAttributes({
+      'sleuth.sql.outcome': 'ok',
+      'db.response.returned_rows': result.rowCount,
+      'sleuth.sql.truncated': result.truncated,
+    });
+    log.info(
+      {
+        kind: verdict.kind,
+        tables: verdict.tables.map((t) => t.name),
+        rows: result.rowCount,
+        truncated: result.truncated,
+        ms: result.elapsedMs,
+        ...(estimate ? { estimate } : {}),
+      },
+      'sql executed',
+    );
+    return estimate ? { ...result, verdict, estimate } : { ...result, verdict };
+  };
   return {
-    async execute(source, sql, options = {}) {
-      const verdict = deps.guard.check(sql, source.dialect, options.policy);
-      const log = deps.logger.child({ connection: source.name, correlationId: options.correlationId });
-      if (!verdict.allowed) {
-        log.info({ guardCode: verdict.code }, 'sql rejected by guard');
-        throw new UserError('SQL_REJECTED', `Query refused (${verdict.code}): ${verdict.reason}`, {
-          details: { guardCode: verdict.code, reason: verdict.reason },
-        });
-      }
-      const limits = effectiveLimits(source.limits, options.limits);
-      const estimate = await estimateWithinBudget(source, verdict, options, limits, log);
-      const result = await source.runReadOnly(verdict.sql, options.params ?? [], limits);
-      log.info(
-        {
-          kind: verdict.kind,
-          tables: verdict.tables.map((t) => t.name),
-          rows: result.rowCount,
-          truncated: result.truncated,
-          ms: result.elapsedMs,
-          ...(estimate ? { estimate } : {}),
-        },
-        'sql executed',
-      );
-      return estimate ? { ...result, verdict, estimate } : { ...result, verdict };
+    execute(source, sql, options = {}) {
+      const attributes = { 'sleuth.connection': source.name, 'db.system.name': dbSystemName(source.dialect) };
+      return tracer.span('sleuth.sql', attributes, (span) => run(source, sql, options, span));
     },
   };
+}
+
+/** Groups identical statements in traces without exporting their text (literals can carry user data). */
+function fingerprint(sql: string): string {
+  return createHash('sha256').update(sql).digest('hex').slice(0, 16);
 }
 
 export function effectiveLimits(base: ReadOnlyLimits, wanted: Partial<ReadOnlyLimits> = {}): ReadOnlyLimits {

@@ -1,5 +1,6 @@
 import { isSleuthError } from '../../common/errors.js';
 import type { PiiSession } from '../../pii/index.js';
+import { NOOP_TRACER } from '../../telemetry/index.js';
 import { type BudgetUsage, describeBreach, findExhaustedBudget, type InvestigationBudgets } from '../budget.js';
 import type { Limiter } from '../channel.js';
 import type { FinalAnswer, InvestigationEventBody } from '../events.js';
@@ -35,6 +36,7 @@ const MAX_OUTPUT_TOKENS = 4096;
 /** plan -> act -> observe -> revise ... -> finish, within budgets. Ends with exactly one `done` or `failed`. */
 export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
   const { deps, budgets, emit } = input;
+  const tracer = deps.tracer ?? NOOP_TRACER;
   const startedAt = deps.now();
   const state: InvestigationState = { sqlRuns: 0, failedSql: new Map(), succeededSql: [], planRevision: 0 };
   const usage: BudgetUsage = { steps: 0, sqlRuns: 0, wallMs: 0, tokens: 0, costUsd: 0 };
@@ -68,6 +70,62 @@ export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
     return { investigationId: input.investigationId, status };
   };
 
+  /** One step: a model turn and the tools it called. Returns the outcome when the investigation ended in it. */
+  const step = async (): Promise<InvestigationOutcome | undefined> => {
+    await emit({
+      type: 'step_started',
+      step: usage.steps,
+      title: usage.steps === 1 ? 'Planning' : `Step ${usage.steps}`,
+    });
+
+    const remainingMs = budgets.maxWallMs - (deps.now() - startedAt);
+    const response: ModelResponse | 'wall_time' = await callModel(input, messages, remainingMs, MAX_OUTPUT_TOKENS);
+    if (response === 'wall_time') {
+      usage.wallMs = deps.now() - startedAt;
+      await emit({
+        type: 'budget',
+        kind: 'wall_time',
+        used: usage.wallMs,
+        limit: budgets.maxWallMs,
+        exhausted: true,
+      });
+      return await finalize(
+        'succeeded',
+        partialAnswer(
+          lastText,
+          state,
+          describeBreach({ kind: 'wall_time', used: usage.wallMs, limit: budgets.maxWallMs }),
+        ),
+      );
+    }
+    tokens.input += response.usage.inputTokens + response.usage.cacheReadTokens + response.usage.cacheWriteTokens;
+    tokens.output += response.usage.outputTokens;
+    usage.tokens = tokens.input + tokens.output;
+    usage.costUsd += response.costUsd;
+    messages.push({ role: 'assistant', content: response.content });
+
+    const text = response.content
+      .flatMap((b) => (b.type === 'text' ? [b.text.trim()] : []))
+      .filter(Boolean)
+      .join('\n');
+    if (text) {
+      lastText = text;
+      // masked before it is cut, so a value cut in half cannot slip past the detectors
+      const shown = input.privacy.text(input.redact(text));
+      await emit({ type: 'thinking', text: shown.length > 500 ? `${shown.slice(0, 499)}…` : shown });
+    }
+    const calls = response.content.filter((b) => b.type === 'tool_use');
+    if (calls.length === 0) {
+      // the model answered in prose without calling finish: accept it, citing what actually ran
+      return await finalize('succeeded', { ...partialAnswer(lastText, state, ''), partial: false, caveats: [] });
+    }
+    const { results, finish } = await runToolCalls(calls, input, state);
+    if (finish) return await finalize('succeeded', finish);
+    messages.push({ role: 'user', content: results });
+    usage.sqlRuns = state.sqlRuns;
+    return undefined;
+  };
+
   try {
     while (true) {
       usage.wallMs = deps.now() - startedAt;
@@ -78,57 +136,9 @@ export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
       }
       if (input.signal?.aborted) return await finalize('cancelled', null, cancelled());
       usage.steps++;
-      await emit({
-        type: 'step_started',
-        step: usage.steps,
-        title: usage.steps === 1 ? 'Planning' : `Step ${usage.steps}`,
-      });
-
-      const remainingMs = budgets.maxWallMs - (deps.now() - startedAt);
-      const response: ModelResponse | 'wall_time' = await callModel(input, messages, remainingMs, MAX_OUTPUT_TOKENS);
-      if (response === 'wall_time') {
-        usage.wallMs = deps.now() - startedAt;
-        await emit({
-          type: 'budget',
-          kind: 'wall_time',
-          used: usage.wallMs,
-          limit: budgets.maxWallMs,
-          exhausted: true,
-        });
-        return await finalize(
-          'succeeded',
-          partialAnswer(
-            lastText,
-            state,
-            describeBreach({ kind: 'wall_time', used: usage.wallMs, limit: budgets.maxWallMs }),
-          ),
-        );
-      }
-      tokens.input += response.usage.inputTokens + response.usage.cacheReadTokens + response.usage.cacheWriteTokens;
-      tokens.output += response.usage.outputTokens;
-      usage.tokens = tokens.input + tokens.output;
-      usage.costUsd += response.costUsd;
-      messages.push({ role: 'assistant', content: response.content });
-
-      const text = response.content
-        .flatMap((b) => (b.type === 'text' ? [b.text.trim()] : []))
-        .filter(Boolean)
-        .join('\n');
-      if (text) {
-        lastText = text;
-        // masked before it is cut, so a value cut in half cannot slip past the detectors
-        const shown = input.privacy.text(input.redact(text));
-        await emit({ type: 'thinking', text: shown.length > 500 ? `${shown.slice(0, 499)}…` : shown });
-      }
-      const calls = response.content.filter((b) => b.type === 'tool_use');
-      if (calls.length === 0) {
-        // the model answered in prose without calling finish: accept it, citing what actually ran
-        return await finalize('succeeded', { ...partialAnswer(lastText, state, ''), partial: false, caveats: [] });
-      }
-      const { results, finish } = await runToolCalls(calls, input, state);
-      if (finish) return await finalize('succeeded', finish);
-      messages.push({ role: 'user', content: results });
-      usage.sqlRuns = state.sqlRuns;
+      const stepAttributes = { 'sleuth.investigation.id': input.investigationId, 'sleuth.step': usage.steps };
+      const ended = await tracer.span('sleuth.step', stepAttributes, step);
+      if (ended) return ended;
     }
   } catch (error) {
     if (input.signal?.aborted) return await finalize('cancelled', null, cancelled());

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isSleuthError } from '../../common/errors.js';
+import { NOOP_TRACER } from '../../telemetry/index.js';
 import type { FinalAnswer } from '../events.js';
 import type { ModelContent, ModelToolSpec } from '../models/types.js';
 import { dataBlock } from '../privacy.js';
@@ -53,7 +54,17 @@ async function runOne(
   input: LoopInput,
   state: InvestigationState,
 ): Promise<{ result: ToolResult; finish?: FinalAnswer }> {
-  const outcome = await execute(call, input, state);
+  const tracer = input.deps.tracer ?? NOOP_TRACER;
+  const attributes = {
+    'gen_ai.operation.name': 'execute_tool',
+    'gen_ai.tool.name': call.name,
+    'gen_ai.tool.call.id': call.id,
+  };
+  const outcome = await tracer.span('sleuth.tool', attributes, async (span) => {
+    const ran = await execute(call, input, state);
+    span.setAttributes({ 'sleuth.tool.error': ran.isError === true });
+    return ran;
+  });
   // nothing reaches the model with a secret in it (tool output carries database text and error messages)
   const result: ToolResult = { type: 'tool_result', toolUseId: call.id, content: input.redact(outcome.content) };
   if (outcome.isError) result.isError = true;

@@ -1,9 +1,21 @@
+import type { ServeRole } from '../../jobs/index.js';
 import { createSleuthContext, type SleuthContext } from '../../main.js';
 import type { CliIo } from '../io.js';
 
+type Work<T> = (context: SleuthContext) => Promise<T>;
+
 /** Builds the context for one command and always closes it (pools, files) afterwards. */
-export async function withContext<T>(io: CliIo, work: (context: SleuthContext) => Promise<T>): Promise<T> {
-  const context = await createSleuthContext({ env: io.env, cwd: io.cwd });
+export async function withContext<T>(io: CliIo, work: Work<T>): Promise<T>;
+/** The same, for a serving process with a role (`sleuth serve --role`). */
+export async function withContext<T>(io: CliIo, options: { role?: ServeRole }, work: Work<T>): Promise<T>;
+export async function withContext<T>(
+  io: CliIo,
+  optionsOrWork: { role?: ServeRole } | Work<T>,
+  maybeWork?: Work<T>,
+): Promise<T> {
+  const options = typeof optionsOrWork === 'function' ? {} : optionsOrWork;
+  const work = typeof optionsOrWork === 'function' ? optionsOrWork : (maybeWork as Work<T>);
+  const context = await createSleuthContext({ env: io.env, cwd: io.cwd, role: options.role });
   try {
     return await work(context);
   } finally {
