@@ -47,6 +47,13 @@ import {
 } from './knowledge/index.js';
 import { cacheKey, type MemoryStore, openMemoryStore } from './memory/index.js';
 import {
+  createObserverHub,
+  type ObserverHub,
+  observeExecutor,
+  observeFaq,
+  observeInvestigation,
+} from './metrics/index.js';
+import {
   createSqlExecutor,
   createSqlGuard,
   type ExecutedQuery,
@@ -86,7 +93,13 @@ export interface SleuthContext {
    * queue and event bus, worked by this process.
    */
   investigations(): Promise<InvestigationService>;
-  close(): Promise<void>;
+  /**
+   * Observers of the engine's work (metrics, tracing): investigations, every SQL statement, FAQ lookups. Add one with
+   * `observers.add(...)`; front ends report what only they see (the Slack app's Web API calls) through it too.
+   */
+  readonly observers: ObserverHub;
+  /** Stops taking jobs, waits up to `graceMs` (default 30 s) for running investigations, then closes every pool. */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 const QUERY_CACHE_TTL_MS = 5 * 60_000;
@@ -135,7 +148,9 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   // One correlation id per context (one CLI invocation; later one request or investigation), on every log line.
   const logger = withCorrelation(createLogger({ level: config.logLevel, destination: options.logDestination }));
   const guard = await createSqlGuard();
-  const executor = createSqlExecutor({ guard, logger });
+  const observers = createObserverHub();
+  // every statement, whoever sent it, is observed here: one place for SQL and guard metrics
+  const executor = observeExecutor(createSqlExecutor({ guard, logger }), observers);
   const registry: DataSourceRegistry = createDataSourceRegistry(config.connections, { logger });
   const adHoc: DataSource[] = [];
 
@@ -200,7 +215,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         ? createLocalEmbedder({ modelDir: settings.embeddingsDir, model: settings.embeddingsModel })
         : null;
       if (!embedder) logger.info('no embeddings model configured (SLEUTH_EMBEDDINGS_DIR): lexical retrieval only');
-      return createKnowledgeBase({
+      const base = createKnowledgeBase({
         dir: settings.dir,
         memory: store.knowledge,
         executor,
@@ -216,6 +231,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         embedder,
         faq: { threshold: settings.faqThreshold },
       });
+      return observeFaq(base, observers);
     })();
     knowledgeOpening.catch(() => {
       knowledgeOpening = undefined;
@@ -231,7 +247,17 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   const limiters = new Map<string, { limiter: Limiter; breaker: CircuitBreaker }>();
   const modelBreaker = createCircuitBreaker({ name: 'model' });
 
-  async function* ask(request: AskRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome> {
+  function ask(request: AskRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome> {
+    const connection = request.source?.name ?? request.db ?? config.defaultConnection;
+    return observeInvestigation(
+      observers,
+      connection.includes(':') ? 'adhoc' : connection,
+      askUnobserved(request),
+      async (id) => (await memory()).getInvestigation(id),
+    );
+  }
+
+  async function* askUnobserved(request: AskRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome> {
     const dataSource = request.source ?? (await source(request.db));
     let knowledgeContext: string | undefined;
     if (request.faq !== false) {
@@ -382,13 +408,14 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     runSql,
     schema,
     investigations,
+    observers,
     logger,
     guard,
     executor,
     source,
-    async close() {
+    async close(options = {}) {
       const running = jobs ? await jobs.catch(() => undefined) : undefined;
-      await running?.queue.stop({ graceMs: JOB_SHUTDOWN_GRACE_MS });
+      await running?.queue.stop({ graceMs: options.graceMs ?? JOB_SHUTDOWN_GRACE_MS });
       const store = memoryOpening ? await memoryOpening.catch(() => undefined) : undefined;
       await Promise.allSettled([registry.closeAll(), ...adHoc.map((s) => s.close()), store?.close()]);
     },

@@ -32,6 +32,11 @@ export type ErrorCode =
   | 'CHART_ERROR'
   | 'CASSETTE_MISS'
   | 'CASSETTE_INVALID'
+  | 'INVALID_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'RATE_LIMITED'
+  | 'CONFLICT'
+  | 'SHUTTING_DOWN'
   | 'INTERNAL';
 
 export type ErrorFault = 'user' | 'upstream' | 'bug';

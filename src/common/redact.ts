@@ -9,6 +9,7 @@ const TOKEN_SHAPES = [
   /\bxapp-[A-Za-z0-9-]{8,}/g, // Slack app-level tokens
   /\bsk-ant-[A-Za-z0-9_-]{8,}/g, // Anthropic keys
   /\bsk-[A-Za-z0-9_-]{20,}/g, // OpenAI-style keys
+  /\bslk_[0-9a-f]{16}_[A-Za-z0-9_-]{20,}/g, // Sleuth API keys
 ];
 
 export function redactSecrets(text: string): string {

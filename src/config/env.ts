@@ -26,6 +26,8 @@ export const KNOWN_ENV_VARS: Readonly<Record<string, string>> = {
   SLEUTH_FAQ_THRESHOLD: 'confidence (0-1) above which the FAQ tier answers from a verified query (0.7)',
   SLEUTH_EMBEDDINGS_DIR: 'local model folder for embeddings (transformers.js layout); unset = lexical retrieval only',
   SLEUTH_EMBEDDINGS_MODEL: 'embeddings model under SLEUTH_EMBEDDINGS_DIR (default Xenova/bge-small-en-v1.5)',
+  SLEUTH_API_TOKENS: 'static HTTP API bearer tokens as name:token pairs, comma separated (tokens >= 32 characters)',
+  SLEUTH_METRICS_TOKEN: 'a bearer token that may only read /metrics (>= 32 characters)',
 };
 
 /** Variables outside the SLEUTH_ namespace that Sleuth reads, by the names their own tools use. */

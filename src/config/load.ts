@@ -7,6 +7,7 @@ import { redactSecrets } from '../common/redact.js';
 import { parseConnectionUrl } from '../datasources/index.js';
 import type { ConnectionConfig } from '../datasources/types.js';
 import { type ModelConfig, readBudgets, readModelConfig } from './agent.js';
+import { type ApiConfig, readApiConfig } from './api.js';
 import type { ConnectionConfigDraft } from './draft.js';
 import { parseInteger, readSleuthEnv } from './env.js';
 import { type ConfigFile, configFileSchema, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, logLevelSchema } from './schema.js';
@@ -33,6 +34,8 @@ export interface SleuthConfig {
   /** PostgreSQL URL for Sleuth's memory (DATABASE_URL); undefined means embedded PGlite under dataDir. */
   readonly memoryUrl: string | undefined;
   readonly knowledge: KnowledgeConfig;
+  /** Static HTTP API credentials (bearer tokens, the metrics token). */
+  readonly api: ApiConfig;
 }
 
 export interface KnowledgeConfig {
@@ -103,6 +106,7 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
   }
 
   const knowledge = readKnowledgeConfig(values, options.cwd, problems);
+  const api = readApiConfig(values, file, problems);
 
   if (problems.length > 0) throw new ConfigError(problems.map(redactSecrets));
   return deepFreeze({
@@ -118,6 +122,7 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
     model,
     budgets,
     memoryUrl,
+    api,
   });
 }
 

@@ -54,6 +54,13 @@ export const configFileSchema = z.strictObject({
   memory: z.strictObject({ url: z.string().min(1).optional() }).optional(),
   logLevel: logLevelSchema.optional(),
   now: z.string().optional(),
+  /** Static credentials for the HTTP API (API keys themselves live in memory: sleuth api-key create). */
+  api: z
+    .strictObject({
+      tokens: z.array(z.strictObject({ name: z.string().min(1), token: z.string().min(1) })).optional(),
+      metricsToken: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -6,7 +6,7 @@ import type { InvestigationEvent } from '../agent/events.js';
 import type { Actor } from '../common/actor.js';
 import type { InvestigationRecord } from '../memory/index.js';
 import { isFinishedStatus, isTerminalEvent, type JobMemory, recordEnd, toInvestigationEvent } from './events.js';
-import type { CancelOutcome, EventBus, JobQueue } from './types.js';
+import type { CancelOutcome, EventBus, JobQueue, QueueDepth } from './types.js';
 
 export interface StartInvestigationRequest {
   question: string;
@@ -32,6 +32,8 @@ export interface InvestigationService {
   watch(investigationId: string, options?: WatchOptions): AsyncGenerator<InvestigationEvent>;
   /** See JobQueue.cancel; a job cancelled before it ran is recorded `cancelled` here. */
   cancel(investigationId: string): Promise<CancelOutcome>;
+  /** Jobs waiting and running (the queue's own count: this process for in-process, all workers for a durable one). */
+  depth(): Promise<QueueDepth>;
 }
 
 export interface InvestigationServiceDeps {
@@ -126,6 +128,7 @@ export function createInvestigationService(deps: InvestigationServiceDeps): Inve
       return record;
     },
     watch,
+    depth: () => deps.queue.depth(),
     async cancel(investigationId) {
       const outcome = await deps.queue.cancel(investigationId);
       if (outcome === 'dequeued') {

@@ -3,6 +3,7 @@ import { type Kysely, sql, type Updateable } from 'kysely';
 import type { FinalAnswer } from '../agent/events.js';
 import type { InvestigationStatus } from '../agent/store.js';
 import { UpstreamError } from '../common/errors.js';
+import { createApiKeyMemory } from './api-keys-memory.js';
 import { cacheKey } from './cache-key.js';
 import { withMemoryErrors } from './errors.js';
 import { createKnowledgeMemory } from './knowledge-memory.js';
@@ -74,7 +75,7 @@ function toRecord(row: InvestigationRow): InvestigationRecord {
  * migrated already (openMemoryStore does it). The store owns `db` and destroys it on close().
  */
 export function createKyselyMemoryStore(db: Kysely<MemoryDatabase>, backend: 'pglite' | 'postgres'): MemoryStore {
-  const store: Omit<MemoryStore, 'knowledge'> = {
+  const store: Omit<MemoryStore, 'knowledge' | 'apiKeys'> = {
     backend,
 
     async createInvestigation(input) {
@@ -302,5 +303,5 @@ export function createKyselyMemoryStore(db: Kysely<MemoryDatabase>, backend: 'pg
       await db.destroy();
     },
   };
-  return { ...withMemoryErrors(store), knowledge: createKnowledgeMemory(db) };
+  return { ...withMemoryErrors(store), knowledge: createKnowledgeMemory(db), apiKeys: createApiKeyMemory(db) };
 }

@@ -1,5 +1,6 @@
 import type { FinalAnswer } from '../agent/events.js';
 import type { InvestigationStatus, InvestigationStore } from '../agent/store.js';
+import type { ApiKeyMemory } from './api-keys-memory.js';
 import type { KnowledgeMemory } from './knowledge-memory.js';
 
 /** One Slack thread or API session: investigations in it share a rolling summary used as context. */
@@ -88,6 +89,8 @@ export interface MemoryStore extends InvestigationStore {
   readonly backend: 'pglite' | 'postgres';
   /** Knowledge base state: verified-query status, embedded vectors, proposals. */
   readonly knowledge: KnowledgeMemory;
+  /** API keys (hashes only) for the HTTP API. */
+  readonly apiKeys: ApiKeyMemory;
   appendEvent(
     investigationId: string,
     event: { type: string; payload: unknown },

@@ -10,7 +10,7 @@ import { postAttachments } from './attachments.js';
 import { type LiveMessage, openStreamMessage, openUpdateMessage, StreamingRefused } from './live/message.js';
 import { initialState, reduceEvent, renderFailure, type ThreadState } from './render/index.js';
 import type { SlackEngine } from './types.js';
-import { callSlack, type Sleep, type WebClient } from './web.js';
+import { callSlack, observedCall, type SlackCallObserver, type Sleep, type WebClient } from './web.js';
 
 export interface RunRequest {
   question: string;
@@ -31,6 +31,7 @@ export interface RunnerDeps {
   charts: boolean;
   now?: () => number;
   sleep?: Sleep;
+  observer?: SlackCallObserver;
 }
 
 export interface Runner {
@@ -53,13 +54,26 @@ export function createRunner(deps: RunnerDeps): Runner {
 
   async function openLive(request: RunRequest, runId: string, state: ThreadState): Promise<LiveMessage> {
     const target = { ...request, runId };
-    const live = { logger: deps.logger, intervalMs: deps.intervalMs, now: deps.now, sleep: deps.sleep };
+    const live = {
+      logger: deps.logger,
+      intervalMs: deps.intervalMs,
+      now: deps.now,
+      sleep: deps.sleep,
+      observer: deps.observer,
+    };
     const team = request.teamId ?? '-';
     if (deps.streaming && !noStreaming.has(team)) {
       // best effort: the assistant status only exists in assistant threads
-      await request.client.assistant.threads
-        .setStatus({ channel_id: request.channel, thread_ts: request.threadTs, status: 'is investigating…' })
-        .catch((error: unknown) => deps.logger.debug({ err: String(error) }, 'assistant.threads.setStatus failed'));
+      await observedCall(
+        'assistant.threads.setStatus',
+        () =>
+          request.client.assistant.threads.setStatus({
+            channel_id: request.channel,
+            thread_ts: request.threadTs,
+            status: 'is investigating…',
+          }),
+        deps.observer,
+      ).catch((error: unknown) => deps.logger.debug({ err: String(error) }, 'assistant.threads.setStatus failed'));
       try {
         return await openStreamMessage(target, live, state, request.question, () => noStreaming.add(team));
       } catch (error) {
@@ -127,7 +141,7 @@ export function createRunner(deps: RunnerDeps): Runner {
               unfurl_links: false,
               unfurl_media: false,
             }),
-          { sleep: deps.sleep },
+          { sleep: deps.sleep, observer: deps.observer },
         );
       }
       await postAttachments(state, request, {
@@ -136,6 +150,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         csvRowThreshold: deps.csvRowThreshold,
         charts: deps.charts,
         sleep: deps.sleep,
+        observer: deps.observer,
       });
     } catch (error) {
       log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not post the answer to Slack');

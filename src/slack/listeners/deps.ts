@@ -4,7 +4,7 @@ import type { Logger } from '../../common/logger.js';
 import type { KnowledgeService } from '../../knowledge/types.js';
 import type { Runner } from '../runner.js';
 import type { SlackEngine } from '../types.js';
-import type { Sleep } from '../web.js';
+import type { SlackCallObserver, Sleep } from '../web.js';
 
 export interface ListenerDeps {
   engine: SlackEngine;
@@ -12,6 +12,7 @@ export interface ListenerDeps {
   runner: Runner;
   logger: Logger;
   sleep?: Sleep;
+  observer?: SlackCallObserver;
 }
 
 /** Slack user ids (U..., W...) are the only mentions we ever write ourselves. */
