@@ -361,6 +361,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   }
 
   let jobs: Promise<{ service: InvestigationService; queue: JobQueue }> | undefined;
+  let closing: Promise<void> | undefined;
   function investigations(): Promise<InvestigationService> {
     jobs ??= (async () => {
       const store = await memory();
@@ -413,11 +414,17 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     guard,
     executor,
     source,
-    async close(options = {}) {
-      const running = jobs ? await jobs.catch(() => undefined) : undefined;
-      await running?.queue.stop({ graceMs: options.graceMs ?? JOB_SHUTDOWN_GRACE_MS });
-      const store = memoryOpening ? await memoryOpening.catch(() => undefined) : undefined;
-      await Promise.allSettled([registry.closeAll(), ...adHoc.map((s) => s.close()), store?.close()]);
+    close(options = {}) {
+      closing ??= closeAll(options.graceMs ?? JOB_SHUTDOWN_GRACE_MS);
+      return closing;
     },
   };
+
+  /** Once per context: a second close() (e.g. a command's own and withContext's) waits for the first. */
+  async function closeAll(graceMs: number): Promise<void> {
+    const running = jobs ? await jobs.catch(() => undefined) : undefined;
+    await running?.queue.stop({ graceMs });
+    const store = memoryOpening ? await memoryOpening.catch(() => undefined) : undefined;
+    await Promise.allSettled([registry.closeAll(), ...adHoc.map((s) => s.close()), store?.close()]);
+  }
 }

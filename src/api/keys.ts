@@ -100,3 +100,20 @@ export function createKeyVerifier(deps: KeyVerifierDeps): KeyVerifier {
     return { ok: false, reason: 'invalid' };
   };
 }
+
+export const API_KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$/;
+
+/** Creates and stores a key; the returned `key` is the only time it exists in clear. */
+export async function createApiKey(
+  memory: Pick<ApiKeyMemory, 'create'>,
+  input: { name: string; createdBy: string | null },
+): Promise<{ record: ApiKeyRecord; key: string }> {
+  const generated = generateApiKey();
+  const record = await memory.create({
+    id: generated.id,
+    name: input.name,
+    keyHash: generated.keyHash,
+    createdBy: input.createdBy,
+  });
+  return { record, key: generated.key };
+}

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { isSleuthError } from '../common/errors.js';
 import { redactSecrets } from '../common/redact.js';
+import { registerApiKeyCommands } from './commands/api-key.js';
 import { registerAskCommand } from './commands/ask.js';
 import { registerCheckSqlCommand } from './commands/check-sql.js';
 import { registerDemoCommand } from './commands/demo.js';
@@ -61,6 +62,7 @@ function buildProgram(io: CliIo): Command {
   registerSqlCommand(program, io);
   registerSchemaCommand(program, io);
   registerServeCommand(program, io);
+  registerApiKeyCommands(program, io);
   registerCheckSqlCommand(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;

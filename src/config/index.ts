@@ -9,4 +9,4 @@ export {
   loadConfig,
   type SleuthConfig,
 } from './load.js';
-export { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS } from './schema.js';
+export { connectionNameSchema, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS } from './schema.js';

@@ -1,4 +1,4 @@
-export { isTerminalEvent, toInvestigationEvent } from './events.js';
+export { isFinishedStatus, isTerminalEvent, toInvestigationEvent } from './events.js';
 export { createInProcessEventBus, createInProcessQueue } from './in-process.js';
 export {
   createInvestigationService,

@@ -5,12 +5,7 @@
  */
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import {
-  proposalFrom,
-  proposeFromInvestigation,
-  recordFeedback,
-  recordFeedbackNote,
-} from '../../knowledge/index.js';
+import { proposalFrom, proposeFromInvestigation, recordFeedback, recordFeedbackNote } from '../../knowledge/index.js';
 import type { InvestigationRecord } from '../../memory/index.js';
 import {
   ACTION,
