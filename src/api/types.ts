@@ -37,7 +37,7 @@ export interface ApiServerDeps {
   rateLimit?: RateLimitHook;
   /** Defaults to a new registry with process metrics. */
   metrics?: Metrics;
-  /** WebSocket ping interval; a client that missed one pong is dropped (default 30 s). */
+  /** WebSocket ping interval; a client that leaves two pings in a row unanswered is dropped (default 30 s). */
   wsHeartbeatMs?: number;
   /** SSE comment line interval keeping proxies from closing idle streams (default 15 s). */
   sseHeartbeatMs?: number;

@@ -3,7 +3,7 @@
  * text message per event (as in the SSE data), and a close with 1000 after done/failed. Any number of clients may
  * watch one investigation (each has its own watcher on the service). A client that reconnects with `?after=<last seq
  * it saw>` gets exactly the rest. Authentication is checked before the upgrade (see auth.ts); the server pings every
- * heartbeat and drops a client that did not answer the previous ping. Shutdown closes with 1001.
+ * heartbeat and drops a client that left two pings in a row unanswered. Shutdown closes with 1001.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -96,16 +96,17 @@ export function createWebSocketEndpoint(deps: WebSocketDeps): WebSocketEndpoint 
     watch: (signal: AbortSignal) => AsyncGenerator<InvestigationEvent>,
   ): Promise<void> {
     const controller = new AbortController();
-    let alive = true;
+    // unanswered pings; two in a row (a whole interval without a pong after the last one) drop the client
+    let unanswered = 0;
     ws.on('pong', () => {
-      alive = true;
+      unanswered = 0;
     });
     const heartbeat = setInterval(() => {
-      if (!alive) {
+      if (unanswered >= 2) {
         ws.terminate();
         return;
       }
-      alive = false;
+      unanswered++;
       ws.ping();
     }, deps.heartbeatMs);
     heartbeat.unref();

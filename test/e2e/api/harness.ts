@@ -61,7 +61,7 @@ export async function startApiHarness(
   });
   const created = await createApiKey((await context.memory()).apiKeys, { name: 'tests', createdBy: 'harness' });
   const extra = typeof options.deps === 'function' ? await options.deps(context) : options.deps;
-  const api = createApiServer({ context, logger: context.logger, wsHeartbeatMs: 200, ...extra });
+  const api = createApiServer({ context, logger: context.logger, wsHeartbeatMs: 300, ...extra });
   const server = await startServer({ api, port: 0, host: '127.0.0.1', logger: context.logger });
   const call = (path: string, init: RequestInit & { json?: unknown } = {}) => {
     const { json, ...rest } = init;

@@ -5,7 +5,7 @@
  * investigations, and a shutdown that closes streams with 1001. Investigations use the slow script (300 ms per
  * model turn) so there is time to act while they run.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { WS_PROTOCOL } from '../../../src/api/index.js';
 import { type ApiHarness, readSse, SLOW_SCRIPT, type SseMessage, startApiHarness } from './harness.js';
@@ -99,6 +99,8 @@ describe('SSE and WebSocket progress', () => {
       }),
     );
     expect(header).toEqual(full.slice(-1));
+    // every stream, also the one the client left early, has let go of its watcher
+    await vi.waitFor(() => expect(h.api.openStreams()).toBe(0));
   }, 60_000);
 
   it('streams to two WebSocket clients, and one that drops and reconnects with its last seq misses nothing', async () => {
@@ -119,12 +121,13 @@ describe('SSE and WebSocket progress', () => {
       expect(run.code).toBe(1000);
       expect(run.reason).toBe('investigation finished');
     }
-    // the harness pings every 200 ms; the investigation takes longer than that
+    // the harness pings every 300 ms; the investigation takes longer than that
     expect(first.pings).toBeGreaterThan(0);
 
     const replay = await collectWs(openWs(h, id, { after: 0 }));
     expect(replay.events).toEqual(first.events);
     expect(replay.code).toBe(1000);
+    await vi.waitFor(() => expect(h.api.openStreams()).toBe(0));
   }, 60_000);
 
   it('selects sleuth.v1 for subprotocol auth and never echoes the key', async () => {
@@ -163,7 +166,8 @@ describe('SSE and WebSocket progress', () => {
 
   it('cancels a queued investigation at once and a running one through the engine', async () => {
     // the worker runs eight at a time; each takes about 1.5 s, so the ninth waits
-    const ids = await Promise.all(Array.from({ length: 9 }, (_, i) => start(`Signups by channel, cancel ${i}?`)));
+    const ids = await Promise.all(Array.from({ length: 8 }, (_, i) => start(`Signups by channel, cancel ${i}?`)));
+    ids.push(await start('Signups by channel, cancel 8?'));
     const queued = ids[8] as string;
     const running = ids[0] as string;
     const cancelQueued = await h.call(`/api/v1/investigations/${queued}/cancel`, { method: 'POST' });

@@ -24,6 +24,7 @@ describe('API tokens in configuration', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'sleuth-config-api-'));
     writeFileSync(
       join(cwd, 'sleuth.config.yaml'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config file's own ${VAR} substitution
       'api:\n  tokens:\n    - { name: deploy, token: "${DEPLOY_TOKEN}" }\n',
     );
     const config = loadConfig({
