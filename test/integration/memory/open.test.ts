@@ -41,7 +41,7 @@ describe('opening the memory store', () => {
     const opened = lines
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .find((l) => l.msg === 'memory store open');
-    expect((opened?.applied as string[]).length).toBe(Object.keys(MEMORY_MIGRATIONS).length);
+    expect(opened?.applied).toHaveLength(Object.keys(MEMORY_MIGRATIONS).length);
     expect(Object.keys(MEMORY_MIGRATIONS)).toContain('0001_initial');
     expect(opened).toMatchObject({
       backend: 'pglite',
