@@ -6,7 +6,7 @@
  * Per investigation: end-to-end = POST sent -> final event received; engine = the record's started -> finished;
  * added by the service layer = end-to-end - engine, split into queue wait (created -> started: the worker runs 8 at a
  * time) and the rest (HTTP, recording, fan-out, SSE delivery). Prints throughput, p50/p95 of each, and peak RSS of
- * the process (server and clients). Usage: npm run bench:api [-- --n 200 --follow sse|poll]
+ * the process (server and clients). Usage: npm run bench:api [-- --n 200 --follow sse|poll --poll-ms 1000]
  * SLEUTH_BENCH_MEMORY_URL=postgres://... puts memory on a server instead of embedded PGlite (emptied first).
  */
 import { mkdirSync, rmSync } from 'node:fs';
@@ -21,6 +21,7 @@ const arg = (name: string, fallback: string) => {
 };
 const n = Number(arg('n', '200'));
 const follow = arg('follow', 'sse') as 'sse' | 'poll';
+const pollMs = Number(arg('poll-ms', '1000'));
 const root = join(import.meta.dirname, '..');
 const dataDir = join(root, '.sleuth', 'bench', 'api');
 rmSync(join(dataDir, 'memory'), { recursive: true, force: true });
@@ -75,7 +76,7 @@ async function untilDonePoll(id: string): Promise<string> {
       status: string;
     };
     if (['succeeded', 'failed', 'cancelled', 'interrupted'].includes(record.status)) return record.status;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
 
@@ -132,7 +133,7 @@ const pct = (values: number[], p: number) => {
 const stat = (name: string, values: number[]) =>
   `${name}_p50_ms=${pct(values, 50).toFixed(1)} ${name}_p95_ms=${pct(values, 95).toFixed(1)}`;
 console.log(
-  `api follow=${follow} memory=${memoryUrl ? 'postgres' : 'pglite'} investigations=${n} succeeded=${results.filter((r) => r.ok).length} wall_s=${(wall / 1000).toFixed(2)} ` +
+  `api follow=${follow}${follow === 'poll' ? ` poll_ms=${pollMs}` : ''} memory=${memoryUrl ? 'postgres' : 'pglite'} investigations=${n} succeeded=${results.filter((r) => r.ok).length} wall_s=${(wall / 1000).toFixed(2)} ` +
     `throughput_per_s=${(n / (wall / 1000)).toFixed(1)}`,
 );
 const column = (key: Exclude<keyof Sample, 'ok'>) => results.map((r) => r[key]);
