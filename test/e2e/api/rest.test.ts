@@ -395,3 +395,29 @@ describe('REST API', () => {
     });
   });
 });
+
+describe('readiness with a database down', () => {
+  it('answers 503 naming the unreachable connection, without saying why', async () => {
+    const h = await startApiHarness({
+      env: { SLEUTH_DEFAULT_DB: 'demo', SLEUTH_DB_WAREHOUSE_URL: 'postgres://sleuth:s3cret@127.0.0.1:1/warehouse' },
+    });
+    try {
+      const ready = await fetch(`${h.url}/ready`);
+      expect(ready.status).toBe(503);
+      const body = await ready.text();
+      expect(JSON.parse(body)).toMatchObject({
+        status: 'not_ready',
+        components: {
+          memory: { status: 'ok' },
+          'db:demo': { status: 'ok' },
+          'db:warehouse': { status: 'unavailable' },
+        },
+      });
+      expect(body).not.toMatch(/s3cret|127\.0\.0\.1|ECONNREFUSED/);
+      // alive all the same
+      expect((await fetch(`${h.url}/health`)).status).toBe(200);
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
+});
