@@ -14,11 +14,13 @@ import type { KeyVerifier } from './keys.js';
 export const WS_PROTOCOL = 'sleuth.v1';
 export const WS_BEARER_PREFIX = 'sleuth.bearer.';
 
-export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
+/** A refusal may carry its own sentence (which limit, when to retry); the 429 shows it. */
+export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterMs: number; message?: string };
 
 /**
  * The rate-limit slot: called once per authenticated request (REST call, SSE stream, WebSocket upgrade, mounted
- * handler) with the caller's key id. The limits module provides it (e.g. `(r) => limits.take(r)`).
+ * handler) with the caller's key id. The limits module provides it, e.g.
+ * `({ key, actor }) => context.limits.take({ kind: 'api', key }, actor)`.
  */
 export type RateLimitHook = (request: {
   kind: 'api';
@@ -76,9 +78,8 @@ export function createAuthenticator(deps: { verify: KeyVerifier; rateLimit?: Rat
         route,
       });
       if (!decision.allowed) {
-        throw new UserError('RATE_LIMITED', 'Too many requests for this API key; retry after the Retry-After delay.', {
-          details: { retryAfterMs: decision.retryAfterMs },
-        });
+        const message = decision.message ?? 'Too many requests for this API key; retry after the Retry-After delay.';
+        throw new UserError('RATE_LIMITED', message, { details: { retryAfterMs: decision.retryAfterMs } });
       }
     }
     return verdict.actor;

@@ -72,9 +72,12 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         } else {
           components.slack = 'off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)';
         }
-        // Mount points, wired at merge: the MCP Streamable HTTP handler goes in `mounts` ({ path: '/mcp',
-        // handle(req, res, actor) }, behind the same API auth), and the limits module's per-request check in
-        // `rateLimit` ((request) => limits.take(request): 429 with Retry-After when refused).
+        // Mount points (wired at merge):
+        //   MCP:   const mcp = createMcpHttpHandler({ context, logger: context.logger });
+        //          mounts.push({ path: '/mcp', handle: (req, res, actor) => mcp.handle(req, res, actor) });
+        //          (behind the same API auth and rate limit; close it with mcp.close() after server.stop)
+        //   Limits: rateLimit = ({ key, actor }) => context.limits.take({ kind: 'api', key }, actor);
+        //          (a refusal answers 429 with Retry-After and the refusal's message)
         const mounts: ApiMount[] = [];
         const rateLimit: RateLimitHook | undefined = undefined;
         const service = await context.investigations();

@@ -19,7 +19,7 @@ describe('REST API', () => {
   const rateLimit: RateLimitHook = ({ key, route }) => {
     if (route !== '/api/v1/knowledge/proposals' || key !== 'token:ci') return { allowed: true };
     limited.push(key);
-    return { allowed: false, retryAfterMs: 2500 };
+    return { allowed: false, retryAfterMs: 2500, message: 'Too many API requests (60 a minute); retry in 3 s.' };
   };
 
   beforeAll(async () => {
@@ -369,7 +369,9 @@ describe('REST API', () => {
     });
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('3');
-    expect(await refused.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+    expect(await refused.json()).toEqual({
+      error: { code: 'RATE_LIMITED', message: 'Too many API requests (60 a minute); retry in 3 s.' },
+    });
     expect(limited).toEqual(['token:ci']);
     // the slot is never reached without valid credentials, and other keys are not limited
     expect((await fetch(`${h.url}/api/v1/knowledge/proposals`)).status).toBe(401);
