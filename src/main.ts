@@ -63,6 +63,13 @@ import {
 } from './limits/index.js';
 import { createMcpClientPool, type McpClientPool } from './mcp/client/index.js';
 import { cacheKey, type MemoryStore, openMemoryStore } from './memory/index.js';
+import {
+  createObserverHub,
+  type ObserverHub,
+  observeExecutor,
+  observeFaq,
+  observeInvestigation,
+} from './metrics/index.js';
 import { createPiiMasker, type PiiMasker } from './pii/index.js';
 import {
   type AccessDecision,
@@ -142,7 +149,13 @@ export interface SleuthContext {
   access(request: { actor: Actor | undefined; db?: string }): Promise<AccessDecision & { connection: string }>;
   /** The access policy (permissions) as configured; `active` is false when there is none. */
   readonly policy: PolicyEnforcer;
-  close(): Promise<void>;
+  /**
+   * Observers of the engine's work (metrics): investigations, every SQL statement, FAQ lookups. Add one with
+   * `observers.add(...)`; front ends report what only they see (the Slack app's Web API calls) through it too.
+   */
+  readonly observers: ObserverHub;
+  /** Stops taking jobs, waits up to `graceMs` (default 30 s) for running investigations, then closes every pool. */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 export interface ContextLimits {
@@ -215,12 +228,17 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   const adHoc: DataSource[] = [];
   // Ad hoc URLs and the demo source get their dialect's default budget, never a configured connection's by name.
   const unnamed = new WeakSet<DataSource>();
-  const executor = createSqlExecutor({
-    guard,
-    logger,
-    tracer,
-    queryBudget: (s) => queryBudgetFor(config.queryBudget, unnamed.has(s) ? undefined : s.name, s.dialect),
-  });
+  const observers = createObserverHub();
+  // every statement, whoever sent it, is observed here: one place for SQL and guard metrics
+  const executor = observeExecutor(
+    createSqlExecutor({
+      guard,
+      logger,
+      tracer,
+      queryBudget: (s) => queryBudgetFor(config.queryBudget, unnamed.has(s) ? undefined : s.name, s.dialect),
+    }),
+    observers,
+  );
   const registry: DataSourceRegistry = createDataSourceRegistry(config.connections, { logger, mcp: mcpClients });
   // Permissions: every actor-facing path below (ask, runSql, schema, the knowledge base) goes through it.
   const policy = createPolicyEnforcer({ policy: config.policy, guard, executor, logger });
@@ -375,15 +393,18 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         source: knowledgeSource,
         defaultConnection: config.defaultConnection,
       });
-      return {
-        ...base,
-        async answerFaq(request) {
-          const outcome = await base.answerFaq(request);
-          if (outcome.kind !== 'answered') return outcome;
-          const connection = config.connections.find((c) => c.name === outcome.connection);
-          return maskFaq(outcome, connection?.dialect ?? 'sqlite');
+      return observeFaq(
+        {
+          ...base,
+          async answerFaq(request) {
+            const outcome = await base.answerFaq(request);
+            if (outcome.kind !== 'answered') return outcome;
+            const connection = config.connections.find((c) => c.name === outcome.connection);
+            return maskFaq(outcome, connection?.dialect ?? 'sqlite');
+          },
         },
-      };
+        observers,
+      );
     })();
     knowledgeOpening.catch(() => {
       knowledgeOpening = undefined;
@@ -404,7 +425,17 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
    * needs a concurrency lease (user and connection) and today's cost budget, and its cost cap is what is left. The
    * question, each statement and any refusal are audited.
    */
-  async function* ask(request: AskRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome> {
+  function ask(request: AskRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome> {
+    const connection = request.source?.name ?? request.db ?? config.defaultConnection;
+    return observeInvestigation(
+      observers,
+      connection.includes(':') ? 'adhoc' : connection,
+      askUnobserved(request),
+      async (id) => (await memory()).getInvestigation(id),
+    );
+  }
+
+  async function* askUnobserved(request: AskRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome> {
     const { actor } = request;
     const named = request.source?.name ?? request.db ?? config.defaultConnection;
     const trail = auditQuestion({
@@ -531,6 +562,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   }
 
   let jobs: Promise<JobRuntime> | undefined;
+  let closing: Promise<void> | undefined;
   function investigations(): Promise<InvestigationService> {
     jobs ??= (async () =>
       createJobRuntime({
@@ -655,15 +687,22 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     tracer,
     role,
     source,
-    async close() {
-      const running = jobs ? await jobs.catch(() => undefined) : undefined;
-      await running?.close(JOB_SHUTDOWN_GRACE_MS);
-      const store = memoryOpening ? await memoryOpening.catch(() => undefined) : undefined;
-      await Promise.allSettled([registry.closeAll(), ...adHoc.map((s) => s.close()), store?.close()]);
-      await tracer.shutdown();
-      await mcpClients.close();
+    observers,
+    close(options = {}) {
+      closing ??= closeAll(options.graceMs ?? JOB_SHUTDOWN_GRACE_MS);
+      return closing;
     },
   };
+
+  /** Once per context: a second close() (e.g. a command's own and withContext's) waits for the first. */
+  async function closeAll(graceMs: number): Promise<void> {
+    const running = jobs ? await jobs.catch(() => undefined) : undefined;
+    await running?.close(graceMs);
+    const store = memoryOpening ? await memoryOpening.catch(() => undefined) : undefined;
+    await Promise.allSettled([registry.closeAll(), ...adHoc.map((s) => s.close()), store?.close()]);
+    await tracer.shutdown();
+    await mcpClients.close();
+  }
 }
 
 /**
@@ -677,6 +716,8 @@ function configuredSecrets(config: SleuthConfig, env: Readonly<Record<string, st
     config.memoryUrl ? urlPassword(config.memoryUrl) : undefined,
     config.model?.apiKey,
     config.knowledge.qdrantApiKey,
+    ...config.api.tokens.map((t) => t.token),
+    config.api.metricsToken,
     env.SLACK_BOT_TOKEN,
     env.SLACK_SIGNING_SECRET,
     env.SLACK_APP_TOKEN,

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { isSleuthError } from '../common/errors.js';
 import { redactSecrets } from '../common/redact.js';
+import { registerApiKeyCommands } from './commands/api-key.js';
 import { registerAskCommand } from './commands/ask.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerCheckSqlCommand } from './commands/check-sql.js';
@@ -70,6 +71,7 @@ export function buildProgram(io: CliIo): Command {
   registerSchemaCommand(program, io);
   registerServeCommand(program, io);
   registerMcpCommand(program, io);
+  registerApiKeyCommands(program, io);
   registerCheckSqlCommand(program, io);
   registerPolicyCommands(program, io);
   for (const command of program.commands) command.exitOverride();

@@ -39,6 +39,10 @@ export type ErrorCode =
   | 'TOO_MANY_CONCURRENT'
   | 'BUDGET_EXHAUSTED'
   | 'QUERY_TOO_EXPENSIVE'
+  | 'INVALID_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'CONFLICT'
+  | 'SHUTTING_DOWN'
   | 'INTERNAL';
 
 export type ErrorFault = 'user' | 'upstream' | 'bug';

@@ -28,6 +28,7 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
   { pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g }, // JWTs
   { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g },
   { pattern: /(\bBearer\s+)([A-Za-z0-9._~+/=-]{12,})/g, group: 2 },
+  { pattern: /\bslk_[0-9a-f]{16}_[A-Za-z0-9_-]{20,}/g }, // Sleuth API keys
 ];
 
 export function redactSecrets(text: string): string {

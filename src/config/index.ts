@@ -1,4 +1,5 @@
 export type { ModelConfig, ModelProviderName } from './agent.js';
+export type { ApiConfig } from './api.js';
 export { FOREIGN_ENV_VARS, KNOWN_ENV_VARS } from './env.js';
 export {
   type AuditConfig,

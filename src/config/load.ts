@@ -8,6 +8,7 @@ import { parseConnectionUrl } from '../datasources/index.js';
 import type { ConnectionConfig } from '../datasources/types.js';
 import { type McpServersConfig, mcpServerProblem, readMcpServersFile } from '../mcp/client/index.js';
 import { type ModelConfig, readBudgets, readModelConfig } from './agent.js';
+import { type ApiConfig, readApiConfig } from './api.js';
 import type { ConnectionConfigDraft } from './draft.js';
 import { parseInteger, readSleuthEnv } from './env.js';
 import {
@@ -64,6 +65,8 @@ export interface SleuthConfig {
   readonly workers: WorkersConfig;
   /** OpenTelemetry export; undefined (the default) = tracing off. */
   readonly tracing: TracingConfig | undefined;
+  /** Static HTTP API credentials (bearer tokens, the metrics token). */
+  readonly api: ApiConfig;
 }
 
 export interface KnowledgeConfig {
@@ -154,6 +157,7 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
   }
   const workers = readWorkersConfig(values, file, problems);
   const tracing = readTracingConfig(values, file, problems);
+  const api = readApiConfig(values, file, problems);
 
   if (problems.length > 0) throw new ConfigError(problems.map(redactSecrets));
   return deepFreeze({
@@ -178,6 +182,7 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
     policySource,
     workers,
     tracing,
+    api,
   });
 }
 

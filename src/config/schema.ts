@@ -70,6 +70,13 @@ export const configFileSchema = z.strictObject({
   ...guardrailFileSchema,
   /** Who may use which connections, hidden tables, denied and masked columns (see policy.ts and the README). */
   policy: accessPolicySchema.optional(),
+  /** Static credentials for the HTTP API (API keys themselves live in memory: sleuth api-key create). */
+  api: z
+    .strictObject({
+      tokens: z.array(z.strictObject({ name: z.string().min(1), token: z.string().min(1) })).optional(),
+      metricsToken: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -1,4 +1,4 @@
-export { isTerminalEvent, recordEnd, toInvestigationEvent } from './events.js';
+export { isFinishedStatus, isTerminalEvent, recordEnd, toInvestigationEvent } from './events.js';
 export { fenceStore } from './fence.js';
 export { createInProcessEventBus, createInProcessQueue } from './in-process.js';
 export {

@@ -128,6 +128,7 @@ export function createInvestigationService(deps: InvestigationServiceDeps): Inve
       return record;
     },
     watch,
+    depth: () => deps.queue.depth(),
     async cancel(investigationId) {
       const outcome = await deps.queue.cancel(investigationId);
       if (outcome === 'dequeued') {
@@ -139,6 +140,5 @@ export function createInvestigationService(deps: InvestigationServiceDeps): Inve
       }
       return outcome;
     },
-    depth: () => deps.queue.depth(),
   };
 }

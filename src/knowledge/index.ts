@@ -16,6 +16,13 @@ export {
 } from './embeddings.js';
 export { DEFAULT_FAQ_SETTINGS, decide, type FaqSettings } from './faq.js';
 export {
+  type FeedbackMemory,
+  proposalFrom,
+  proposeFromInvestigation,
+  recordFeedback,
+  recordFeedbackNote,
+} from './feedback.js';
+export {
   chunkMarkdown,
   type KnowledgeFiles,
   type LoadedVerifiedQuery,
@@ -25,6 +32,7 @@ export {
 } from './files.js';
 export { fillSql, sqlStringLiteral } from './fill.js';
 export { createLexicalIndex, type LexicalIndex } from './lexical.js';
+export { installVerifiedQuery, removeVerifiedQuery } from './manage.js';
 export { createFaqMatcher, type FaqMatcher, type MatchCandidate } from './matcher.js';
 export { displayValue, type ExtractionResult, extractParameters, type ParameterValue } from './parameters.js';
 export { type DateRange, findPeriods, formatRange, parsePeriod } from './periods.js';

@@ -16,6 +16,7 @@ import { PgliteDialect } from './pglite-dialect.js';
 import type { MemoryStore } from './store.js';
 import type { MemoryDatabase } from './tables.js';
 
+export type { ApiKeyMemory, ApiKeyRecord, StoredApiKey } from './api-keys-memory.js';
 export { cacheKey, normalizeCacheSql } from './cache-key.js';
 export type { KnowledgeMemory, KnowledgeStatusRecord, ProposalRecord, StoredVector } from './knowledge-memory.js';
 export type {

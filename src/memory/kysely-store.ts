@@ -3,6 +3,7 @@ import { type Kysely, sql, type Updateable } from 'kysely';
 import type { FinalAnswer } from '../agent/events.js';
 import type { InvestigationStatus } from '../agent/store.js';
 import { UpstreamError } from '../common/errors.js';
+import { createApiKeyMemory } from './api-keys-memory.js';
 import { cacheKey } from './cache-key.js';
 import { withMemoryErrors } from './errors.js';
 import { createKnowledgeMemory } from './knowledge-memory.js';
@@ -75,7 +76,7 @@ function toRecord(row: InvestigationRow): InvestigationRecord {
  * migrated already (openMemoryStore does it). The store owns `db` and destroys it on close().
  */
 export function createKyselyMemoryStore(db: Kysely<MemoryDatabase>, backend: 'pglite' | 'postgres'): MemoryStore {
-  const store: Omit<MemoryStore, 'knowledge' | 'limits'> = {
+  const store: Omit<MemoryStore, 'knowledge' | 'limits' | 'apiKeys'> = {
     backend,
 
     async createInvestigation(input) {
@@ -329,5 +330,10 @@ export function createKyselyMemoryStore(db: Kysely<MemoryDatabase>, backend: 'pg
       await db.destroy();
     },
   };
-  return { ...withMemoryErrors(store), knowledge: createKnowledgeMemory(db), limits: createLimitsMemory(db) };
+  return {
+    ...withMemoryErrors(store),
+    knowledge: createKnowledgeMemory(db),
+    limits: createLimitsMemory(db),
+    apiKeys: createApiKeyMemory(db),
+  };
 }

@@ -1,5 +1,6 @@
 import type { FinalAnswer } from '../agent/events.js';
 import type { InvestigationStatus, InvestigationStore } from '../agent/store.js';
+import type { ApiKeyMemory } from './api-keys-memory.js';
 import type { KnowledgeMemory } from './knowledge-memory.js';
 import type { LimitsMemory } from './limits-memory.js';
 
@@ -123,6 +124,8 @@ export interface MemoryStore extends InvestigationStore {
   readonly knowledge: KnowledgeMemory;
   /** Shared state of the rate, concurrency and cost limits (atomic statements; safe across processes). */
   readonly limits: LimitsMemory;
+  /** API keys (hashes only) for the HTTP API. */
+  readonly apiKeys: ApiKeyMemory;
   appendEvent(
     investigationId: string,
     event: { type: string; payload: unknown },

@@ -152,7 +152,18 @@ export interface KnowledgeProposalsTable {
   created_at: Timestamp;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  key_hash: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
 export interface MemoryDatabase {
+  api_keys: ApiKeysTable;
   knowledge_status: KnowledgeStatusTable;
   knowledge_vectors: KnowledgeVectorsTable;
   knowledge_collections: KnowledgeCollectionsTable;

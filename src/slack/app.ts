@@ -92,6 +92,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     charts: options.charts ?? true,
     now: options.now,
     sleep: options.sleep,
+    observer: options.observer,
   });
 
   // Slack re-sends an event it thinks we missed; the first delivery was acknowledged and is being handled.
@@ -120,6 +121,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     groups,
     logger: log,
     sleep: options.sleep,
+    observer: options.observer,
   };
   registerEvents(bolt, deps);
   registerCommands(bolt, deps);

@@ -10,7 +10,7 @@ import type { Logger } from '../common/logger.js';
 import type { QueryResult } from '../sql/index.js';
 import { findRun, plainText, type SqlEntry, sqlKey, type ThreadState, toCsv } from './render/index.js';
 import type { SlackEngine } from './types.js';
-import { callSlack, type Sleep, type WebClient } from './web.js';
+import { callSlack, type SlackCallObserver, type Sleep, type WebClient } from './web.js';
 
 export interface AttachmentTarget {
   client: WebClient;
@@ -26,6 +26,7 @@ export interface AttachmentDeps {
   csvRowThreshold: number;
   charts: boolean;
   sleep?: Sleep;
+  observer?: SlackCallObserver;
 }
 
 const MAX_FILES = 3;
@@ -72,7 +73,7 @@ export async function postAttachments(
           title,
           ...(altText ? { alt_text: plainText(altText, 1000) } : {}),
         }),
-      { sleep: deps.sleep },
+      { sleep: deps.sleep, observer: deps.observer },
     );
 
   let files = 0;

@@ -12,7 +12,7 @@ import type { GroupResolver } from './groups.js';
 import { type LiveMessage, openStreamMessage, openUpdateMessage, StreamingRefused } from './live/message.js';
 import { initialState, reduceEvent, renderFailure, renderNotice, type ThreadState } from './render/index.js';
 import type { SlackEngine } from './types.js';
-import { callSlack, type Sleep, type WebClient } from './web.js';
+import { callSlack, observedCall, type SlackCallObserver, type Sleep, type WebClient } from './web.js';
 
 export interface RunRequest {
   question: string;
@@ -35,6 +35,7 @@ export interface RunnerDeps {
   charts: boolean;
   now?: () => number;
   sleep?: Sleep;
+  observer?: SlackCallObserver;
 }
 
 export interface Runner {
@@ -68,7 +69,7 @@ export async function slackActor(
 async function replyInThread(
   request: RunRequest,
   message: { text: string; blocks?: unknown[] },
-  deps: { sleep?: Sleep },
+  deps: { sleep?: Sleep; observer?: SlackCallObserver },
 ): Promise<void> {
   await callSlack(
     'chat.postMessage',
@@ -81,7 +82,7 @@ async function replyInThread(
         unfurl_links: false,
         unfurl_media: false,
       }),
-    { sleep: deps.sleep },
+    { sleep: deps.sleep, observer: deps.observer },
   );
 }
 
@@ -92,13 +93,26 @@ export function createRunner(deps: RunnerDeps): Runner {
 
   async function openLive(request: RunRequest, runId: string, state: ThreadState): Promise<LiveMessage> {
     const target = { ...request, runId };
-    const live = { logger: deps.logger, intervalMs: deps.intervalMs, now: deps.now, sleep: deps.sleep };
+    const live = {
+      logger: deps.logger,
+      intervalMs: deps.intervalMs,
+      now: deps.now,
+      sleep: deps.sleep,
+      observer: deps.observer,
+    };
     const team = request.teamId ?? '-';
     if (deps.streaming && !noStreaming.has(team)) {
       // best effort: the assistant status only exists in assistant threads
-      await request.client.assistant.threads
-        .setStatus({ channel_id: request.channel, thread_ts: request.threadTs, status: 'is investigating…' })
-        .catch((error: unknown) => deps.logger.debug({ err: String(error) }, 'assistant.threads.setStatus failed'));
+      await observedCall(
+        'assistant.threads.setStatus',
+        () =>
+          request.client.assistant.threads.setStatus({
+            channel_id: request.channel,
+            thread_ts: request.threadTs,
+            status: 'is investigating…',
+          }),
+        deps.observer,
+      ).catch((error: unknown) => deps.logger.debug({ err: String(error) }, 'assistant.threads.setStatus failed'));
       try {
         return await openStreamMessage(target, live, state, request.question, () => noStreaming.add(team));
       } catch (error) {
@@ -174,6 +188,7 @@ export function createRunner(deps: RunnerDeps): Runner {
           csvRowThreshold: deps.csvRowThreshold,
           charts: deps.charts,
           sleep: deps.sleep,
+          observer: deps.observer,
         },
       );
     } catch (error) {

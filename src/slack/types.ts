@@ -10,7 +10,7 @@ import type { KnowledgeService } from '../knowledge/types.js';
 import type { MemoryStore } from '../memory/index.js';
 import type { QueryResult } from '../sql/index.js';
 import type { SlackConfig } from './config.js';
-import type { Sleep } from './web.js';
+import type { SlackCallObserver, Sleep } from './web.js';
 
 /** The memory calls Slack makes: thread sessions, history for App Home and buttons, feedback in the audit log. */
 export type SlackMemory = Pick<
@@ -47,4 +47,6 @@ export interface SlackAppOptions {
   charts?: boolean;
   now?: () => number;
   sleep?: Sleep;
+  /** Told about every Web API request (metrics); SleuthContext.observers fits. */
+  observer?: SlackCallObserver;
 }

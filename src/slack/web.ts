@@ -9,6 +9,36 @@ import { UpstreamError } from '../common/errors.js';
 export type WebClient = webApi.WebClient;
 
 export type Sleep = (ms: number) => Promise<void>;
+
+/**
+ * Told about every Web API request (metrics): its outcome, and each 429 with its Retry-After. The context's observer
+ * hub (src/metrics) satisfies it; the Slack app passes it to every call site.
+ */
+export interface SlackCallObserver {
+  slackCall?(info: { method: string; outcome: 'ok' | 'error' | 'rate_limited' }): void;
+  slackRateLimited?(info: { method: string; retryAfterSeconds: number }): void;
+}
+
+/** Runs one Web API request and reports its outcome to the observer; the result or error passes through. */
+export async function observedCall<T>(
+  method: string,
+  call: () => Promise<T>,
+  observer: SlackCallObserver | undefined,
+): Promise<T> {
+  try {
+    const result = await call();
+    observer?.slackCall?.({ method, outcome: 'ok' });
+    return result;
+  } catch (error) {
+    const wait = retryAfterSeconds(error);
+    if (wait === undefined) observer?.slackCall?.({ method, outcome: 'error' });
+    else {
+      observer?.slackCall?.({ method, outcome: 'rate_limited' });
+      observer?.slackRateLimited?.({ method, retryAfterSeconds: wait });
+    }
+    throw error;
+  }
+}
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Seconds to wait when Slack answered 429, else undefined. */
@@ -44,13 +74,13 @@ export function slackApiError(method: string, error: unknown): UpstreamError {
 export async function callSlack<T>(
   method: string,
   call: () => Promise<T>,
-  options: { sleep?: Sleep; attempts?: number } = {},
+  options: { sleep?: Sleep; attempts?: number; observer?: SlackCallObserver } = {},
 ): Promise<T> {
   const attempts = options.attempts ?? 4;
   const sleep = options.sleep ?? realSleep;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await call();
+      return await observedCall(method, call, options.observer);
     } catch (error) {
       const wait = retryAfterSeconds(error);
       if (wait === undefined || attempt >= attempts) throw slackApiError(method, error);

@@ -1,10 +1,10 @@
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml, stringify } from 'yaml';
 import { cliActor } from '../../common/actor.js';
-import { UsageError } from '../../common/errors.js';
-import { verifiedQueryFileSchema } from '../../knowledge/index.js';
+import { isSleuthError, UsageError } from '../../common/errors.js';
+import { installVerifiedQuery, removeVerifiedQuery, verifiedQueryFileSchema } from '../../knowledge/index.js';
 import { formatTable } from '../format/table.js';
 import { type CliIo, writeLine } from '../io.js';
 import { withContext } from './context.js';
@@ -138,22 +138,15 @@ export function registerKbCommands(program: Command, io: CliIo): void {
         );
       }
       await withContext(io, async (context) => {
-        const target = join(context.config.knowledge.dir, 'verified', `${parsed.data.name}.yaml`);
-        await mkdir(join(context.config.knowledge.dir, 'verified'), { recursive: true });
-        await copyFile(file, target);
         const base = await context.knowledge();
-        try {
-          const report = await base.sync();
-          const stale = report.stale.find((s) => s.name === parsed.data.name);
-          if (stale) {
-            await rm(target);
-            await base.sync();
-            throw new UsageError(`Not added: ${parsed.data.name} does not fit the live schema: ${stale.reason}`);
-          }
-        } catch (error) {
-          await rm(target, { force: true });
-          throw error;
-        }
+        const { file: target } = await asUsage(
+          installVerifiedQuery(base, {
+            dir: context.config.knowledge.dir,
+            name: parsed.data.name,
+            write: (to) => copyFile(file, to),
+            replace: true,
+          }),
+        );
         writeLine(io.stdout, `Added ${parsed.data.name} as ${target}; commit it so it is reviewed.`);
       });
     });
@@ -164,11 +157,11 @@ export function registerKbCommands(program: Command, io: CliIo): void {
     .action(async (name: string) => {
       await withContext(io, async (context) => {
         const base = await context.knowledge();
-        const entry = (await base.list()).find((q) => q.name === name);
-        if (!entry) throw new UsageError(`No verified query named ${name}. See sleuth kb list.`);
-        await rm(join(context.config.knowledge.dir, entry.file));
-        await base.sync();
-        writeLine(io.stdout, `Removed ${name} (${basename(entry.file)}).`);
+        const { file } = await asUsage(
+          removeVerifiedQuery(base, { dir: context.config.knowledge.dir, name }),
+          ' See sleuth kb list.',
+        );
+        writeLine(io.stdout, `Removed ${name} (${basename(file)}).`);
       });
     });
 
@@ -235,4 +228,14 @@ export function registerKbCommands(program: Command, io: CliIo): void {
         writeLine(io.stdout, `Rejected ${id}.`);
       });
     });
+}
+
+/** Knowledge changes refused for the user's input exit with the usage status, as other bad input does. */
+async function asUsage<T>(work: Promise<T>, suffix = ''): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isSleuthError(error) && error.fault === 'user') throw new UsageError(`${error.message}${suffix}`);
+    throw error;
+  }
 }

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial.js';
 import { eventSeqCounter } from './0002-event-seq.js';
 import { knowledgeTables } from './0003-knowledge.js';
+import { apiKeysTable } from './0004-api-keys.js';
 import { guardrails } from './0005-guardrails.js';
 
 /**
@@ -12,6 +13,7 @@ export const MEMORY_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_event_seq_counter': eventSeqCounter,
   '0003_knowledge': knowledgeTables,
+  '0004_api_keys': apiKeysTable,
   '0005_guardrails': guardrails,
 };
 

@@ -5,6 +5,7 @@
  */
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
+import { proposalFrom, proposeFromInvestigation, recordFeedback, recordFeedbackNote } from '../../knowledge/index.js';
 import type { InvestigationRecord } from '../../memory/index.js';
 import {
   ACTION,
@@ -59,7 +60,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
           text: message.text,
           blocks: message.blocks,
         }),
-      { sleep: deps.sleep },
+      { sleep: deps.sleep, observer: deps.observer },
     );
   };
 
@@ -99,20 +100,17 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     await tell(client, body, renderSqlDetails(record.question, record.answer?.evidence ?? [], ran));
   });
 
-  const feedback = async (body: ActionBody, value: string, helpful: boolean) => {
-    const memory = await deps.engine.memory();
-    await memory.appendAudit({
+  const feedback = async (body: ActionBody, value: string, helpful: boolean) =>
+    recordFeedback(await deps.engine.memory(), {
       actor: body.user.id,
-      action: 'feedback',
       investigationId: value.startsWith(QUESTION_PREFIX) ? null : value,
-      detail: { helpful },
+      helpful,
     });
-  };
 
   on(ACTION.helpful, async ({ body, value, client }) => {
     await feedback(body, value, true);
     const record = await investigation(value);
-    const canPropose = deps.knowledge && record?.answer && record.answer.evidence.length > 0;
+    const canPropose = deps.knowledge && record && proposalFrom(record, body.user.id);
     await tell(client, body, renderFeedbackThanks(true, canPropose ? { investigationId: record.id } : undefined));
   });
 
@@ -122,6 +120,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const view = renderNoteModal(value);
       await callSlack('views.open', () => client.views.open({ trigger_id: body.trigger_id!, view: view as never }), {
         sleep: deps.sleep,
+        observer: deps.observer,
       });
     } else {
       await tell(client, body, renderFeedbackThanks(false, undefined));
@@ -130,18 +129,12 @@ export function registerActions(app: App, deps: ListenerDeps): void {
 
   on(ACTION.propose, async ({ body, value, client, respond }) => {
     const record = await investigation(value);
-    const sql = record?.answer?.evidence[0]?.sql;
-    if (!deps.knowledge || !record || !sql) {
+    const proposal =
+      deps.knowledge && record ? await proposeFromInvestigation(deps.knowledge, record, body.user.id) : undefined;
+    if (!proposal) {
       await tell(client, body, renderNotice('There is no SQL to propose from that investigation.'));
       return;
     }
-    const proposal = await deps.knowledge.proposeVerifiedQuery({
-      question: record.question,
-      sql,
-      connection: record.connection,
-      investigationId: record.id,
-      proposedBy: body.user.id,
-    });
     await respond({ replace_original: true, response_type: 'ephemeral', ...renderProposed(proposal) });
   });
 
@@ -215,12 +208,10 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     if (!parsed.success) return;
     const note = parsed.data.state.values.note?.note?.value?.trim();
     if (!note) return;
-    const memory = await deps.engine.memory();
-    await memory.appendAudit({
+    await recordFeedbackNote(await deps.engine.memory(), {
       actor: user.success ? user.data.user.id : null,
-      action: 'feedback_note',
       investigationId: parsed.data.private_metadata,
-      detail: { note: note.slice(0, 2000) },
+      note,
     });
   });
 }

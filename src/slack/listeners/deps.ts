@@ -5,7 +5,7 @@ import type { KnowledgeService } from '../../knowledge/types.js';
 import type { GroupResolver } from '../groups.js';
 import type { Runner } from '../runner.js';
 import type { SlackEngine } from '../types.js';
-import type { Sleep } from '../web.js';
+import type { SlackCallObserver, Sleep } from '../web.js';
 
 export interface ListenerDeps {
   engine: SlackEngine;
@@ -15,6 +15,7 @@ export interface ListenerDeps {
   sleep?: Sleep;
   /** The asker's user groups, when the access policy names groups. */
   groups?: GroupResolver;
+  observer?: SlackCallObserver;
 }
 
 /** Slack user ids (U..., W...) are the only mentions we ever write ourselves. */

@@ -26,14 +26,17 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     const threadTs = input.thread_ts ?? input.ts;
     if (isHelpRequest(question)) {
       const help = renderHelp();
-      await callSlack('chat.postMessage', () =>
-        client.chat.postMessage({
-          channel: input.channel,
-          thread_ts: threadTs,
-          ...help,
-          unfurl_links: false,
-          unfurl_media: false,
-        }),
+      await callSlack(
+        'chat.postMessage',
+        () =>
+          client.chat.postMessage({
+            channel: input.channel,
+            thread_ts: threadTs,
+            ...help,
+            unfurl_links: false,
+            unfurl_media: false,
+          }),
+        { sleep: deps.sleep, observer: deps.observer },
       );
       return;
     }
@@ -61,6 +64,7 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     const view = await homeView(deps.engine, deps, parsed.data.user);
     await callSlack('views.publish', () => client.views.publish({ user_id: parsed.data.user, view }), {
       sleep: deps.sleep,
+      observer: deps.observer,
     });
   });
 
@@ -76,7 +80,7 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     await callSlack(
       'assistant.threads.setSuggestedPrompts',
       () => client.assistant.threads.setSuggestedPrompts({ channel_id, thread_ts, title: 'Try asking', prompts }),
-      { sleep: deps.sleep },
+      { sleep: deps.sleep, observer: deps.observer },
     );
   });
 }

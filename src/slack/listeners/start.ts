@@ -22,7 +22,7 @@ export async function startInChannel(
           unfurl_links: false,
           unfurl_media: false,
         }),
-      { sleep: deps.sleep },
+      { sleep: deps.sleep, observer: deps.observer },
     );
     rootTs = root.ts as string;
   } catch (error) {

@@ -19,7 +19,15 @@ import {
   taskChunks,
   truncate,
 } from '../render/index.js';
-import { callSlack, retryAfterSeconds, type Sleep, slackErrorCode, type WebClient } from '../web.js';
+import {
+  callSlack,
+  observedCall,
+  retryAfterSeconds,
+  type SlackCallObserver,
+  type Sleep,
+  slackErrorCode,
+  type WebClient,
+} from '../web.js';
 import { createCoalescer } from './coalescer.js';
 
 export interface LiveTarget {
@@ -37,6 +45,7 @@ export interface LiveDeps {
   readonly intervalMs: number;
   readonly now?: () => number;
   readonly sleep?: Sleep;
+  readonly observer?: SlackCallObserver;
 }
 
 export interface LiveMessage {
@@ -69,7 +78,7 @@ export async function openUpdateMessage(
         blocks: initial.blocks,
         ...NO_UNFURL,
       }),
-    { sleep: deps.sleep },
+    { sleep: deps.sleep, observer: deps.observer },
   );
   const ts = posted.ts as string;
   let finalMessage: SlackMessage | undefined;
@@ -80,7 +89,11 @@ export async function openUpdateMessage(
     sleep: deps.sleep,
     lastSentAt: now(),
     async send(message) {
-      await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+      await observedCall(
+        'chat.update',
+        () => client.chat.update({ channel, ts, text: message.text, blocks: message.blocks }),
+        deps.observer,
+      );
     },
     onError(error, message) {
       if (message === finalMessage) finalFailed = true;
@@ -109,7 +122,7 @@ export async function openUpdateMessage(
               blocks: message.blocks,
               ...NO_UNFURL,
             }),
-          { sleep: deps.sleep },
+          { sleep: deps.sleep, observer: deps.observer },
         );
       }
     },
@@ -168,7 +181,10 @@ export async function openStreamMessage(
   ];
   const now = deps.now ?? Date.now;
   try {
-    await callSlack('chat.startStream', () => streamer.append({ chunks: intro }), { sleep: deps.sleep });
+    await callSlack('chat.startStream', () => streamer.append({ chunks: intro }), {
+      sleep: deps.sleep,
+      observer: deps.observer,
+    });
   } catch (error) {
     throw new StreamingRefused(slackErrorCode(error));
   }
@@ -189,8 +205,12 @@ export async function openStreamMessage(
       }
       const { chunks, commit } = changes(item.state);
       try {
-        if (item.final) await streamer.stop({ chunks, blocks: renderFinal(item.state).blocks });
-        else if (chunks.length > 0) await streamer.append({ chunks });
+        if (item.final) {
+          const blocks = renderFinal(item.state).blocks;
+          await observedCall('chat.stopStream', () => streamer.stop({ chunks, blocks }), deps.observer);
+        } else if (chunks.length > 0) {
+          await observedCall('chat.appendStream', () => streamer.append({ chunks }), deps.observer);
+        }
         commit();
       } catch (error) {
         if (retryAfterSeconds(error) !== undefined) throw error;

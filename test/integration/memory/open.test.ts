@@ -41,6 +41,8 @@ describe('opening the memory store', () => {
     const opened = lines
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .find((l) => l.msg === 'memory store open');
+    expect(opened?.applied).toHaveLength(Object.keys(MEMORY_MIGRATIONS).length);
+    expect(Object.keys(MEMORY_MIGRATIONS)).toContain('0001_initial');
     expect(opened).toMatchObject({
       backend: 'pglite',
       // every migration, in name order (branches may add numbers out of order)
