@@ -45,7 +45,11 @@ export function startServeProcess(
         }
       });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr.slice(-2000)}`)), 60_000);
+    const timer = setTimeout(() => {
+      // never leave a half-started server behind: it would take other tests' jobs from a shared queue
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not start: ${stderr.slice(-2000)}`));
+    }, 60_000);
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
       const match = /listening on (http:\/\/[^\s]+) /.exec(stderr);

@@ -114,7 +114,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         writeLine(
           io.stderr,
           role === 'worker'
-            ? `Sleuth worker is running investigations from the queue (health: ${server.url}/health, metrics: ${server.url}/metrics). Ctrl-C stops.`
+            ? `Sleuth worker is listening on ${server.url} (health: ${server.url}/health, metrics: ${server.url}/metrics; it runs investigations from the queue). Ctrl-C stops.`
             : `Sleuth is listening on ${server.url} (API: ${server.url}/api/v1, docs: ${server.url}/docs, MCP: ${server.url}/mcp, health: ${server.url}/health; Slack: ${slackAt}; role ${role}). Ctrl-C stops.`,
         );
         await new Promise<void>((resolve) => {

@@ -4,19 +4,21 @@
  * key made by `sleuth api-key create`: an investigation started before SIGTERM still streams to its end, then the
  * process exits 0.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSleuth } from '../../helpers/cli.js';
 import { demoUrl } from '../../helpers/demo.js';
+import { startServeProcess } from '../../helpers/serve-process.js';
 import { createSlackSender, signature } from '../../peers/slack-requests.js';
 import { type SlackPeer, startSlackPeer } from '../../peers/slack-web-api.js';
 import { readSse } from '../api/harness.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const SECRET = 'serve-test-signing-secret';
 
 let child: ChildProcess | undefined;
@@ -34,38 +36,18 @@ function newCwd(): string {
   return cwd;
 }
 
-function startServe(
+async function startServe(
   env: Record<string, string>,
   cwd = newCwd(),
 ): Promise<{ url: string; stderr: () => string; exited: Promise<number | null> }> {
-  const proc = spawn(TSX, [join(ROOT, 'test', 'helpers', 'sleuth-process.ts'), 'serve', '--port', '0'], {
+  // node with tsx as a loader (not the tsx wrapper): a SIGKILL then reaches the server itself, leaving nothing behind
+  const server = await startServeProcess(
+    ['--port', '0'],
+    { SLEUTH_LOG_LEVEL: 'silent', SLEUTH_NOW: '2026-11-15', ...env },
     cwd,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? cwd,
-      SLEUTH_LOG_LEVEL: 'silent',
-      SLEUTH_NOW: '2026-11-15',
-      ...env,
-    },
-  });
-  child = proc;
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 60_000);
-    proc.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      const match = /listening on (http:\/\/[^\s]+) /.exec(stderr);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ url: match[1], stderr: () => stderr, exited });
-      }
-    });
-    proc.on('close', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}: ${stderr}`));
-    });
-  });
+  );
+  child = server.child;
+  return server;
 }
 
 describe('sleuth serve', () => {
@@ -145,6 +127,29 @@ describe('sleuth serve', () => {
     expect((await fetch(`${server.url}/api/v1/knowledge/proposals`)).status).toBe(401);
 
     const auth = { authorization: `Bearer ${key}` };
+    // MCP at /mcp of the same server, behind the same keys: the SDK's real client over Streamable HTTP
+    const anonymous = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(anonymous.status).toBe(401);
+    const mcp = new Client({ name: 'serve-test', version: '1.0.0' });
+    await mcp.connect(
+      new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: auth } }),
+    );
+    const tools = (await mcp.listTools()).tools.map((t) => t.name);
+    expect(tools).toEqual(
+      expect.arrayContaining(['investigate', 'run_sql', 'get_schema', 'search_knowledge', 'ask_faq']),
+    );
+    const counted = await mcp.callTool({ name: 'run_sql', arguments: { sql: 'SELECT COUNT(*) AS n FROM customers' } });
+    expect(counted.isError).toBeFalsy();
+    expect(JSON.stringify(counted.structuredContent)).toMatch(/"rows":\[\[\d+\]\]/);
+    const refused = await mcp.callTool({ name: 'run_sql', arguments: { sql: 'DELETE FROM customers' } });
+    expect(refused.isError).toBe(true);
+    expect(JSON.stringify(refused.content)).toContain('SQL_REJECTED');
+    await mcp.close();
+
     const started = await fetch(`${server.url}/api/v1/investigations`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
