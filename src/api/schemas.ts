@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { connectionNameSchema } from '../config/index.js';
 import { verifiedQueryFileSchema } from '../knowledge/index.js';
+import { tableDescriptionSchema } from '../sql/introspect/index.js';
 
 export const connectionName = connectionNameSchema.describe('A configured connection name (not a URL).');
 const identifier = z
@@ -180,26 +181,7 @@ export const executeResponse = z.object({
 export const schemaResponse = z.object({
   connection: z.string(),
   dialect: z.enum(['postgres', 'mariadb', 'sqlite']),
-  tables: z.array(
-    z.object({
-      schema: z.string().optional(),
-      name: z.string(),
-      kind: z.enum(['table', 'view']),
-      rowEstimate: z.number().nullable(),
-      comment: z.string().nullable(),
-      columns: z.array(
-        z.object({
-          name: z.string(),
-          type: z.string(),
-          nullable: z.boolean(),
-          primaryKey: z.boolean(),
-          comment: z.string().nullable(),
-        }),
-      ),
-      primaryKey: z.array(z.string()),
-      foreignKeys: z.array(z.object({ columns: z.array(z.string()), references: z.unknown() })),
-    }),
-  ),
+  tables: z.array(tableDescriptionSchema),
 });
 
 export const verifiedQueryListing = z.object({

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { FaqOutcome } from '../../knowledge/index.js';
+import { tableDescriptionSchema } from '../../sql/introspect/index.js';
 import { connectionArg, defineTool, jsonRow, type ToolDefinition, type ToolEnv } from './tool.js';
 
 const columnSchema = z.object({ name: z.string(), type: z.string() });
@@ -49,30 +50,6 @@ export const runSqlTool = defineTool({
   },
 });
 
-const tableSchema = z.object({
-  schema: z.string().optional(),
-  name: z.string(),
-  kind: z.enum(['table', 'view']),
-  rowEstimate: z.number().nullable(),
-  comment: z.string().nullable(),
-  columns: z.array(
-    z.object({
-      name: z.string(),
-      type: z.string(),
-      nullable: z.boolean(),
-      primaryKey: z.boolean(),
-      comment: z.string().nullable(),
-    }),
-  ),
-  primaryKey: z.array(z.string()),
-  foreignKeys: z.array(
-    z.object({
-      columns: z.array(z.string()),
-      references: z.object({ schema: z.string().optional(), table: z.string(), columns: z.array(z.string()) }),
-    }),
-  ),
-});
-
 export const getSchemaTool = defineTool({
   name: 'get_schema',
   title: 'Describe tables',
@@ -82,7 +59,7 @@ export const getSchemaTool = defineTool({
     connection: connectionArg,
     table: z.string().min(1).max(200).optional().describe('describe only this table (schema.table allowed)'),
   }),
-  output: z.object({ connection: z.string(), dialect: z.string(), tables: z.array(tableSchema) }),
+  output: z.object({ connection: z.string(), dialect: z.string(), tables: z.array(tableDescriptionSchema) }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(args, env) {
     const view = await env.context.schema({ actor: env.actor, db: args.connection, table: args.table });

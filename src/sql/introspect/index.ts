@@ -21,6 +21,7 @@ import type {
   ViewSource,
 } from './types.js';
 
+export { tableDescriptionSchema } from './schemas.js';
 export type * from './types.js';
 
 const CATALOGS: Record<SqlDialect, CatalogDialect> = {
