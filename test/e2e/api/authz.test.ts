@@ -3,13 +3,20 @@
  * key. B gets 404, exactly as for an id that does not exist, for A's investigation on GET, SSE, the WebSocket,
  * cancel and feedback, and for A's session; A gets its own; the admin gets both. A member's knowledge write is 403
  * and leaves the knowledge folder and the proposals as they were; the admin's works. Configured tokens carry their
- * configured role. Investigations use the slow script so there is time to act while one runs.
+ * configured role. Investigations use the slow script so there is time to act while one runs. Then MCP at /mcp of
+ * the same server under an access policy: a key there is judged by its key rules (never as a local tool) and
+ * continues only its own Sleuth sessions; knowledge search decides with the caller's policy.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { createMcpHttpHandler, type McpHttpHandler } from '../../../src/mcp/index.js';
 import { type ApiClient, type ApiHarness, readSse, SLOW_SCRIPT, startApiHarness } from './harness.js';
 
 const ADMIN_TOKEN = 'admin-token-for-the-authz-tests-0123456789';
@@ -286,5 +293,97 @@ describe('API authorization: roles and ownership', () => {
     expect(write?.description).toMatch(/^Admin keys only/);
     expect(doc.paths['/api/v1/knowledge/verified-queries']?.get).not.toHaveProperty('x-sleuth-role');
     expect(doc.paths['/api/v1/investigations/{id}']?.get?.description).toMatch(/member key sees .* only on the/);
+  });
+});
+
+describe('MCP at /mcp and knowledge search under an access policy, behind the same keys', () => {
+  let h: ApiHarness;
+  let mcp: McpHttpHandler;
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sleuth-authz-policy-'));
+    // only local tools and the reporting bot's key may use any connection
+    writeFileSync(
+      join(dir, 'policy.yaml'),
+      'access:\n  - { connections: ["*"], local: true }\n  - { connections: ["*"], apiKeys: [reporting-bot] }\n',
+    );
+    h = await startApiHarness({
+      env: { SLEUTH_POLICY_FILE: join(dir, 'policy.yaml'), SLEUTH_LIMITS: 'off' },
+      deps: async (context) => {
+        mcp = createMcpHttpHandler({ context, logger: context.logger });
+        return { mounts: [{ path: '/mcp', handle: (req, res, actor) => mcp.handle(req, res, actor) }] };
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.allSettled(clients.map((c) => c.close()));
+    await mcp?.close();
+    await h?.close();
+  });
+
+  const connect = async (key: string) => {
+    const client = new Client({ name: 'authz-test', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${h.url}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${key}` } },
+      }),
+    );
+    clients.push(client);
+    return client;
+  };
+  const text = (result: unknown) => ((result as CallToolResult).content[0] as { text: string }).text;
+
+  it('judges a key through /mcp by its key rules, never as a local tool', async () => {
+    const intern = await connect((await h.newKey('intern')).key);
+    const refused = (await intern.callTool({
+      name: 'run_sql',
+      arguments: { sql: 'SELECT 1 AS one' },
+    })) as CallToolResult;
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toMatch(/^PERMISSION_DENIED: The API key intern may not use the "demo" connection/);
+    const search = (await intern.callTool({
+      name: 'search_knowledge',
+      arguments: { query: 'signups by channel' },
+    })) as CallToolResult;
+    expect(text(search)).toMatch(/^PERMISSION_DENIED/);
+
+    const bot = await connect((await h.newKey('reporting-bot')).key);
+    const allowed = (await bot.callTool({ name: 'run_sql', arguments: { sql: 'SELECT 1 AS one' } })) as CallToolResult;
+    expect(allowed.isError).toBeFalsy();
+    // the FAQ tier decides with the caller (without it, an access section refused everyone)
+    const faq = (await bot.callTool({
+      name: 'ask_faq',
+      arguments: { question: 'signups by channel last month' },
+    })) as CallToolResult;
+    expect(faq.structuredContent).toMatchObject({ kind: 'answered' });
+  }, 60_000);
+
+  it('continues only the caller’s own Sleuth sessions over MCP', async () => {
+    const bot = await h.newKey('reporting-bot');
+    const client = await connect(bot.key);
+    const memory = await h.context.memory();
+    for (const session of [
+      await memory.createSession({ userId: 'key_someone_else' }),
+      await memory.createSession({}), // a CLI session has no owner: an admin's only
+    ]) {
+      const result = await client.callTool({
+        name: 'investigate',
+        arguments: { question: 'And the month before?', sessionId: session.id },
+      });
+      expect(text(result)).toBe(`NOT_FOUND: No Sleuth session ${session.id}.`);
+    }
+  });
+
+  it('applies the caller’s access policy to knowledge search over REST', async () => {
+    const q = '/api/v1/knowledge/search?q=signups%20by%20channel%20last%20month';
+    const intern = await (await h.newKey('intern')).call(q);
+    expect(intern.status).toBe(403);
+    expect(await intern.json()).toMatchObject({
+      error: { code: 'PERMISSION_DENIED', message: expect.stringMatching(/The API key intern may not use/) },
+    });
+    const bot = await (await h.newKey('reporting-bot')).call(q);
+    expect(bot.status).toBe(200);
+    expect(await bot.json()).toMatchObject({ faq: { result: 'hit', verifiedQuery: 'signups_by_channel' } });
   });
 });
