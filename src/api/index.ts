@@ -24,6 +24,7 @@ export {
   hashApiKey,
   hashMatches,
   type KeyVerifier,
+  tokenActor,
   type Verification,
 } from './keys.js';
 export { openApiDocument } from './openapi.js';

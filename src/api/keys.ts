@@ -4,9 +4,10 @@
  * of this entropy (nothing to brute-force); the id in the key makes lookup an index hit, not a scan over hashes.
  *
  * Static bearer tokens from configuration (`api.tokens`) are compared the same way, against every configured token.
+ * Every key and token carries a role (`member` unless it says `admin`) onto its actor; see ActorRole.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Actor } from '../common/actor.js';
+import type { Actor, ActorRole } from '../common/actor.js';
 import type { ApiKeyMemory, ApiKeyRecord } from '../memory/index.js';
 
 const KEY_SHAPE = /^slk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
@@ -42,8 +43,13 @@ export function hashMatches(presented: string, storedHex: string): boolean {
   return b.length === a.length && timingSafeEqual(a, b);
 }
 
-export function apiKeyActor(record: Pick<ApiKeyRecord, 'id' | 'name'>): Actor {
-  return { kind: 'api', id: record.id, label: record.name };
+export function apiKeyActor(record: Pick<ApiKeyRecord, 'id' | 'name'> & { role?: ActorRole }): Actor {
+  return { kind: 'api', id: record.id, label: record.name, role: record.role ?? 'member', remote: true };
+}
+
+/** The actor of a configured token: id `token:<name>`, its role (`member` unless configured `admin`). */
+export function tokenActor(token: { name: string; role?: ActorRole }): Actor {
+  return { kind: 'api', id: `token:${token.name}`, label: token.name, role: token.role ?? 'member', remote: true };
 }
 
 export type Verification =
@@ -53,6 +59,8 @@ export type Verification =
 export interface StaticToken {
   readonly name: string;
   readonly token: string;
+  /** Default member (see the README's HTTP API section). */
+  readonly role?: ActorRole;
 }
 
 export interface KeyVerifierDeps {
@@ -72,7 +80,7 @@ export function createKeyVerifier(deps: KeyVerifierDeps): KeyVerifier {
   const now = deps.now ?? (() => new Date());
   const touchEveryMs = deps.touchEveryMs ?? 60_000;
   const touched = new Map<string, number>();
-  const tokens = (deps.tokens ?? []).map((t) => ({ name: t.name, hash: hashApiKey(t.token) }));
+  const tokens = (deps.tokens ?? []).map((t) => ({ name: t.name, role: t.role, hash: hashApiKey(t.token) }));
   const metricsHash = deps.metricsToken ? hashApiKey(deps.metricsToken) : undefined;
 
   return async (presented) => {
@@ -91,12 +99,15 @@ export function createKeyVerifier(deps: KeyVerifierDeps): KeyVerifier {
       return { ok: true, actor: apiKeyActor(stored), scope: 'api' };
     }
     // every configured token is compared, so timing does not tell which one (or whether any) came close
-    let match: string | undefined;
-    for (const token of tokens) if (hashMatches(presented, token.hash) && match === undefined) match = token.name;
-    if (match !== undefined)
-      return { ok: true, actor: { kind: 'api', id: `token:${match}`, label: match }, scope: 'api' };
+    let match: (typeof tokens)[number] | undefined;
+    for (const token of tokens) if (hashMatches(presented, token.hash) && match === undefined) match = token;
+    if (match !== undefined) return { ok: true, actor: tokenActor(match), scope: 'api' };
     if (metricsHash && hashMatches(presented, metricsHash))
-      return { ok: true, actor: { kind: 'api', id: 'token:metrics', label: 'metrics' }, scope: 'metrics' };
+      return {
+        ok: true,
+        actor: { kind: 'api', id: 'token:metrics', label: 'metrics', role: 'member', remote: true },
+        scope: 'metrics',
+      };
     return { ok: false, reason: 'invalid' };
   };
 }
@@ -106,7 +117,7 @@ export const API_KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$/;
 /** Creates and stores a key; the returned `key` is the only time it exists in clear. */
 export async function createApiKey(
   memory: Pick<ApiKeyMemory, 'create'>,
-  input: { name: string; createdBy: string | null },
+  input: { name: string; createdBy: string | null; role?: ActorRole },
 ): Promise<{ record: ApiKeyRecord; key: string }> {
   const generated = generateApiKey();
   const record = await memory.create({
@@ -114,6 +125,7 @@ export async function createApiKey(
     name: input.name,
     keyHash: generated.keyHash,
     createdBy: input.createdBy,
+    role: input.role ?? 'member',
   });
   return { record, key: generated.key };
 }

@@ -38,12 +38,15 @@ function operation(route: ApiRoute): Json {
         : {}),
     };
   }
+  const admin = route.adminOnly ? `Admin keys only (members get 403 PERMISSION_DENIED).` : undefined;
+  const description = [admin, route.description].filter(Boolean).join(' ');
   return {
     operationId: route.operationId,
     summary: route.summary,
-    ...(route.description ? { description: route.description } : {}),
+    ...(description ? { description } : {}),
     tags: [route.tag],
     security: route.auth === 'none' ? [] : [{ bearer: [] }],
+    ...(route.adminOnly ? { 'x-sleuth-role': 'admin' } : {}),
     parameters: [
       ...parameters(route.params, 'path'),
       ...parameters(route.query, 'query'),
@@ -107,7 +110,7 @@ export function openApiDocument(routes: readonly ApiRoute[], options: OpenApiOpt
           content: { 'application/json': { schema: jsonSchema(investigationEvent, 'output') } },
         },
         401: unauthorized,
-        404: { description: 'Unknown investigation' },
+        404: { description: 'Unknown investigation, or another key’s (a member key sees only its own)' },
       },
     },
   };
@@ -131,7 +134,9 @@ export function openApiDocument(routes: readonly ApiRoute[], options: OpenApiOpt
       description:
         'Investigations, guarded read-only SQL, schema and the knowledge base over HTTP. Errors are ' +
         '{"error":{"code","message"}} with a stable code. Every route but health, readiness, this document and /docs ' +
-        'needs Authorization: Bearer <API key> (sleuth api-key create <name>).',
+        'needs Authorization: Bearer <API key> (sleuth api-key create <name>). A key is a member (default) or an ' +
+        'admin (--role admin): a member sees and acts only on the investigations and sessions it started (anyone ' +
+        'else’s are 404), an admin on all, and only admins change the knowledge base (x-sleuth-role: admin).',
     },
     servers: [{ url: '/' }],
     tags: [
@@ -145,7 +150,9 @@ export function openApiDocument(routes: readonly ApiRoute[], options: OpenApiOpt
         bearer: {
           type: 'http',
           scheme: 'bearer',
-          description: 'An API key (slk_...), a configured token, or for /metrics only the metrics token.',
+          description:
+            'An API key (slk_...), a configured token, or for /metrics only the metrics token. Keys and tokens are ' +
+            'members unless created or configured as admin.',
         },
       },
     },

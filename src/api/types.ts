@@ -8,7 +8,7 @@ import type { RateLimitHook } from './auth.js';
 /** What the API uses of the composition root (SleuthContext satisfies it). */
 export type ApiContext = Pick<
   SleuthContext,
-  'config' | 'memory' | 'knowledge' | 'investigations' | 'runSql' | 'schema' | 'source' | 'observers'
+  'config' | 'memory' | 'knowledge' | 'investigations' | 'runSql' | 'schema' | 'source' | 'observers' | 'access'
 >;
 
 /** Handles the request and returns true, or returns false to let the next route try. */

@@ -2,7 +2,8 @@
  * WebSocket progress at /ws/:investigationId on the API's HTTP server: the recorded events, then live ones, one JSON
  * text message per event (as in the SSE data), and a close with 1000 after done/failed. Any number of clients may
  * watch one investigation (each has its own watcher on the service). A client that reconnects with `?after=<last seq
- * it saw>` gets exactly the rest. Authentication is checked before the upgrade (see auth.ts); the server pings every
+ * it saw>` gets exactly the rest. Authentication and ownership (`visibleInvestigation`: a member key watches only the
+ * investigations it started) are checked before the upgrade (see auth.ts, authorize.ts); the server pings every
  * heartbeat and drops a client that left two pings in a row unanswered. Shutdown closes with 1001.
  */
 import type { IncomingMessage } from 'node:http';
@@ -12,6 +13,7 @@ import type { InvestigationEvent } from '../agent/events.js';
 import { isSleuthError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { type Authenticator, WS_PROTOCOL } from './auth.js';
+import { visibleInvestigation } from './authorize.js';
 import { toHttpError } from './errors.js';
 import type { StreamTracker } from './streams.js';
 import type { ApiContext } from './types.js';
@@ -76,9 +78,9 @@ export function createWebSocketEndpoint(deps: WebSocketDeps): WebSocketEndpoint 
     if (afterText !== null && !/^\d{1,9}$/.test(afterText))
       return fail(400, { error: { code: 'INVALID_REQUEST', message: 'after must be a whole number (a seq).' } });
     try {
-      await deps.authenticate(req, 'api', WS_ROUTE);
-      const record = await (await deps.context.memory()).getInvestigation(id);
-      if (!record) return fail(404, { error: { code: 'NOT_FOUND', message: `Investigation ${id} was not found.` } });
+      const actor = await deps.authenticate(req, 'api', WS_ROUTE);
+      // the same rule as the REST routes: a member watches only its own investigations; anyone else's is a 404
+      await visibleInvestigation(deps.context, actor, id);
     } catch (error) {
       const problem = toHttpError(error);
       if (problem.serverFault || !isSleuthError(error)) deps.logger.error({ err: error }, 'WebSocket upgrade failed');

@@ -5,6 +5,15 @@
  */
 export type ActorKind = 'slack' | 'api' | 'mcp' | 'cli' | 'eval';
 
+/**
+ * What the principal may do beyond asking: a `member` sees and acts only on what it started (its investigations and
+ * sessions) and reads the knowledge base; an `admin` also sees everyone's investigations and changes the knowledge base
+ * (verified queries, proposals). API keys and configured tokens carry one (default `member`); other actors carry none,
+ * which counts as `member` wherever a role is asked for. Read it with `isAdmin` and `mayAccessOwned`.
+ */
+export type ActorRole = 'member' | 'admin';
+export const ACTOR_ROLES: readonly ActorRole[] = ['member', 'admin'];
+
 export interface Actor {
   kind: ActorKind;
   id: string;
@@ -19,6 +28,28 @@ export interface Actor {
   groups?: readonly string[];
   /** Human label for logs and audit (e.g. an API key's name); never a secret. */
   label?: string;
+  /** See ActorRole; absent means no elevated rights. */
+  role?: ActorRole;
+  /**
+   * True when the actor authenticated with a bearer credential over the network (an API key or configured token, on
+   * the REST API, the WebSocket or /mcp). It stays set when /mcp relabels the kind as `mcp`, so the access policy's
+   * `local` rules (this machine: CLI, MCP over stdio, evals) never match a remote caller, and its `apiKeys` rules do.
+   */
+  remote?: boolean;
+}
+
+export function isAdmin(actor: Actor | undefined): boolean {
+  return actor?.role === 'admin';
+}
+
+/**
+ * Ownership, the one rule for records that belong to whoever started them (investigations, sessions, proposals):
+ * the owner (`ownerId` equals the actor's id) or an admin may see and act on it. A record without an owner (started
+ * from the local CLI) is an admin's only. Callers answer "not found" when it is false, so an id is never confirmed.
+ */
+export function mayAccessOwned(actor: Actor, ownerId: string | null | undefined): boolean {
+  if (isAdmin(actor)) return true;
+  return ownerId !== null && ownerId !== undefined && ownerId === actor.id;
 }
 
 /** The actor of a local CLI invocation. */

@@ -1,4 +1,12 @@
-export { type Actor, type ActorKind, cliActor } from './actor.js';
+export {
+  ACTOR_ROLES,
+  type Actor,
+  type ActorKind,
+  type ActorRole,
+  cliActor,
+  isAdmin,
+  mayAccessOwned,
+} from './actor.js';
 export { type Clock, createFakeClock, type FakeClock, systemClock } from './clock.js';
 export {
   BugError,

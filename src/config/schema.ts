@@ -73,7 +73,16 @@ export const configFileSchema = z.strictObject({
   /** Static credentials for the HTTP API (API keys themselves live in memory: sleuth api-key create). */
   api: z
     .strictObject({
-      tokens: z.array(z.strictObject({ name: z.string().min(1), token: z.string().min(1) })).optional(),
+      tokens: z
+        .array(
+          z.strictObject({
+            name: z.string().min(1),
+            token: z.string().min(1),
+            /** member (default) or admin; see ActorRole. */
+            role: z.enum(['member', 'admin']).optional(),
+          }),
+        )
+        .optional(),
       metricsToken: z.string().min(1).optional(),
     })
     .optional(),

@@ -3,12 +3,15 @@
  * hashing and verification; this only stores and finds.
  */
 import type { Kysely, Selectable } from 'kysely';
+import type { ActorRole } from '../common/actor.js';
 import { withMemoryErrors } from './errors.js';
 import type { ApiKeysTable, MemoryDatabase } from './tables.js';
 
 export interface ApiKeyRecord {
   id: string;
   name: string;
+  /** member (the default) or admin. */
+  role: ActorRole;
   createdBy: string | null;
   createdAt: Date;
   lastUsedAt: Date | null;
@@ -21,7 +24,13 @@ export interface StoredApiKey extends ApiKeyRecord {
 }
 
 export interface ApiKeyMemory {
-  create(input: { id: string; name: string; keyHash: string; createdBy: string | null }): Promise<ApiKeyRecord>;
+  create(input: {
+    id: string;
+    name: string;
+    keyHash: string;
+    createdBy: string | null;
+    role?: ActorRole;
+  }): Promise<ApiKeyRecord>;
   /** The key with its hash, revoked or not; undefined when there is no such id. */
   find(id: string): Promise<StoredApiKey | undefined>;
   /** Oldest first, revoked ones included. */
@@ -37,6 +46,7 @@ function toRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
   return {
     id: row.id,
     name: row.name,
+    role: row.role === 'admin' ? 'admin' : 'member',
     createdBy: row.created_by,
     createdAt: toDate(row.created_at),
     lastUsedAt: row.last_used_at ? toDate(row.last_used_at) : null,
@@ -49,7 +59,13 @@ export function createApiKeyMemory(db: Kysely<MemoryDatabase>): ApiKeyMemory {
     async create(input) {
       const row = await db
         .insertInto('api_keys')
-        .values({ id: input.id, name: input.name, key_hash: input.keyHash, created_by: input.createdBy })
+        .values({
+          id: input.id,
+          name: input.name,
+          key_hash: input.keyHash,
+          created_by: input.createdBy,
+          role: input.role ?? 'member',
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       return toRecord(row);

@@ -156,6 +156,8 @@ export interface ApiKeysTable {
   id: string;
   name: string;
   key_hash: string;
+  /** 'member' | 'admin' (0006_api_key_roles). */
+  role: Generated<string>;
   created_by: string | null;
   created_at: CreatedAt;
   last_used_at: Timestamp | null;

@@ -43,8 +43,10 @@ function ruleDimensions(rule: AccessRule, actor: Actor): Partial<Record<Dimensio
   if (rule.users) out.users = actor.kind === 'slack' && any(rule.users, [actor.id]);
   if (rule.channels) out.channels = actor.kind === 'slack' && any(rule.channels, [actor.channel]);
   if (rule.groups) out.groups = actor.kind === 'slack' && any(rule.groups, actor.groups ?? []);
-  if (rule.apiKeys) out.apiKeys = actor.kind === 'api' && any(rule.apiKeys, [actor.id, actor.label]);
-  if (rule.local) out.local = LOCAL_KINDS.has(actor.kind);
+  // a key used through /mcp is relabelled kind 'mcp' but stays remote: its key rules apply, `local` never does
+  const keyed = actor.kind === 'api' || actor.remote === true;
+  if (rule.apiKeys) out.apiKeys = keyed && any(rule.apiKeys, [actor.id, actor.label]);
+  if (rule.local) out.local = LOCAL_KINDS.has(actor.kind) && actor.remote !== true;
   return out;
 }
 
@@ -85,7 +87,10 @@ function refusal(actor: Actor | undefined, connection: string, evaluations: read
   if (actor === undefined)
     return `A request without a known caller may not use the "${connection}" connection. ${grant}`;
   if (actor.kind !== 'slack') {
-    const who = actor.kind === 'api' ? `The API key ${actor.label ?? actor.id}` : `The ${actor.kind} user ${actor.id}`;
+    const who =
+      actor.kind === 'api' || actor.remote
+        ? `The API key ${actor.label ?? actor.id}`
+        : `The ${actor.kind} user ${actor.id}`;
     return `${who} may not use the "${connection}" connection. ${grant}`;
   }
   // the Slack rule for this connection that came closest says what is missing

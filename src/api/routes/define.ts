@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Actor } from '../../common/actor.js';
 import type { AuthScope } from '../auth.js';
+import { requireRole } from '../authorize.js';
 import { validationError } from '../errors.js';
 
 export interface ResponseSpec {
@@ -46,6 +47,11 @@ export interface RouteDefinition<P extends z.ZodType, Q extends z.ZodType, B ext
   tag: string;
   /** 'none': open; 'api': an API key or token; 'metrics': those or the metrics token. */
   auth: AuthScope | 'none';
+  /**
+   * Set on routes only admin keys may call, saying what they do ("add verified queries"): members get 403
+   * PERMISSION_DENIED before anything is validated or changed. The OpenAPI operation documents it.
+   */
+  adminOnly?: string;
   params?: P;
   query?: Q;
   body?: B;
@@ -63,6 +69,7 @@ export interface ApiRoute {
   readonly description?: string;
   readonly tag: string;
   readonly auth: AuthScope | 'none';
+  readonly adminOnly?: string;
   readonly params?: z.ZodType;
   readonly query?: z.ZodType;
   readonly body?: z.ZodType;
@@ -83,6 +90,7 @@ export function defineRoute<P extends z.ZodType = Empty, Q extends z.ZodType = E
   return {
     ...definition,
     async run(req, res, actor, requestId) {
+      if (definition.adminOnly !== undefined) requireRole(actor, 'admin', definition.adminOnly);
       const params = parse('path', definition.params, req.params);
       const query = parse('query', definition.query, req.query);
       const body = parse('body', definition.body, definition.body ? (req.body ?? {}) : undefined);

@@ -1,13 +1,17 @@
 /**
  * The knowledge base over HTTP: verified queries (list, add, remove), search as the FAQ tier and the agent see it,
  * and proposals from "helpful" feedback (list, confirm, reject). The same functions as `sleuth kb`; changes to the
- * knowledge folder are serialised.
+ * knowledge folder are serialised. Changes need an admin key (`adminOnly`, checked by defineRoute before anything
+ * else); reads are open to members: search decides with the caller's access policy like the FAQ tier, and a member
+ * lists only the proposals from its own feedback (they carry its investigation's question and SQL).
  */
 import { writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { stringify } from 'yaml';
+import { mayAccessOwned } from '../../common/actor.js';
 import { UserError } from '../../common/errors.js';
 import { installVerifiedQuery, removeVerifiedQuery } from '../../knowledge/index.js';
+import { permissionDenied } from '../../policy/index.js';
 import {
   confirmProposalBody,
   errorResponse,
@@ -28,6 +32,7 @@ import { API_PREFIX, checkConnection, notFound } from './common.js';
 import { type ApiRoute, defineRoute } from './define.js';
 
 const error = (description: string) => ({ description, schema: errorResponse });
+const adminOnly = error('The key is a member: only admin keys change the knowledge base (PERMISSION_DENIED)');
 const BASE = `${API_PREFIX}/knowledge`;
 
 export function knowledgeRoutes(context: ApiContext): ApiRoute[] {
@@ -70,11 +75,13 @@ export function knowledgeRoutes(context: ApiContext): ApiRoute[] {
       summary: 'Add a verified query (the knowledge file format as JSON); kept only if it fits the live schema',
       tag: 'knowledge',
       auth: 'api',
+      adminOnly: 'add verified queries',
       body: verifiedQueryBody,
       responses: {
         201: { description: 'Added under knowledge/verified/', schema: verifiedQueryAdded },
         400: error('Invalid verified query, or it does not fit the live schema (KNOWLEDGE_INVALID)'),
         401: error('No valid API key'),
+        403: adminOnly,
         409: error('A verified query with that name exists'),
       },
       async handle({ body }) {
@@ -99,10 +106,12 @@ export function knowledgeRoutes(context: ApiContext): ApiRoute[] {
       summary: 'Remove a verified query file',
       tag: 'knowledge',
       auth: 'api',
+      adminOnly: 'remove verified queries',
       params: nameParams,
       responses: {
         200: { description: 'Removed', schema: verifiedQueryRemoved },
         401: error('No valid API key'),
+        403: adminOnly,
         404: error('No verified query by that name'),
       },
       async handle({ params }) {
@@ -115,6 +124,9 @@ export function knowledgeRoutes(context: ApiContext): ApiRoute[] {
       path: `${BASE}/search`,
       operationId: 'searchKnowledge',
       summary: 'What the FAQ tier would answer, and the verified queries, docs and tables that match',
+      description:
+        'Decided with the caller’s access policy, as the FAQ tier would for it: a connection it may not use is ' +
+        'PERMISSION_DENIED, hidden tables and refused SQL are left out.',
       tag: 'knowledge',
       auth: 'api',
       query: knowledgeSearchQuery,
@@ -122,12 +134,15 @@ export function knowledgeRoutes(context: ApiContext): ApiRoute[] {
         200: { description: 'FAQ decision and hits', schema: knowledgeSearchResponse },
         400: error('Invalid query'),
         401: error('No valid API key'),
+        403: error('The access policy does not let this key use the connection (PERMISSION_DENIED)'),
       },
-      async handle({ query }) {
+      async handle({ query, actor }) {
         checkConnection(context, query.connection);
+        const access = await context.access({ actor, db: query.connection });
+        if (!access.allowed) throw permissionDenied(access.reason, { connection: access.connection });
         const base = await context.knowledge();
         const [faq, hits] = await Promise.all([
-          base.answerFaq({ question: query.q, connection: query.connection }),
+          base.answerFaq({ question: query.q, connection: query.connection, actor }),
           base.search(query.q, { connection: query.connection, limit: query.limit }),
         ]);
         return {
@@ -149,11 +164,15 @@ export function knowledgeRoutes(context: ApiContext): ApiRoute[] {
       path: `${BASE}/proposals`,
       operationId: 'listProposals',
       summary: 'Verified queries proposed from helpful feedback',
+      description: 'An admin key sees every proposal; a member key only those from its own feedback.',
       tag: 'knowledge',
       auth: 'api',
       responses: { 200: { description: 'The proposals', schema: proposalList }, 401: error('No valid API key') },
-      async handle() {
-        return { status: 200, body: { proposals: await (await context.knowledge()).listProposals() } };
+      async handle({ actor }) {
+        const proposals = (await (await context.knowledge()).listProposals()).filter((p) =>
+          mayAccessOwned(actor, p.proposedBy),
+        );
+        return { status: 200, body: { proposals } };
       },
     }),
     defineRoute({
@@ -163,12 +182,14 @@ export function knowledgeRoutes(context: ApiContext): ApiRoute[] {
       summary: 'Confirm a proposal: write it as a verified query file (commit it so it is reviewed)',
       tag: 'knowledge',
       auth: 'api',
+      adminOnly: 'confirm proposals',
       params: proposalParams,
       body: confirmProposalBody,
       responses: {
         200: { description: 'Confirmed', schema: proposalConfirmed },
         400: error('Invalid body, or a file with that name exists'),
         401: error('No valid API key'),
+        403: adminOnly,
         404: error('Unknown proposal'),
         409: error('Already confirmed or rejected'),
       },
@@ -187,10 +208,12 @@ export function knowledgeRoutes(context: ApiContext): ApiRoute[] {
       summary: 'Reject a proposal',
       tag: 'knowledge',
       auth: 'api',
+      adminOnly: 'reject proposals',
       params: proposalParams,
       responses: {
         200: { description: 'Rejected', schema: proposalRejected },
         401: error('No valid API key'),
+        403: adminOnly,
         404: error('Unknown proposal'),
         409: error('Already confirmed or rejected'),
       },

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { API_KEY_NAME, createApiKey } from '../../api/index.js';
-import { cliActor } from '../../common/actor.js';
+import { ACTOR_ROLES, type ActorRole, cliActor } from '../../common/actor.js';
 import { UsageError } from '../../common/errors.js';
 import { formatTable } from '../format/table.js';
 import { type CliIo, writeLine } from '../io.js';
@@ -9,11 +9,15 @@ import { withContext } from './context.js';
 const HELP = `
 API keys for the HTTP API, WebSocket and MCP endpoints of sleuth serve ("Authorization: Bearer <key>"). Only a hash
 is stored: the key is printed once, at creation. A revoked key is refused with 401 at once.
+Roles: member (the default) sees and acts only on the investigations and sessions it started and reads the
+knowledge base; admin (--role admin) sees every investigation and may change the knowledge base (add or remove
+verified queries, confirm or reject proposals).
 With the embedded memory store (no DATABASE_URL) only one process can open it: stop sleuth serve to manage keys, or
 use a PostgreSQL memory store, or static tokens (SLEUTH_API_TOKENS=name:token,...).
 
 Examples:
   sleuth api-key create dashboard
+  sleuth api-key create kb-curator --role admin
   sleuth api-key list
   sleuth api-key revoke key_3f9c0a1b2c3d4e5f`;
 
@@ -24,28 +28,36 @@ export function registerApiKeyCommands(program: Command, io: CliIo): void {
     .command('create')
     .description('Create a key and print it once')
     .argument('<name>', 'what the key is for (shown in logs and the audit log)')
+    .option(
+      '--role <role>',
+      'member (its own investigations; reads knowledge) or admin (all; changes knowledge)',
+      'member',
+    )
     .option('--format <format>', 'text|json', 'text')
-    .action(async (name: string, options: { format: string }) => {
+    .action(async (name: string, options: { format: string; role: string }) => {
       if (!API_KEY_NAME.test(name))
         throw new UsageError('The key name must be 1-63 letters, digits, spaces, ".", "_" or "-".');
+      if (!ACTOR_ROLES.includes(options.role as ActorRole))
+        throw new UsageError(`--role must be ${ACTOR_ROLES.join(' or ')}, not ${options.role.slice(0, 40)}.`);
+      const role = options.role as ActorRole;
       await withContext(io, async (context) => {
         const memory = await context.memory();
-        const { record, key } = await createApiKey(memory.apiKeys, { name, createdBy: cliActor(io.env).id });
+        const { record, key } = await createApiKey(memory.apiKeys, { name, role, createdBy: cliActor(io.env).id });
         if (options.format === 'json') {
-          writeLine(io.stdout, JSON.stringify({ id: record.id, name: record.name, key }));
+          writeLine(io.stdout, JSON.stringify({ id: record.id, name: record.name, role: record.role, key }));
           return;
         }
         writeLine(io.stdout, key);
         writeLine(
           io.stderr,
-          `Created API key ${record.id} (${record.name}). The key above is shown only now: store it in a secret manager.`,
+          `Created API key ${record.id} (${record.name}) with role ${record.role}. The key above is shown only now: store it in a secret manager.`,
         );
       });
     });
 
   keys
     .command('list')
-    .description('List keys (id, name, created, last used, revoked); never the keys themselves')
+    .description('List keys (id, name, role, created, last used, revoked); never the keys themselves')
     .option('--format <format>', 'text|json', 'text')
     .action(async (options: { format: string }) => {
       await withContext(io, async (context) => {
@@ -56,8 +68,8 @@ export function registerApiKeyCommands(program: Command, io: CliIo): void {
         writeLine(
           io.stdout,
           formatTable(
-            ['id', 'name', 'created', 'last used', 'revoked'],
-            rows.map((r) => [r.id, r.name, iso(r.createdAt), iso(r.lastUsedAt), iso(r.revokedAt)]),
+            ['id', 'name', 'role', 'created', 'last used', 'revoked'],
+            rows.map((r) => [r.id, r.name, r.role, iso(r.createdAt), iso(r.lastUsedAt), iso(r.revokedAt)]),
           ),
         );
       });

@@ -27,7 +27,7 @@ export interface McpHttpHandlerOptions {
 export interface McpHttpHandler {
   /**
    * Serves one request to /mcp (POST, GET or DELETE). `actor` is who the host authenticated (its kind becomes
-   * 'mcp'); `parsedBody` is the JSON body when a body parser already consumed the stream (express.json()).
+   * 'mcp'; its id, role and `remote` stay, so the access policy still judges it as its key); `parsedBody` is the JSON body when a body parser already consumed the stream (express.json()).
    */
   handle(req: IncomingMessage, res: ServerResponse, actor: Actor, parsedBody?: unknown): Promise<void>;
   /** Open sessions (for metrics and tests). */

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { FinalAnswer, InvestigationEvent } from '../../agent/index.js';
+import { mayAccessOwned } from '../../common/actor.js';
 import { type ErrorCode, UpstreamError, UserError } from '../../common/errors.js';
 import { connectionArg, defineTool, type RequestExtra, type ToolEnv } from './tool.js';
 
@@ -82,8 +83,9 @@ async function sessionFor(env: ToolEnv, requested: string | undefined): Promise<
   const memory = await env.context.memory();
   if (requested) {
     const found = await memory.getSession(requested);
-    // Another principal's session is reported like a missing one: a session id is not a credential.
-    if (!found || (found.userId !== null && found.userId !== env.actor.id)) {
+    // The API's ownership rule: only its creator (or an admin) continues a session; anyone else's is reported like a
+    // missing one, so a session id is not a credential.
+    if (!found || !mayAccessOwned(env.actor, found.userId)) {
       throw new UserError('NOT_FOUND', `No Sleuth session ${requested}.`);
     }
     return requested;

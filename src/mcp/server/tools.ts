@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { FaqOutcome } from '../../knowledge/index.js';
+import { permissionDenied } from '../../policy/index.js';
 import { tableDescriptionSchema } from '../../sql/introspect/index.js';
 import { connectionArg, defineTool, jsonRow, type ToolDefinition, type ToolEnv } from './tool.js';
 
@@ -94,6 +95,9 @@ export const searchKnowledgeTool = defineTool({
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(args, env) {
+    // the caller must be allowed on the connection, as for the FAQ tier (hidden tables are filtered by the base)
+    const access = await env.context.access({ actor: env.actor, db: args.connection });
+    if (!access.allowed) throw permissionDenied(access.reason, { connection: access.connection });
     const kb = await env.context.knowledge();
     const hits = await kb.search(args.query, { connection: args.connection, limit: args.limit, kinds: args.kinds });
     return { structured: { hits: hits.map((h) => ({ ...h })) } };
@@ -131,7 +135,7 @@ export const askFaqTool = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(args, env) {
     const kb = await env.context.knowledge();
-    const outcome = await kb.answerFaq({ question: args.question, connection: args.connection });
+    const outcome = await kb.answerFaq({ question: args.question, connection: args.connection, actor: env.actor });
     await auditFaq(env, args.question, outcome);
     return { structured: faqStructured(outcome), text: faqText(outcome) };
   },

@@ -4,6 +4,7 @@ import { eventSeqCounter } from './0002-event-seq.js';
 import { knowledgeTables } from './0003-knowledge.js';
 import { apiKeysTable } from './0004-api-keys.js';
 import { guardrails } from './0005-guardrails.js';
+import { apiKeyRoles } from './0006-api-key-roles.js';
 
 /**
  * Schema history of Sleuth's memory, run by Kysely's Migrator at open (in a transaction, under an advisory lock).
@@ -15,6 +16,7 @@ export const MEMORY_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003_knowledge': knowledgeTables,
   '0004_api_keys': apiKeysTable,
   '0005_guardrails': guardrails,
+  '0006_api_key_roles': apiKeyRoles,
 };
 
 export const memoryMigrations: MigrationProvider = {

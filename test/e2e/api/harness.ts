@@ -1,7 +1,8 @@
 /**
  * The real API server on 127.0.0.1 (port 0) over a real context: the scripted model, the SQLite demo database,
  * embedded memory in a temporary directory and a private copy of the starter knowledge (tests add and remove verified
- * queries). Requests go over real HTTP with fetch, as a client's would.
+ * queries). Requests go over real HTTP with fetch, as a client's would. The harness's own key is a member unless
+ * `role: 'admin'` says otherwise; `newKey` makes more (other members, admins) on the same server.
  */
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import {
   type RunningServer,
   startServer,
 } from '../../../src/api/index.js';
+import type { ActorRole } from '../../../src/common/actor.js';
 import { createSleuthContext, type SleuthContext } from '../../../src/main.js';
 import { demoUrl } from '../../helpers/demo.js';
 
@@ -31,14 +33,26 @@ export interface ApiHarness {
   key: string;
   keyId: string;
   knowledgeDir: string;
-  /** fetch on the server with the key (unless headers say otherwise). */
-  call(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  /** fetch on the server with the key (unless headers say otherwise, or `as` names another key). */
+  call(path: string, init?: CallInit): Promise<Response>;
+  /** Another key on the same server, with `call` bound to it. */
+  newKey(name: string, role?: ActorRole): Promise<ApiClient>;
   close(): Promise<void>;
+}
+
+export type CallInit = RequestInit & { json?: unknown };
+
+export interface ApiClient {
+  key: string;
+  keyId: string;
+  call(path: string, init?: CallInit): Promise<Response>;
 }
 
 export async function startApiHarness(
   options: {
     env?: Record<string, string>;
+    /** The role of the harness's own key (default member, as for any new key). */
+    role?: ActorRole;
     /** Extra server deps, or a function of the context that builds them (e.g. a Slack app to host). */
     deps?: Partial<ApiServerDeps> | ((context: SleuthContext) => Promise<Partial<ApiServerDeps>>);
   } = {},
@@ -59,22 +73,33 @@ export async function startApiHarness(
       ...options.env,
     },
   });
-  const created = await createApiKey((await context.memory()).apiKeys, { name: 'tests', createdBy: 'harness' });
+  const created = await createApiKey((await context.memory()).apiKeys, {
+    name: 'tests',
+    createdBy: 'harness',
+    role: options.role,
+  });
   const extra = typeof options.deps === 'function' ? await options.deps(context) : options.deps;
   const api = createApiServer({ context, logger: context.logger, wsHeartbeatMs: 300, ...extra });
   const server = await startServer({ api, port: 0, host: '127.0.0.1', logger: context.logger });
-  const call = (path: string, init: RequestInit & { json?: unknown } = {}) => {
-    const { json, ...rest } = init;
-    const headers = new Headers(rest.headers);
-    if (!headers.has('authorization')) headers.set('authorization', `Bearer ${created.key}`);
-    if (json !== undefined) headers.set('content-type', 'application/json');
-    return fetch(`${server.url}${path}`, {
-      ...rest,
-      headers,
-      body: json !== undefined ? JSON.stringify(json) : rest.body,
-    });
-  };
+  const callWith =
+    (key: string) =>
+    (path: string, init: CallInit = {}) => {
+      const { json, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (!headers.has('authorization')) headers.set('authorization', `Bearer ${key}`);
+      if (json !== undefined) headers.set('content-type', 'application/json');
+      return fetch(`${server.url}${path}`, {
+        ...rest,
+        headers,
+        body: json !== undefined ? JSON.stringify(json) : rest.body,
+      });
+    };
+  const call = callWith(created.key);
   return {
+    async newKey(name, role) {
+      const made = await createApiKey((await context.memory()).apiKeys, { name, createdBy: 'harness', role });
+      return { key: made.key, keyId: made.record.id, call: callWith(made.key) };
+    },
     url: server.url,
     context,
     api,

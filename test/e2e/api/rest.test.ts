@@ -24,6 +24,8 @@ describe('REST API', () => {
 
   beforeAll(async () => {
     h = await startApiHarness({
+      // these tests change the knowledge base, which takes an admin key (members: see authz.test.ts)
+      role: 'admin',
       env: { SLEUTH_API_TOKENS: `ci:${TOKEN}` },
       deps: {
         rateLimit,
@@ -385,7 +387,7 @@ describe('REST API', () => {
     const r = await h.call('/mcp/session?x=1', { method: 'POST', body: '{"jsonrpc":"2.0"}' });
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({ url: '/mcp/session?x=1', method: 'POST' });
-    expect(mounted).toEqual([{ kind: 'api', id: h.keyId, label: 'tests' }]);
+    expect(mounted).toEqual([{ kind: 'api', id: h.keyId, label: 'tests', role: 'admin', remote: true }]);
   });
 
   it('reports readiness per component', async () => {

@@ -1,4 +1,4 @@
-/** `sleuth api-key create|list|revoke` through the real CLI and the embedded memory store. */
+/** `sleuth api-key create [--role]|list|revoke` through the real CLI and the embedded memory store. */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +17,25 @@ describe('sleuth api-key', () => {
     expect(id).toBeDefined();
     expect(created.stderr).toMatch(/shown only now/);
 
+    expect(created.stderr).toMatch(/with role member\./);
+    const admin = await runSleuth(['api-key', 'create', 'curator', '--role', 'admin', '--format', 'json'], { cwd });
+    expect(admin.code).toBe(0);
+    const adminKey = JSON.parse(admin.stdout) as { id: string; name: string; role: string; key: string };
+    expect(adminKey).toMatchObject({ name: 'curator', role: 'admin', key: expect.stringMatching(/^slk_/) });
+    const badRole = await runSleuth(['api-key', 'create', 'x', '--role', 'root'], { cwd });
+    expect(badRole.code).toBe(2);
+    expect(badRole.stderr).toMatch(/--role must be member or admin/);
+
     const listed = await runSleuth(['api-key', 'list', '--format', 'json'], { cwd });
     const rows = JSON.parse(listed.stdout) as { id: string; name: string; revokedAt: string | null }[];
-    expect(rows).toMatchObject([{ id, name: 'ci pipeline', revokedAt: null }]);
+    expect(rows).toMatchObject([
+      { id, name: 'ci pipeline', role: 'member', revokedAt: null },
+      { id: adminKey.id, name: 'curator', role: 'admin', revokedAt: null },
+    ]);
+    expect(listed.stdout).not.toContain(adminKey.key.slice(21));
+    const table = await runSleuth(['api-key', 'list'], { cwd });
+    expect(table.stdout).toMatch(/id +\| name +\| role +\| created/);
+    expect(table.stdout).toMatch(new RegExp(`${adminKey.id} \\| curator +\\| admin +\\| \\d{4}-`));
     expect(listed.stdout).not.toContain(key.slice(21));
     expect(listed.stdout).not.toContain(hashApiKey(key));
 
@@ -28,7 +44,9 @@ describe('sleuth api-key', () => {
     expect(revoked.stdout).toContain(`Revoked ${id} (ci pipeline).`);
     const text = await runSleuth(['api-key', 'list'], { cwd });
     // revoked now; never used (no request made with it)
-    expect(text.stdout).toMatch(new RegExp(`${id} \\| ci pipeline \\| \\S+ +\\| - +\\| \\d{4}-\\d{2}-\\d{2}T`));
+    expect(text.stdout).toMatch(
+      new RegExp(`${id} \\| ci pipeline \\| member \\| \\S+ +\\| - +\\| \\d{4}-\\d{2}-\\d{2}T`),
+    );
 
     const unknown = await runSleuth(['api-key', 'revoke', 'key_0000000000000000'], { cwd });
     expect(unknown.code).toBe(2);
@@ -37,5 +55,8 @@ describe('sleuth api-key', () => {
     expect(badName.code).toBe(2);
     const help = await runSleuth(['api-key', '--help'], { cwd });
     expect(help.stdout).toMatch(/shown once|printed once/);
+    expect(help.stdout).toMatch(/--role admin/);
+    const createHelp = await runSleuth(['api-key', 'create', '--help'], { cwd });
+    expect(createHelp.stdout).toMatch(/--role <role>/);
   }, 60_000);
 });

@@ -57,8 +57,11 @@ describe('key verification', () => {
     expect(await verify(key)).toEqual({
       ok: true,
       scope: 'api',
-      actor: { kind: 'api', id: record.id, label: 'dashboard' },
+      actor: { kind: 'api', id: record.id, label: 'dashboard', role: 'member', remote: true },
     });
+    const admin = await createApiKey(memory.apiKeys, { name: 'curator', createdBy: 'test', role: 'admin' });
+    expect(await verify(admin.key)).toMatchObject({ ok: true, actor: { id: admin.record.id, role: 'admin' } });
+    expect((await memory.apiKeys.find(admin.record.id))?.role).toBe('admin');
     // same id, different secret: found by id, refused by hash
     const forged = `${key.slice(0, 21)}${'A'.repeat(43)}`;
     expect(await verify(forged)).toEqual({ ok: false, reason: 'invalid' });
@@ -76,12 +79,20 @@ describe('key verification', () => {
   it('accepts configured tokens, and the metrics token only with the metrics scope', async () => {
     const token = 't'.repeat(40);
     const metricsToken = 'm'.repeat(40);
-    const verify = createKeyVerifier({ tokens: [{ name: 'ci', token }], metricsToken });
+    const adminToken = 'a'.repeat(40);
+    const verify = createKeyVerifier({
+      tokens: [
+        { name: 'ci', token },
+        { name: 'ops', token: adminToken, role: 'admin' },
+      ],
+      metricsToken,
+    });
     expect(await verify(token)).toMatchObject({
       ok: true,
       scope: 'api',
-      actor: { kind: 'api', id: 'token:ci', label: 'ci' },
+      actor: { kind: 'api', id: 'token:ci', label: 'ci', role: 'member', remote: true },
     });
+    expect(await verify(adminToken)).toMatchObject({ ok: true, actor: { id: 'token:ops', role: 'admin' } });
     expect(await verify(metricsToken)).toMatchObject({ ok: true, scope: 'metrics' });
     expect(await verify(`${token}x`)).toEqual({ ok: false, reason: 'invalid' });
   });

@@ -44,6 +44,29 @@ describe('API tokens in configuration', () => {
     });
   });
 
+  it('gives each token a role: member unless it says admin (file role, or a last :admin in SLEUTH_API_TOKENS)', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'sleuth-config-api-'));
+    writeFileSync(
+      join(cwd, 'sleuth.config.yaml'),
+      `api:\n  tokens:\n    - { name: ops, token: "${'o'.repeat(40)}", role: admin }\n    - { name: dash, token: "${'d'.repeat(40)}" }\n`,
+    );
+    const config = loadConfig({
+      cwd,
+      env: { SLEUTH_API_TOKENS: `ci:${TOKEN}:admin,bot:${TOKEN}b:member,plain:${TOKEN}c:x` },
+    });
+    expect(config.api.tokens.map((t) => [t.name, t.role, t.token])).toEqual([
+      ['ops', 'admin', 'o'.repeat(40)],
+      ['dash', 'member', 'd'.repeat(40)],
+      ['ci', 'admin', TOKEN],
+      ['bot', 'member', `${TOKEN}b`],
+      // only a last :admin or :member is a role; anything else is part of the token
+      ['plain', 'member', `${TOKEN}c:x`],
+    ]);
+    expect(problems({}, `api:\n  tokens:\n    - { name: ops, token: "${'o'.repeat(40)}", role: root }\n`)).toEqual([
+      expect.stringMatching(/api\.tokens\.0\.role/),
+    ]);
+  });
+
   it('refuses short, malformed and duplicate tokens, and unknown api keys, without echoing a token', () => {
     const found = problems({
       SLEUTH_API_TOKENS: `ci:short,${TOKEN},ci:${TOKEN},ci:${TOKEN}`,

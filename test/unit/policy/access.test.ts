@@ -69,6 +69,17 @@ describe('connectionAccess', () => {
     expect(connectionAccess(policy, { kind: 'api', id: 'U0CFO', label: 'U0CFO' }, 'finance').allowed).toBe(false);
   });
 
+  it('judges a key used through /mcp (kind mcp, remote) by its key rules, never as local', () => {
+    // MCP over stdio is local; the same tools over HTTP with an API key are not
+    expect(connectionAccess(policy, { kind: 'mcp', id: 'mcp:stdio' }, 'shop').allowed).toBe(true);
+    const intern: Actor = { kind: 'mcp', id: 'key_5', label: 'intern', role: 'member', remote: true };
+    const refused = connectionAccess(policy, intern, 'shop');
+    expect(refused).toEqual({ allowed: false, reason: expect.stringMatching(/The API key intern may not use/) });
+    const bot: Actor = { kind: 'mcp', id: 'key_999', label: 'reporting-bot', remote: true };
+    expect(connectionAccess(policy, bot, 'finance').allowed).toBe(true);
+    expect(connectionAccess(policy, { kind: 'cli', id: 'alice', remote: true }, 'shop').allowed).toBe(false);
+  });
+
   it('refuses a request without a caller under an access section', () => {
     expect(connectionAccess(policy, undefined, 'shop').allowed).toBe(false);
   });
