@@ -2,21 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/common/errors.js';
 import { DEFAULT_LIMITS, loadConfig, queryBudgetFor } from '../../../src/config/index.js';
 import { DEFAULT_QUERY_BUDGETS } from '../../../src/sql/index.js';
+import { problemsOf } from '../../helpers/config.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'sleuth-guardrails-config-'));
-
-function problemsOf(fn: () => unknown): readonly string[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('guardrail settings', () => {
   it('default to limits on (20 questions per user per hour, 100 API requests per minute per key), 90 days of audit', () => {

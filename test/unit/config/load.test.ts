@@ -2,21 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/common/errors.js';
 import { loadConfig } from '../../../src/config/index.js';
+import { problemsOf } from '../../helpers/config.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'sleuth-config-'));
-}
-
-function problemsOf(fn: () => unknown): readonly string[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('loadConfig', () => {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { ConfigError } from '../../../src/common/errors.js';
 import { accessPolicySchema, loadConfig } from '../../../src/config/index.js';
+import { problemsOf } from '../../helpers/config.js';
 
 const ENV = { SLEUTH_DB_WAREHOUSE_URL: 'postgres://ro@127.0.0.1/analytics' };
 
@@ -13,16 +13,6 @@ function withFile(content: unknown, name = 'sleuth.config.yaml'): string {
   const cwd = mkdtempSync(join(tmpdir(), 'sleuth-policy-'));
   writeFileSync(join(cwd, name), typeof content === 'string' ? content : stringify(content));
   return cwd;
-}
-
-function problemsOf(fn: () => unknown): readonly string[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 const GOOD = {

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/common/errors.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { readMcpServersFile } from '../../../src/mcp/client/index.js';
+import { problemsOf } from '../../helpers/config.js';
 
 /** `${NAME}` as mcp.json writes it. */
 const ref = (name: string) => `$${'{'}${name}}`;
@@ -15,16 +15,6 @@ function dirWith(mcpJson?: unknown): string {
     writeFileSync(join(dir, 'mcp.json'), typeof mcpJson === 'string' ? mcpJson : JSON.stringify(mcpJson));
   }
   return dir;
-}
-
-function problemsOf(fn: () => unknown): readonly string[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 const MCP_CONNECTION = { SLEUTH_DB_WAREHOUSE_URL: 'mcp://warehouse?dialect=postgres' };
