@@ -1,3 +1,4 @@
+export { finalAnswerSchema } from './answer-schema.js';
 export { DEFAULT_BUDGETS, type InvestigationBudgets } from './budget.js';
 export { createLimiter, type Limiter } from './channel.js';
 export { type CircuitBreaker, type CircuitState, createCircuitBreaker } from './circuit-breaker.js';

@@ -4,6 +4,7 @@
  * connect somewhere new).
  */
 import { z } from 'zod';
+import { finalAnswerSchema } from '../agent/index.js';
 import { connectionNameSchema } from '../config/index.js';
 import { verifiedQueryFileSchema } from '../knowledge/index.js';
 import { tableDescriptionSchema } from '../sql/introspect/index.js';
@@ -94,24 +95,13 @@ export const acceptedInvestigation = z.object({
   links: investigationLinks,
 });
 
-const finalAnswer = z.object({
-  text: z.string(),
-  keyNumbers: z.array(z.object({ label: z.string(), value: z.string(), unit: z.string().optional() })),
-  evidence: z.array(z.object({ claim: z.string(), sql: z.string(), rowCount: z.number().optional() })),
-  caveats: z.array(z.string()),
-  followUps: z.array(z.string()),
-  partial: z.boolean(),
-  chart: z.enum(['line', 'bar', 'scatter', 'none']).optional(),
-  outcome: z.enum(['answered', 'assumed', 'needs_clarification', 'not_answerable']).optional(),
-});
-
 export const investigationView = z.object({
   id: z.string(),
   status,
   question: z.string(),
   connection: z.string(),
   sessionId: z.string().nullable(),
-  answer: finalAnswer.nullable(),
+  answer: finalAnswerSchema.nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   steps: z.number().int().describe('Model turns taken.'),
   sqlRuns: z.number().int(),

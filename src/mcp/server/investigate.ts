@@ -6,21 +6,10 @@
  * investigation, which is recorded as cancelled.
  */
 import { z } from 'zod';
-import type { FinalAnswer, InvestigationEvent } from '../../agent/index.js';
+import { type FinalAnswer, finalAnswerSchema, type InvestigationEvent } from '../../agent/index.js';
 import { mayAccessOwned } from '../../common/actor.js';
 import { type ErrorCode, UpstreamError, UserError } from '../../common/errors.js';
 import { connectionArg, defineTool, type RequestExtra, type ToolEnv } from './tool.js';
-
-const answerSchema = z.object({
-  text: z.string(),
-  keyNumbers: z.array(z.object({ label: z.string(), value: z.string(), unit: z.string().optional() })),
-  evidence: z.array(z.object({ claim: z.string(), sql: z.string(), rowCount: z.number().optional() })),
-  caveats: z.array(z.string()),
-  followUps: z.array(z.string()),
-  partial: z.boolean(),
-  chart: z.string().optional(),
-  outcome: z.string().optional(),
-});
 
 export const investigateTool = defineTool({
   name: 'investigate',
@@ -44,7 +33,7 @@ export const investigateTool = defineTool({
     investigationId: z.string(),
     sessionId: z.string(),
     status: z.literal('succeeded'),
-    answer: answerSchema,
+    answer: finalAnswerSchema,
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(args, env, extra) {
@@ -71,7 +60,7 @@ export const investigateTool = defineTool({
       throw code === 'INVESTIGATION_CANCELLED' ? new UserError(code, message) : new UpstreamError(code, message);
     }
     if (last?.type !== 'done') throw new UpstreamError('INTERNAL', 'The investigation ended without an answer.');
-    const answer = { ...last.answer } as z.output<typeof answerSchema>;
+    const answer = { ...last.answer } as z.output<typeof finalAnswerSchema>;
     return {
       structured: { investigationId: last.investigationId, sessionId, status: 'succeeded' as const, answer },
       text: answerText(last.answer, last.investigationId),
