@@ -72,6 +72,7 @@ type Plan =
   | { mode: 'hidden'; kind: PiiKind | undefined };
 
 const MAX_REMEMBERED = 10_000;
+const BINARY_TEXT = new TextDecoder('utf-8', { fatal: false });
 
 /** A cell as text for detection and masking. */
 function cellString(value: unknown): string {
@@ -170,8 +171,16 @@ export function createPiiMasker(options: PiiMaskerOptions = {}): PiiMasker {
     });
   }
 
-  function maskCell(value: unknown, p: Plan, remember?: (raw: string, masked: string) => void): unknown {
-    if (value === null || value === undefined || p.mode === 'keep') return value;
+  function maskCell(raw: unknown, p: Plan, remember?: (raw: string, masked: string) => void): unknown {
+    if (raw === null || raw === undefined || p.mode === 'keep') return raw;
+    // bytes (MariaDB `BINARY email`, a BLOB holding text) are judged as the text they decode to: masked when the
+    // text is, kept as bytes otherwise
+    if (raw instanceof Uint8Array) {
+      const text = BINARY_TEXT.decode(raw);
+      const masked = maskCell(text, p, remember);
+      return masked === text ? raw : masked;
+    }
+    const value = raw;
     const record = (raw: string, masked: string) => {
       if (masked !== raw) remember?.(raw, masked);
       return masked;

@@ -15,6 +15,7 @@ import type { SqlDialect } from '../dialect.js';
 import type { GuardCode, GuardPolicy, GuardVerdict, StatementKind } from '../types.js';
 import { STATEMENT_KEYWORD_CODES } from './deny-list.js';
 import { analyzeWithNodeSqlParser } from './generic-ast.js';
+import { checkKeywordReads } from './keyword-reads.js';
 import { lexSql, type Token } from './lexer.js';
 import { analyzePostgres, type PostgresParse } from './postgres-ast.js';
 import { classifyMariadb, classifySqlite } from './statement-kinds.js';
@@ -111,7 +112,8 @@ function checkStatement(sql: string, dialect: SqlDialect, policy: GuardPolicy, p
   const finding = scanTokens(tokens, dialect, extraDenied);
   if (finding) return reject(dialect, finding.code, finding.reason);
   if (classified.kind === 'values') return literalValues(trimmed, tokens, dialect);
-  return withFunctions(analyzeWithNodeSqlParser(trimmed, dialect, classified.kind, classified.body, classified.tables));
+  const analyzed = analyzeWithNodeSqlParser(trimmed, dialect, classified.kind, classified.body, classified.tables);
+  return withFunctions(checkKeywordReads(analyzed, tokens, dialect));
 }
 
 const ALLOWED_LEADERS: Record<SqlDialect, readonly string[]> = {

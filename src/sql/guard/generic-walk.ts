@@ -97,8 +97,9 @@ function outputs(select: Node, scope: Scope, collector: ColumnCollector, outputN
   for (const item of (Array.isArray(items) ? items : []) as Node[]) {
     const expr = item.expr as Node | undefined;
     const alias = nameOf(item.as);
-    // `(phone)` or `phone COLLATE x` without an alias gets its text as the result name in MariaDB: not a plain output
-    const plain = (expr?.parentheses !== true && expr?.collate == null) || alias !== undefined;
+    // `(phone)` without an alias gets its text as the result name in MariaDB: not a plain output. `phone COLLATE x`
+    // is a computation on the column (a binary collation turns it into bytes), aliased or not: a read.
+    const plain = (expr?.parentheses !== true || alias !== undefined) && expr?.collate == null;
     if (plain && expr?.type === 'column_ref' && nameOf(expr.column) !== undefined) {
       outputNodes.add(expr);
       const column = nameOf(expr.column) as string;
@@ -112,6 +113,10 @@ function outputs(select: Node, scope: Scope, collector: ColumnCollector, outputN
     } else {
       targets.push(undefined);
     }
+  }
+  // SELECT DISTINCT compares every output column: each is also read, as GROUP BY would (a masked one is refused)
+  if (select.distinct != null && String(select.distinct).toLowerCase() !== 'all') {
+    for (const target of targets) if (target) collector.readTarget(scope, target);
   }
   const group = select.groupby as { columns?: unknown } | unknown[] | null | undefined;
   const groupItems = Array.isArray(group) ? group : Array.isArray(group?.columns) ? group.columns : [];

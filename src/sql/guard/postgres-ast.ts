@@ -223,6 +223,11 @@ class TreeWalker {
       else this.columns.ref(scope, qualifier, column, 'output', alias);
       targets.push({ qualifier, column, alias });
     }
+    // SELECT DISTINCT compares every output column: each is also read, as GROUP BY would (a masked one is refused);
+    // DISTINCT ON (...) lists expressions, walked as reads like any other
+    if (Array.isArray(select.distinctClause) && select.distinctClause.length > 0) {
+      for (const target of targets) if (target) this.columns.readTarget(scope, target);
+    }
     const clauses = [
       ...((select.sortClause ?? []) as { SortBy?: Node }[]).map((s) => s.SortBy?.node),
       ...((select.groupClause ?? []) as unknown[]),
