@@ -26,6 +26,11 @@ export interface CatalogSnapshot {
   readonly views: ReadonlyMap<string, ViewDefinition>;
   /** Column names by relationKey, for the relations read so far (undefined: could not be read). */
   readonly columns: ReadonlyMap<string, readonly string[] | undefined>;
+  /**
+   * Direct parents by relationKey of the child (PostgreSQL partitions and INHERITS children): a child carries its
+   * ancestors' table and column rules, since its rows are theirs.
+   */
+  readonly parents?: ReadonlyMap<string, readonly RelationName[]>;
 }
 
 export interface RelationFacts {
@@ -90,11 +95,41 @@ export function createRelationJudge(rules: DataRules, snapshot: CatalogSnapshot)
     const known = memo.get(key);
     if (known) return known;
     const built =
-      relation.kind === 'view'
-        ? viewFacts(relation, [...stack, key])
-        : baseFacts(relation, rules.tableHidden(relation));
+      relation.kind === 'view' ? viewFacts(relation, [...stack, key]) : tableFacts(relation);
     memo.set(key, built);
     return built;
+  }
+
+  /**
+   * A table, with the rules of every table it inherits from (partitions of partitions included): hidden when an
+   * ancestor is denied (tables.deny), and each column as strict as the strictest rule on a same-named column of an
+   * ancestor. An allow-list is judged on the table's own name (an admin may allow one partition only).
+   */
+  function tableFacts(relation: CatalogRelation): RelationFacts {
+    const ancestors = ancestorsOf(relation);
+    if (ancestors.length === 0) return baseFacts(relation, rules.tableHidden(relation));
+    let hidden = rules.tableHidden(relation);
+    for (const ancestor of ancestors) {
+      if (hidden) break;
+      const why = rules.tableHidden(ancestor);
+      if (why?.startsWith('tables.deny')) hidden = `it is a partition or child of ${relationLabel(ancestor)} (${why})`;
+    }
+    const column = (name: string) =>
+      strongest([rules.columnAction(relation, name), ...ancestors.map((a) => rules.columnAction(a, name))]);
+    return baseFacts(relation, hidden, { column });
+  }
+
+  function ancestorsOf(relation: RelationName): RelationName[] {
+    const out = new Map<string, RelationName>();
+    const queue = [...(snapshot.parents?.get(relationKey(relation)) ?? [])];
+    while (queue.length > 0) {
+      const parent = queue.pop()!;
+      const key = relationKey(parent);
+      if (out.has(key)) continue;
+      out.set(key, parent);
+      queue.push(...(snapshot.parents?.get(key) ?? []));
+    }
+    return [...out.values()];
   }
 
   function baseFacts(relation: CatalogRelation, hidden: string | undefined, extra?: Partial<RelationFacts>) {

@@ -8,6 +8,7 @@ import type { Logger } from '../common/logger.js';
 import type { DataSource } from '../datasources/index.js';
 import type { SqlExecutor, SqlGuard, TableRef } from '../sql/index.js';
 import { createSchemaInspector, type SchemaInspector } from '../sql/introspect/index.js';
+import type { RelationName } from './patterns.js';
 import {
   type CatalogRelation,
   type CatalogSnapshot,
@@ -34,7 +35,12 @@ export interface SnapshotStoreDeps {
 
 interface Entry {
   at: number;
-  snapshot: { dialect: CatalogSnapshot['dialect']; relations: CatalogRelation[]; views: Map<string, ViewDefinition> };
+  snapshot: {
+    dialect: CatalogSnapshot['dialect'];
+    relations: CatalogRelation[];
+    views: Map<string, ViewDefinition>;
+    parents: Map<string, RelationName[]>;
+  };
   columns: Map<string, readonly string[] | undefined>;
   inspector: SchemaInspector;
 }
@@ -46,7 +52,16 @@ export function createSnapshotStore(deps: SnapshotStoreDeps): SnapshotStore {
 
   async function build(source: DataSource): Promise<Entry> {
     const inspector = createSchemaInspector({ executor: deps.executor, source });
-    const [tables, sources] = await Promise.all([inspector.listTables(), inspector.viewDefinitions()]);
+    const [tables, sources, links] = await Promise.all([
+      inspector.listTables(),
+      inspector.viewDefinitions(),
+      inspector.inheritance(),
+    ]);
+    const parents = new Map<string, RelationName[]>();
+    for (const link of links) {
+      const key = relationKey(link.child);
+      parents.set(key, [...(parents.get(key) ?? []), link.parent]);
+    }
     const relations: CatalogRelation[] = tables.map((t) => ({
       ...(t.schema ? { schema: t.schema } : {}),
       name: t.name,
@@ -65,7 +80,12 @@ export function createSnapshotStore(deps: SnapshotStoreDeps): SnapshotStore {
         renamesColumns: view.renamesColumns,
       });
     }
-    return { at: now(), snapshot: { dialect: source.dialect, relations, views }, columns: new Map(), inspector };
+    return {
+      at: now(),
+      snapshot: { dialect: source.dialect, relations, views, parents },
+      columns: new Map(),
+      inspector,
+    };
   }
 
   function entry(source: DataSource, refresh = false): Promise<Entry> {

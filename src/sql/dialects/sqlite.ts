@@ -4,7 +4,14 @@
  * - the file is opened with SQLITE_OPEN_READONLY, so no SQL can write, whatever PRAGMA it tries (query_only can be
  *   switched off by SQL; the open mode cannot); `PRAGMA query_only = 1` is set as well;
  * - a statement is prepared on its own (the driver compiles only the first statement of the text);
- * - the statement timeout and the row cap both use sqlite3_interrupt, so no more rows are produced than needed;
+ * - the statement timeout and the row cap both use sqlite3_interrupt (called from the event loop while the query
+ *   runs on a libuv worker), so no more rows are produced than needed;
+ * - sqlite3_interrupt is only seen between VM steps, so one function call is bounded by SQLITE_LIMIT_LENGTH instead:
+ *   no string or blob may exceed SQLITE_MAX_VALUE_BYTES (16 MB; SQLite's default is 1 GB), so `randomblob(1e9)`,
+ *   `zeroblob`, `printf('%.*c', ...)`, `replace` or a recursive CTE doubling a string fail at once with
+ *   SQLITE_TOOBIG instead of running for seconds and allocating gigabytes;
+ * - a timed-out caller gets its SQL_TIMEOUT at the deadline, while the next query on the connection waits for the
+ *   interrupted one to end;
  * - queries on one connection are serialised.
  *
  * Limitation: node-sqlite3 returns rows as objects, so two result columns with the same name collapse into one;
@@ -12,11 +19,15 @@
  */
 import { existsSync } from 'node:fs';
 import sqlite3 from 'sqlite3';
+import { UpstreamError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { ConnectionConfig, DataSource } from '../../datasources/types.js';
 import { parseConnectionUrl } from '../../datasources/url.js';
 import type { QueryResult, ReadOnlyLimits, ResultColumn } from '../types.js';
 import { connectionError, messageOf, sqlError, sqlTimeoutError } from './errors.js';
+
+/** The largest string or blob any expression may produce (SQLITE_LIMIT_LENGTH). */
+export const SQLITE_MAX_VALUE_BYTES = 16_000_000;
 
 export function createSqliteSource(config: ConnectionConfig, deps: { logger: Logger }): DataSource {
   const path = parseConnectionUrl(config.url).path ?? '';
@@ -35,6 +46,7 @@ export function createSqliteSource(config: ConnectionConfig, deps: { logger: Log
           reject(connectionError(config.name, error));
           return;
         }
+        db.configure('limit', sqlite3.LIMIT_LENGTH, SQLITE_MAX_VALUE_BYTES);
         db.exec('PRAGMA query_only = 1', (pragmaError) => {
           if (pragmaError) reject(connectionError(config.name, pragmaError));
           else resolve(db);
@@ -47,8 +59,32 @@ export function createSqliteSource(config: ConnectionConfig, deps: { logger: Log
     return opening;
   }
 
-  async function runOne(sql: string, params: readonly unknown[], run: ReadOnlyLimits): Promise<QueryResult> {
-    const db = await open();
+  /** Runs one statement: `result` settles at the latest at the deadline, `finished` when SQLite is done with it. */
+  function runOne(
+    sql: string,
+    params: readonly unknown[],
+    run: ReadOnlyLimits,
+  ): { result: Promise<QueryResult>; finished: Promise<void> } {
+    let markFinished: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => {
+      markFinished = resolve;
+    });
+    const result = open()
+      .catch((error: unknown) => {
+        markFinished();
+        throw error;
+      })
+      .then((db) => execute(db, sql, params, run, markFinished));
+    return { result, finished };
+  }
+
+  function execute(
+    db: sqlite3.Database,
+    sql: string,
+    params: readonly unknown[],
+    run: ReadOnlyLimits,
+    markFinished: () => void,
+  ): Promise<QueryResult> {
     const started = performance.now();
     return new Promise<QueryResult>((resolve, reject) => {
       const rows: unknown[][] = [];
@@ -60,12 +96,16 @@ export function createSqliteSource(config: ConnectionConfig, deps: { logger: Log
         () => {
           stop = 'timeout';
           db.interrupt();
+          // the caller learns of the timeout now; the connection's queue waits for SQLite to stop
+          reject(sqlTimeoutError(run.timeoutMs));
         },
         Math.max(1, run.timeoutMs),
       );
       const done = (error: Error | null) => {
         clearTimeout(timer);
+        markFinished();
         if (stop === 'timeout') return reject(sqlTimeoutError(run.timeoutMs, error ?? undefined));
+        if (error && /SQLITE_TOOBIG|too big/i.test(error.message)) return reject(tooBigError(error));
         if (error && stop !== 'cap') return reject(sqlError(messageOf(error), error));
         resolve({
           columns: columns ?? [],
@@ -107,9 +147,9 @@ export function createSqliteSource(config: ConnectionConfig, deps: { logger: Log
   }
 
   function runReadOnly(sql: string, params: readonly unknown[], run: ReadOnlyLimits): Promise<QueryResult> {
-    const next = queue.then(() => runOne(sql, params, run));
-    queue = next.catch(() => undefined);
-    return next;
+    const started = queue.then(() => runOne(sql, params, run));
+    queue = started.then((r) => r.finished);
+    return started.then((r) => r.result);
   }
 
   return {
@@ -133,6 +173,14 @@ export function createSqliteSource(config: ConnectionConfig, deps: { logger: Log
       deps.logger.debug({ connection: config.name }, 'sqlite connection closed');
     },
   };
+}
+
+function tooBigError(cause: Error): UpstreamError {
+  return new UpstreamError(
+    'SQL_ERROR',
+    `The database returned an error: a value grew past the ${SQLITE_MAX_VALUE_BYTES / 1_000_000} MB limit for one string or blob on this connection (SQLITE_TOOBIG); produce smaller values.`,
+    { cause, details: { limitBytes: SQLITE_MAX_VALUE_BYTES } },
+  );
 }
 
 /** SQLite has no column types in results; report the storage class of the first non-null value. */

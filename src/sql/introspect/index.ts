@@ -15,6 +15,7 @@ import type {
   CatalogDialect,
   CatalogQuery,
   ColumnProfile,
+  InheritanceLink,
   SchemaSnapshot,
   TableDescription,
   TableSummary,
@@ -42,6 +43,8 @@ export interface SchemaInspector {
   profileColumn(table: string, column: string): Promise<ColumnProfile>;
   /** Every view's definition as the catalog stores it (the access policy judges views by what they read). */
   viewDefinitions(): Promise<ViewSource[]>;
+  /** Direct parent links of partitions and inheritance children (PostgreSQL; empty elsewhere). */
+  inheritance(): Promise<InheritanceLink[]>;
 }
 
 export function createSchemaInspector(deps: { executor: SqlExecutor; source: DataSource }): SchemaInspector {
@@ -131,6 +134,7 @@ export function createSchemaInspector(deps: { executor: SqlExecutor; source: Dat
       return stripVerdict(result);
     },
     viewDefinitions: () => catalog.viewDefinitions(query),
+    inheritance: async () => (catalog.inheritance ? catalog.inheritance(query) : []),
     async profileColumn(tableName, columnName) {
       const table = await describeTable(tableName);
       const column =

@@ -36,6 +36,14 @@ WHERE c.relkind IN ('v', 'm')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
 ORDER BY n.nspname, c.relname`;
 
+/** Every direct parent link, all schemas (a partition of a hidden table may live in another schema). */
+const INHERITANCE = `SELECT cn.nspname AS child_schema, c.relname AS child_name, pn.nspname AS parent_schema,
+  p.relname AS parent_name
+FROM pg_catalog.pg_inherits i
+JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
+JOIN pg_catalog.pg_class p ON p.oid = i.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
+ORDER BY 1, 2, 3, 4`;
+
 /** The catalog oid is kept on the summary (not part of the public shape) to address the table exactly. */
 type PgTable = TableSummary & { oid?: number };
 
@@ -85,6 +93,13 @@ export const postgresCatalog: CatalogDialect = {
       name: String(r.view_name),
       definition: toText(r.definition),
       renamesColumns: false,
+    }));
+  },
+  async inheritance(query) {
+    const rows = await query(INHERITANCE);
+    return rows.map((r) => ({
+      child: { schema: String(r.child_schema), name: String(r.child_name) },
+      parent: { schema: String(r.parent_schema), name: String(r.parent_name) },
     }));
   },
   quoteIdentifier: quoteDoubleIdentifier,

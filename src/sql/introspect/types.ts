@@ -55,6 +55,15 @@ export interface ViewSource {
   renamesColumns: boolean;
 }
 
+/**
+ * A table that inherits from another: a PostgreSQL partition (`PARTITION OF`) or an `INHERITS` child. Reading the
+ * child reads part of the parent's rows, so the access policy applies the parent's rules to it.
+ */
+export interface InheritanceLink {
+  child: { schema?: string; name: string };
+  parent: { schema?: string; name: string };
+}
+
 /** Runs one catalog query (through the guard and the read-only path) and returns rows as objects. */
 export type CatalogQuery = (sql: string, params?: readonly unknown[]) => Promise<Record<string, unknown>[]>;
 
@@ -65,6 +74,8 @@ export interface CatalogDialect {
   foreignKeys(query: CatalogQuery, table: TableSummary): Promise<ForeignKey[]>;
   /** Every view's definition (for the access policy: a view is judged by what it reads). */
   viewDefinitions(query: CatalogQuery): Promise<ViewSource[]>;
+  /** Direct parent links (partitions, INHERITS children); only PostgreSQL has them, the others return none. */
+  inheritance?(query: CatalogQuery): Promise<InheritanceLink[]>;
   quoteIdentifier(name: string): string;
   /** Wraps a column expression so MIN/MAX work for any type. */
   comparable(column: string, type: string): string;
