@@ -3,6 +3,9 @@
  * - multipleStatements is off, so the server refuses a second statement in one call;
  * - each new connection pins a sql_mode without NO_BACKSLASH_ESCAPES and ANSI_QUOTES, so strings and quotes are
  *   lexed by the server exactly as the guard lexed them;
+ * - every use of a pooled connection starts with COM_RESET_CONNECTION (`conn.reset()`): user variables, temporary
+ *   tables, prepared statements and session settings left by an earlier request are gone (as DISCARD ALL does for
+ *   PostgreSQL); the reset also restores the global sql_mode, so the safe sql_mode is pinned again on every use;
  * - every statement runs in `SET SESSION TRANSACTION READ ONLY` + `START TRANSACTION READ ONLY` with
  *   max_statement_time (MariaDB) / max_execution_time (MySQL) set for the session, and is always rolled back;
  * - rows are streamed; after maxRows + 1 rows the connection is destroyed instead of reading the rest.
@@ -61,8 +64,9 @@ export function createMariadbSource(config: ConnectionConfig, deps: { logger: Lo
     connectTimeout: 10_000,
     enableKeepAlive: true,
   });
-  const prepared = new WeakSet<object>();
   let flavour: 'mariadb' | 'mysql' | undefined;
+  /** The server's sql_mode without the modes that change how strings and quotes are read (after a reset). */
+  let safeMode: string | undefined;
 
   async function connect(): Promise<PoolConnection> {
     let conn: PoolConnection;
@@ -71,22 +75,23 @@ export function createMariadbSource(config: ConnectionConfig, deps: { logger: Lo
     } catch (error) {
       throw connectionError(config.name, error);
     }
-    if (!prepared.has(conn.connection)) {
-      try {
+    try {
+      // nothing an earlier request left in the session survives: user variables, temporary tables, settings
+      await conn.reset();
+      if (safeMode === undefined) {
         const [rows] = await conn.query<mysql.RowDataPacket[]>(
           'SELECT @@SESSION.sql_mode AS mode, VERSION() AS version',
         );
-        const mode = String(rows[0]?.mode ?? '')
-          .split(',')
-          .filter((m) => m !== '' && !UNSAFE_SQL_MODES.has(m.toUpperCase()));
         flavour = /mariadb/i.test(String(rows[0]?.version ?? '')) ? 'mariadb' : 'mysql';
-        await conn.query('SET SESSION sql_mode = ?', [mode.join(',')]);
-        await conn.query('SET SESSION TRANSACTION READ ONLY');
-        prepared.add(conn.connection);
-      } catch (error) {
-        conn.destroy();
-        throw connectionError(config.name, error);
+        safeMode = String(rows[0]?.mode ?? '')
+          .split(',')
+          .filter((m) => m !== '' && !UNSAFE_SQL_MODES.has(m.toUpperCase()))
+          .join(',');
       }
+      await conn.query('SET SESSION sql_mode = ?', [safeMode]);
+    } catch (error) {
+      conn.destroy();
+      throw connectionError(config.name, error);
     }
     return conn;
   }

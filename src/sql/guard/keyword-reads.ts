@@ -8,6 +8,8 @@
  * - SQLite `a NATURAL JOIN b` joins on every shared column; the parser sees `a AS natural JOIN b`. An unquoted
  *   NATURAL (a keyword in both dialects) therefore counts as a read of every column of every table of the statement,
  *   so the policy refuses it when any of those columns is denied or masked.
+ * - MariaDB `SELECT @x := secret` assigns a user variable: session state that outlives the statement (the adapter
+ *   also resets each pooled connection before use). Refused like SET.
  */
 import type { SqlDialect } from '../dialect.js';
 import type { ColumnRef, GuardVerdict } from '../types.js';
@@ -28,12 +30,34 @@ function keywords(tokens: readonly Token[]): Set<string> {
   return out;
 }
 
+/** `:=` written as one operator (MariaDB needs the two characters adjacent). */
+function assigns(tokens: readonly Token[]): boolean {
+  return tokens.some((token, i) => {
+    const next = tokens[i + 1];
+    return (
+      token.kind === 'punct' &&
+      token.text === ':' &&
+      next?.kind === 'punct' &&
+      next.text === '=' &&
+      next.start === token.end
+    );
+  });
+}
+
 export function checkKeywordReads(
   verdict: GuardVerdict,
   tokens: readonly Token[],
   dialect: Exclude<SqlDialect, 'postgres'>,
 ): GuardVerdict {
   if (!verdict.allowed) return verdict;
+  if (dialect === 'mariadb' && assigns(tokens)) {
+    return {
+      allowed: false,
+      dialect,
+      code: 'SESSION_CONTROL',
+      reason: 'Assigning a user variable (@x := ...) changes session state and is not allowed.',
+    };
+  }
   const words = keywords(tokens);
   const misread = verdict.columns.find(
     (c) => READ_AS_NAMES[dialect].has(c.column.toLowerCase()) && words.has(c.column.toLowerCase()),
