@@ -94,8 +94,7 @@ export function createRelationJudge(rules: DataRules, snapshot: CatalogSnapshot)
     const key = relationKey(relation);
     const known = memo.get(key);
     if (known) return known;
-    const built =
-      relation.kind === 'view' ? viewFacts(relation, [...stack, key]) : tableFacts(relation);
+    const built = relation.kind === 'view' ? viewFacts(relation, [...stack, key]) : tableFacts(relation);
     memo.set(key, built);
     return built;
   }

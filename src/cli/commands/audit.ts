@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { parseSince } from '../../audit/index.js';
 import { systemClock } from '../../common/clock.js';
+import { writeCsv } from '../../common/csv.js';
 import { UsageError } from '../../common/errors.js';
 import type { AuditRecord } from '../../memory/index.js';
-import { formatCsv } from '../format/csv.js';
 import { formatTable } from '../format/table.js';
 import { type CliIo, writeLine } from '../io.js';
 import { withContext } from './context.js';
@@ -129,7 +129,7 @@ export function printAudit(io: CliIo, records: readonly AuditRecord[], format: A
   }
   if (format === 'csv') {
     io.stdout.write(
-      formatCsv(
+      writeCsv(
         CSV_COLUMNS,
         records.map((r) => [
           r.id,

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { cliActor } from '../../common/actor.js';
+import { writeCsv } from '../../common/csv.js';
 import { UsageError } from '../../common/errors.js';
 import type { QueryResult } from '../../sql/types.js';
 import { jsonValue } from '../format/cell.js';
-import { formatCsv } from '../format/csv.js';
 import { formatTable } from '../format/table.js';
 import { type CliIo, readAll, writeLine } from '../io.js';
 import { withContext } from './context.js';
@@ -65,7 +65,7 @@ export function printResult(io: CliIo, result: QueryResult, format: ResultFormat
     return;
   }
   if (format === 'csv') {
-    io.stdout.write(formatCsv(names, result.rows));
+    io.stdout.write(writeCsv(names, result.rows));
     if (result.truncated) writeLine(io.stderr, `sleuth: result cut at ${result.rowCount} rows (row cap).`);
     return;
   }

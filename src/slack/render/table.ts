@@ -2,6 +2,7 @@
  * Small result tables as monospaced text (inside a code block), and cell formatting shared with CSV export.
  * Cells are truncated and flattened to one line; the code block escapes them (see escape.ts).
  */
+import { writeCsv } from '../../common/csv.js';
 import { codeBlock, defangSchemes, oneLine, truncate } from './escape.js';
 
 export interface TableOptions {
@@ -58,17 +59,13 @@ export function renderTable(
 }
 
 /**
- * CSV text (RFC 4180) with a guard against spreadsheet formula injection (=, +, -, @ at the start of a cell), and URL
+ * CSV for a file posted to Slack: the one CSV writer (RFC 4180, formula guard; see src/common/csv.ts) with URL
  * schemes defanged (a file posted to a channel is no place for a link chosen by the data or the model).
  */
 export function toCsv(columns: readonly { name: string }[], rows: readonly (readonly unknown[])[]): string {
-  const field = (value: unknown, isHeader = false) => {
-    let text = value === null || value === undefined ? '' : defangSchemes(cellText(value));
-    if (!isHeader && typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-    if (isHeader && /^[=+\-@]/.test(text)) text = `'${text}`;
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  const lines = [columns.map((c) => field(c.name, true)).join(',')];
-  for (const row of rows) lines.push(columns.map((_, i) => field(row[i])).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return writeCsv(
+    columns.map((c) => c.name),
+    rows,
+    { text: defangSchemes },
+  );
 }

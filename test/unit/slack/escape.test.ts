@@ -61,10 +61,14 @@ describe('escaping untrusted text', () => {
       [{ name: 'a' }, { name: 'b' }],
       [
         ['=HYPERLINK("http://x")', 'a,b'],
-        ['+1', '"quoted"'],
+        ["+1+cmd|' /C calc'!A0", '"quoted"'],
+        ['-12.50', -3],
       ],
     );
-    expect(csv).toBe('a,b\r\n"\'=HYPERLINK(""hxxp[://]x"")","a,b"\r\n\'+1,"""quoted"""\r\n');
+    // a plain number (a decimal a driver returns as text) cannot be a formula: left as it is
+    expect(csv).toBe(
+      'a,b\r\n"\'=HYPERLINK(""hxxp[://]x"")","a,b"\r\n\'+1+cmd|\' /C calc\'!A0,"""quoted"""\r\n-12.50,-3\r\n',
+    );
   });
 });
 
