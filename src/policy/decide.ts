@@ -69,6 +69,10 @@ export function decideStatement(rules: DataRules, snapshot: CatalogSnapshot, ver
       relations.push(facts);
     }
   }
+  if (verdict.kind === 'show' || verdict.kind === 'describe') {
+    const problem = catalogStatementProblem(verdict, relations);
+    if (problem) return refuse(problem.reason, problem.denied);
+  }
   const masked = new Set<string>();
   for (const ref of verdict.columns) {
     const from = candidates(ref, relations);
@@ -95,6 +99,35 @@ export function decideStatement(rules: DataRules, snapshot: CatalogSnapshot, ver
     }
   }
   return { allowed: true, maskedColumns: [...masked] };
+}
+
+/**
+ * SHOW/DESCRIBE/PRAGMA on a relation: `SHOW CREATE` shows the whole DDL (every column, foreign keys naming other
+ * tables, a view's definition), so it is refused under rules; the column listings are refused when the relation has
+ * a denied column (describe_table leaves those out), and allowed otherwise.
+ */
+function catalogStatementProblem(
+  verdict: GuardAllowed,
+  relations: readonly RelationFacts[],
+): { reason: string; denied: DeniedItem } | undefined {
+  const first = relations[0];
+  if (/^show\s+create\b/i.test(verdict.sql)) {
+    return {
+      reason:
+        'SHOW CREATE shows every column, foreign keys and view definitions, which the access policy may hide here; use describe_table.',
+      denied: { table: first?.label ?? '(catalog)' },
+    };
+  }
+  for (const source of relations) {
+    const denied = source.restricted().find((c) => c.action === 'deny');
+    if (denied) {
+      return {
+        reason: `${source.label}.${denied.column} is denied by the access policy, and this statement lists it; use describe_table, which leaves it out.`,
+        denied: { table: source.label, column: denied.column },
+      };
+    }
+  }
+  return undefined;
 }
 
 /** The first denied column a reference may read. */

@@ -109,7 +109,9 @@ function checkStatement(sql: string, dialect: SqlDialect, policy: GuardPolicy, p
   // The statement's shape (EXPLAIN, SHOW, PRAGMA...) is decided first so its rejection names the real problem.
   const classified = dialect === 'mariadb' ? classifyMariadb(tokens, trimmed) : classifySqlite(tokens, trimmed);
   if (!classified.ok) return reject(dialect, classified.code, classified.reason);
-  const finding = scanTokens(tokens, dialect, extraDenied);
+  // SHOW CREATE TABLE/VIEW <name> (its exact shape checked above) reads the DDL; CREATE there is not a write
+  const showCreate = classified.kind === 'show' && tokens[1]?.kind === 'word' && tokens[1].lower === 'create';
+  const finding = scanTokens(showCreate ? tokens.filter((_, i) => i !== 1) : tokens, dialect, extraDenied);
   if (finding) return reject(dialect, finding.code, finding.reason);
   if (classified.kind === 'values') return literalValues(trimmed, tokens, dialect);
   const analyzed = analyzeWithNodeSqlParser(trimmed, dialect, classified.kind, classified.body, classified.tables);

@@ -213,7 +213,12 @@ describe('statements under the policy: dialect specifics', () => {
     expect(decide('PRAGMA table_list', 'sqlite')).toMatchObject({ allowed: false });
     expect(decide("SELECT * FROM pragma_table_info('salaries')", 'sqlite')).toMatchObject({ allowed: false });
     expect(decide('DESCRIBE salaries', 'mariadb')).toMatchObject({ allowed: false, denied: { table: 'salaries' } });
-    expect(decide('DESCRIBE customers', 'mariadb').allowed).toBe(true);
+    // a listing of a relation with a denied column would name it (describe_table leaves it out)
+    expect(decide('DESCRIBE customers', 'mariadb')).toMatchObject({ allowed: false, denied: { column: 'email' } });
+    expect(decide('PRAGMA table_info(customers)', 'sqlite')).toMatchObject({ allowed: false });
+    expect(decide('DESCRIBE orders', 'mariadb').allowed).toBe(true);
+    // SHOW CREATE shows the whole DDL (foreign keys to hidden tables, view definitions): refused under rules
+    expect(decide('SHOW CREATE TABLE orders', 'mariadb')).toMatchObject({ allowed: false });
   });
 
   it('does not take a parenthesized column without an alias as a plain output (MariaDB names it "(phone)")', () => {
