@@ -39,6 +39,8 @@ export type GuardCode =
   | 'LOCKING_READ'
   | 'DENIED_FUNCTION'
   | 'DENIED_RELATION'
+  | 'FUNCTION_NOT_ALLOWED'
+  | 'CAST_NOT_ALLOWED'
   | 'EXPLAIN_ANALYZE'
   | 'TOO_LONG';
 
@@ -72,6 +74,11 @@ export type GuardVerdict = GuardAllowed | GuardRejected;
 /** Per-deployment additions to the built-in policy. The built-in deny list can only be extended, never relaxed. */
 export interface GuardPolicy {
   extraDeniedFunctions?: readonly string[];
+  /**
+   * Functions allowed on top of the built-in allow-list (src/sql/guard/functions.ts), e.g. a connection's reviewed
+   * user-defined functions (`connections.<name>.allowFunctions`). Names as `name` or `schema.name`.
+   */
+  allowFunctions?: readonly string[];
   /** Reject inputs longer than this many characters (default 100_000). */
   maxLength?: number;
 }

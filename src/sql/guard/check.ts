@@ -17,6 +17,7 @@ import { STATEMENT_KEYWORD_CODES } from './deny-list.js';
 import { analyzeWithNodeSqlParser } from './generic-ast.js';
 import { lexSql, type Token } from './lexer.js';
 import { analyzePostgres, type PostgresParse } from './postgres-ast.js';
+import { tokenCallProblem } from './generic-calls.js';
 import { classifyMariadb, classifySqlite } from './statement-kinds.js';
 import { calledFunctionNames, scanTokens, splitStatements } from './tokens.js';
 
@@ -103,7 +104,7 @@ function checkStatement(sql: string, dialect: SqlDialect, policy: GuardPolicy, p
   if (dialect === 'postgres') {
     const finding = scanTokens(tokens, dialect, extraDenied);
     if (finding) return reject(dialect, finding.code, finding.reason);
-    return withFunctions(analyzePostgres(trimmed, tokens, parsers.parsePostgres, extraDenied));
+    return withFunctions(analyzePostgres(trimmed, tokens, parsers.parsePostgres, extraDenied, policy.allowFunctions));
   }
   // The statement's shape (EXPLAIN, SHOW, PRAGMA...) is decided first so its rejection names the real problem.
   const classified = dialect === 'mariadb' ? classifyMariadb(tokens, trimmed) : classifySqlite(tokens, trimmed);
@@ -111,7 +112,19 @@ function checkStatement(sql: string, dialect: SqlDialect, policy: GuardPolicy, p
   const finding = scanTokens(tokens, dialect, extraDenied);
   if (finding) return reject(dialect, finding.code, finding.reason);
   if (classified.kind === 'values') return literalValues(trimmed, tokens, dialect);
-  return withFunctions(analyzeWithNodeSqlParser(trimmed, dialect, classified.kind, classified.body, classified.tables));
+  // SHOW/DESCRIBE/PRAGMA forms (no body) were vetted word by word; `PRAGMA table_info(t)` is not a call
+  const calls = classified.body === undefined ? undefined : tokenCallProblem(tokens, dialect, policy.allowFunctions);
+  if (calls) return reject(dialect, calls.code, calls.reason);
+  return withFunctions(
+    analyzeWithNodeSqlParser(
+      trimmed,
+      dialect,
+      classified.kind,
+      classified.body,
+      classified.tables,
+      policy.allowFunctions,
+    ),
+  );
 }
 
 const ALLOWED_LEADERS: Record<SqlDialect, readonly string[]> = {

@@ -7,6 +7,8 @@
 import type { GuardCode, GuardVerdict, StatementKind, TableRef } from '../types.js';
 import { ColumnCollector, type OutputTarget, resolveTargetReference, Scope } from './columns.js';
 import { deniedFunctionMatcher, type FunctionMatcher, isDeniedRelation, POSTGRES_SHOW_ALLOWED } from './deny-list.js';
+import { type FunctionAllowList, functionAllowList, functionNotAllowedReason } from './functions.js';
+import { castProblem, catalogRelationProblem, operatorProblem } from './postgres-calls.js';
 import type { Token } from './lexer.js';
 
 /** Parses SQL into libpg-query's JSON tree; throws on a syntax error. */
@@ -31,6 +33,7 @@ export function analyzePostgres(
   _tokens: readonly Token[],
   parse: PostgresParse,
   extraDeniedFunctions: readonly string[],
+  allowFunctions: readonly string[] = [],
 ): GuardVerdict {
   const reject = (r: Rejection): GuardVerdict => ({ allowed: false, dialect: 'postgres', ...r });
   let tree: { stmts?: { stmt?: Node }[] };
@@ -48,7 +51,10 @@ export function analyzePostgres(
   const top = classifyRoot(root);
   if ('code' in top) return reject(top);
 
-  const walker = new TreeWalker(deniedFunctionMatcher('postgres', extraDeniedFunctions));
+  const walker = new TreeWalker(
+    deniedFunctionMatcher('postgres', extraDeniedFunctions),
+    functionAllowList('postgres', allowFunctions),
+  );
   const problem = walker.run(root);
   if (problem) return reject(problem);
   return {
@@ -126,7 +132,10 @@ class TreeWalker {
   private readonly outputNodes = new Set<Node>();
   private problem: Rejection | undefined;
 
-  constructor(private readonly denied: FunctionMatcher) {}
+  constructor(
+    private readonly denied: FunctionMatcher,
+    private readonly allowed: FunctionAllowList,
+  ) {}
 
   run(root: Node): Rejection | undefined {
     // first pass: every FROM entry into the scope of its SELECT, so references resolve wherever they are written
@@ -252,12 +261,17 @@ class TreeWalker {
       }
     }
     if (key === 'FuncCall') {
-      const name = lastName(value.funcname);
+      const parts = names(value.funcname);
+      const name = parts[parts.length - 1];
       if (name && this.denied.isDenied(name)) {
         return { code: 'DENIED_FUNCTION', reason: `The function ${name}() is not allowed: it has side effects.` };
       }
+      const call = { name: name ?? '', schema: parts.length >= 2 ? parts[parts.length - 2] : undefined };
+      if (!this.allowed.allows(call)) return { code: 'FUNCTION_NOT_ALLOWED', reason: functionNotAllowedReason(call) };
     }
-    if (key === 'RangeVar') return deniedRelation(value);
+    if (key === 'TypeCast') return castProblem(names((value.typeName as Node | undefined)?.names));
+    if (key === 'A_Expr') return operatorProblem(value);
+    if (key === 'RangeVar') return deniedRelation(value) ?? catalogRelationProblem(value);
     if (key === 'ColumnRef' && !this.outputNodes.has(value)) this.columnRef(value, scope);
     if (key === 'JoinExpr') {
       // USING (a, b) compares those columns of both sides; NATURAL compares every shared column
@@ -294,7 +308,3 @@ function names(fields: unknown): string[] {
   return fields.map((f: { String?: { sval?: string }; A_Star?: unknown }) => (f.A_Star ? '*' : (f.String?.sval ?? '')));
 }
 
-function lastName(funcname: unknown): string | undefined {
-  const parts = names(funcname);
-  return parts[parts.length - 1];
-}
