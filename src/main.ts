@@ -231,7 +231,9 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   const observers = createObserverHub();
   /** A configured connection's reviewed extra functions (never for ad hoc URLs or the demo source). */
   const connectionGuardPolicy = (s: DataSource) => {
-    const allowFunctions = unnamed.has(s) ? undefined : config.connections.find((c) => c.name === s.name)?.allowFunctions;
+    const allowFunctions = unnamed.has(s)
+      ? undefined
+      : config.connections.find((c) => c.name === s.name)?.allowFunctions;
     return allowFunctions ? { allowFunctions } : undefined;
   };
   // every statement, whoever sent it, is observed here: one place for SQL and guard metrics

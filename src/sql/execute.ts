@@ -123,7 +123,11 @@ export function createSqlExecutor(deps: SqlExecutorDeps): SqlExecutor {
 
   const tracer = deps.tracer ?? NOOP_TRACER;
   const run = async (source: DataSource, sql: string, options: ExecuteOptions, span: TraceSpan) => {
-    const verdict = deps.guard.check(sql, source.dialect, statementGuardPolicy(source, options, deps.guardPolicy?.(source)));
+    const verdict = deps.guard.check(
+      sql,
+      source.dialect,
+      statementGuardPolicy(source, options, deps.guardPolicy?.(source)),
+    );
     const log = deps.logger.child({ connection: source.name, correlationId: options.correlationId });
     if (!verdict.allowed) {
       span.setAttributes({ 'sleuth.sql.outcome': 'rejected', 'sleuth.guard.code': verdict.code });

@@ -22,6 +22,11 @@ export interface ColumnRef {
   usage?: 'output' | 'read';
   /** For an output column (not a star): the name of the result column it becomes (its alias, else its name). */
   as?: string;
+  /**
+   * True when written with a qualifier naming a real table (`c.x`, PostgreSQL `(c).x`): on PostgreSQL `c.x` where the
+   * table has no column x calls a function x(c) (functional notation), so the policy refuses names it cannot match.
+   */
+  qualified?: boolean;
 }
 
 /** Stable guard rejection codes. Keep in sync with docs; other tools depend on them. */

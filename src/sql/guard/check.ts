@@ -15,9 +15,9 @@ import type { SqlDialect } from '../dialect.js';
 import type { GuardCode, GuardPolicy, GuardVerdict, StatementKind } from '../types.js';
 import { STATEMENT_KEYWORD_CODES } from './deny-list.js';
 import { analyzeWithNodeSqlParser } from './generic-ast.js';
+import { tokenCallProblem } from './generic-calls.js';
 import { lexSql, type Token } from './lexer.js';
 import { analyzePostgres, type PostgresParse } from './postgres-ast.js';
-import { tokenCallProblem } from './generic-calls.js';
 import { classifyMariadb, classifySqlite } from './statement-kinds.js';
 import { calledFunctionNames, scanTokens, splitStatements } from './tokens.js';
 

@@ -590,7 +590,9 @@ export function functionAllowList(dialect: SqlDialect, extra: readonly string[] 
       const schema = call.schema?.toLowerCase();
       const builtInSchema = schema === undefined || (dialect === 'postgres' && schema === 'pg_catalog');
       if (builtInSchema && builtIns.has(name)) return true;
-      return extras.some((e) => e.name === name && (e.schema === undefined || schema === undefined || e.schema === schema));
+      return extras.some(
+        (e) => e.name === name && (e.schema === undefined || schema === undefined || e.schema === schema),
+      );
     },
   };
 }

@@ -8,8 +8,8 @@ import type { GuardCode, GuardVerdict, StatementKind, TableRef } from '../types.
 import { ColumnCollector, type OutputTarget, resolveTargetReference, Scope } from './columns.js';
 import { deniedFunctionMatcher, type FunctionMatcher, isDeniedRelation, POSTGRES_SHOW_ALLOWED } from './deny-list.js';
 import { type FunctionAllowList, functionAllowList, functionNotAllowedReason } from './functions.js';
-import { castProblem, catalogRelationProblem, operatorProblem } from './postgres-calls.js';
 import type { Token } from './lexer.js';
+import { castProblem, catalogRelationProblem, operatorProblem } from './postgres-calls.js';
 
 /** Parses SQL into libpg-query's JSON tree; throws on a syntax error. */
 export type PostgresParse = (sql: string) => unknown;
@@ -273,12 +273,22 @@ class TreeWalker {
     if (key === 'A_Expr') return operatorProblem(value);
     if (key === 'RangeVar') return deniedRelation(value) ?? catalogRelationProblem(value);
     if (key === 'ColumnRef' && !this.outputNodes.has(value)) this.columnRef(value, scope);
+    if (key === 'A_Indirection') this.fieldSelection(value, scope);
     if (key === 'JoinExpr') {
       // USING (a, b) compares those columns of both sides; NATURAL compares every shared column
       for (const field of names(value.usingClause)) this.columns.ref(scope, undefined, field);
       if (value.isNatural) this.columns.ref(scope, undefined, '*');
     }
     return undefined;
+  }
+
+  /** `(c).x`: a field of a row, or on PostgreSQL a call x(c) when c has no column x: recorded as a use of c.x. */
+  private fieldSelection(value: Node, scope: Scope): void {
+    const parts = names(((value.arg as Node | undefined)?.ColumnRef as Node | undefined)?.fields);
+    const field = ((value.indirection as Node[] | undefined)?.[0]?.String as { sval?: string } | undefined)?.sval;
+    const qualifier = parts[parts.length - 1];
+    if (qualifier === undefined || qualifier === '*' || field === undefined) return;
+    this.columns.ref(scope, qualifier, field);
   }
 
   private columnRef(value: Node, scope: Scope): void {
@@ -307,4 +317,3 @@ function names(fields: unknown): string[] {
   if (!Array.isArray(fields)) return [];
   return fields.map((f: { String?: { sval?: string }; A_Star?: unknown }) => (f.A_Star ? '*' : (f.String?.sval ?? '')));
 }
-

@@ -79,7 +79,8 @@ export function operatorProblem(expr: Node): Rejection | undefined {
   const parts = strings(expr.name);
   const symbol = parts[parts.length - 1] ?? '';
   const schema = parts.length >= 2 ? parts[parts.length - 2] : undefined;
-  if (ALLOWED_OPERATORS.has(symbol) && (schema === undefined || schema.toLowerCase() === 'pg_catalog')) return undefined;
+  if (ALLOWED_OPERATORS.has(symbol) && (schema === undefined || schema.toLowerCase() === 'pg_catalog'))
+    return undefined;
   const label = schema ? `OPERATOR(${schema}.${symbol})` : symbol;
   return {
     code: 'FUNCTION_NOT_ALLOWED',

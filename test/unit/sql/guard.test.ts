@@ -50,7 +50,9 @@ describe('guard behaviour', () => {
       expect(verdict.allowed).toBe(true);
       expect(verdict.tables.map((t) => t.name).sort()).toEqual(['customers', 'orders']);
       expect(verdict.columns).toEqual(
-        expect.arrayContaining([{ table: 'customers', column: 'name', usage: 'output', as: 'name' }]),
+        expect.arrayContaining([
+          { table: 'customers', column: 'name', usage: 'output', as: 'name', qualified: true },
+        ]),
       );
     }
   });
