@@ -229,6 +229,13 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   // Ad hoc URLs and the demo source get their dialect's default budget, never a configured connection's by name.
   const unnamed = new WeakSet<DataSource>();
   const observers = createObserverHub();
+  /** A configured connection's reviewed extra functions (never for ad hoc URLs or the demo source). */
+  const connectionGuardPolicy = (s: DataSource) => {
+    const allowFunctions = unnamed.has(s)
+      ? undefined
+      : config.connections.find((c) => c.name === s.name)?.allowFunctions;
+    return allowFunctions ? { allowFunctions } : undefined;
+  };
   // every statement, whoever sent it, is observed here: one place for SQL and guard metrics
   const executor = observeExecutor(
     createSqlExecutor({
@@ -236,12 +243,19 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       logger,
       tracer,
       queryBudget: (s) => queryBudgetFor(config.queryBudget, unnamed.has(s) ? undefined : s.name, s.dialect),
+      guardPolicy: connectionGuardPolicy,
     }),
     observers,
   );
   const registry: DataSourceRegistry = createDataSourceRegistry(config.connections, { logger, mcp: mcpClients });
   // Permissions: every actor-facing path below (ask, runSql, schema, the knowledge base) goes through it.
-  const policy = createPolicyEnforcer({ policy: config.policy, guard, executor, logger });
+  const policy = createPolicyEnforcer({
+    policy: config.policy,
+    guard,
+    executor,
+    logger,
+    guardPolicy: connectionGuardPolicy,
+  });
 
   /** The source an actor asked for, after the access check. Ad hoc URLs bypass the named rules, so a policy refuses them. */
   async function actorSource(

@@ -4,4 +4,5 @@ export interface ConnectionConfigDraft {
   timeoutMs?: number;
   maxRows?: number;
   description?: string;
+  allowFunctions?: readonly string[];
 }

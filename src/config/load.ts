@@ -351,6 +351,7 @@ function buildConnections(
         dialect,
         timeoutMs: draft.timeoutMs ?? defaults.timeoutMs,
         maxRows: draft.maxRows ?? defaults.maxRows,
+        ...(draft.allowFunctions ? { allowFunctions: [...draft.allowFunctions] } : {}),
       });
     } catch (error) {
       problems.push(redactSecrets(`Connection "${name}": ${(error as Error).message}`));

@@ -20,6 +20,14 @@ export const connectionFileSchema = z.strictObject({
   description: z.string().max(500).optional(),
   /** The query cost budget for this connection (PostgreSQL, MariaDB), or false to switch it off here. */
   queryBudget: z.union([z.literal(false), queryBudgetSchema]).optional(),
+  /**
+   * Functions the guard allows here on top of its built-in allow-list (`name` or `schema.name`): the connection's
+   * reviewed user-defined functions. Each one can read whatever its owner can, past the access policy.
+   */
+  allowFunctions: z
+    .array(z.string().regex(/^([A-Za-z_][A-Za-z0-9_$]*\.)?[A-Za-z_][A-Za-z0-9_$]*$/, 'a function name or schema.name'))
+    .max(200)
+    .optional(),
 });
 
 export const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);

@@ -11,6 +11,8 @@ export interface ConnectionConfig {
   timeoutMs: number;
   /** Row cap per statement; default 10,000. */
   maxRows: number;
+  /** Functions the guard allows on this connection beyond its built-in allow-list (`connections.<name>.allowFunctions`). */
+  allowFunctions?: readonly string[];
 }
 
 /**

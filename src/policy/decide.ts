@@ -75,6 +75,8 @@ export function decideStatement(rules: DataRules, snapshot: CatalogSnapshot, ver
   }
   const masked = new Set<string>();
   for (const ref of verdict.columns) {
+    const notation = functionalNotation(verdict.dialect, ref, relations);
+    if (notation) return refuse(notation.reason, notation.denied);
     const from = candidates(ref, relations);
     if (ref.usage === 'output') {
       const denied = deniedIn(ref.column, from);
@@ -128,6 +130,28 @@ function catalogStatementProblem(
     }
   }
   return undefined;
+}
+
+/**
+ * PostgreSQL reads `t.x` (and `(t).x`) as a call x(t) when t has no column x: a user-defined function reached without
+ * parentheses. A qualified name that is not a known column of its table is refused.
+ */
+function functionalNotation(
+  dialect: string,
+  ref: { table?: string; column: string; qualified?: boolean },
+  relations: readonly RelationFacts[],
+): { reason: string; denied: DeniedItem } | undefined {
+  if (dialect !== 'postgres' || !ref.qualified || ref.table === undefined || ref.column === '*') return undefined;
+  const named = relations.filter((r) => r.relation.name.toLowerCase() === ref.table!.toLowerCase());
+  const column = ref.column.toLowerCase();
+  const unknown = named.find((r) => r.columns !== undefined && !r.columns.some((c) => c.toLowerCase() === column));
+  if (!unknown || named.some((r) => r.columns === undefined || r.columns.some((c) => c.toLowerCase() === column))) {
+    return undefined;
+  }
+  return {
+    reason: `${unknown.label} has no column ${ref.column}; on PostgreSQL ${unknown.label}.${ref.column} would call a function ${ref.column}(${unknown.label}), which is not allowed.`,
+    denied: { table: unknown.label, column: ref.column },
+  };
 }
 
 /** The first denied column a reference may read. */

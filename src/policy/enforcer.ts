@@ -9,7 +9,15 @@ import type { Actor } from '../common/index.js';
 import type { Logger } from '../common/logger.js';
 import type { AccessPolicy } from '../config/index.js';
 import type { DataSource } from '../datasources/index.js';
-import type { ExecutedQuery, ExecuteOptions, GuardAllowed, SqlExecutor, SqlGuard } from '../sql/index.js';
+import {
+  type ExecutedQuery,
+  type ExecuteOptions,
+  type GuardAllowed,
+  type GuardPolicy,
+  type SqlExecutor,
+  type SqlGuard,
+  statementGuardPolicy,
+} from '../sql/index.js';
 import { type AccessDecision, connectionAccess } from './access.js';
 import { decideStatement, type StatementDecision } from './decide.js';
 import { maskResult } from './mask.js';
@@ -25,6 +33,8 @@ export interface PolicyEnforcerDeps {
   /** How long a catalog snapshot (relations, view definitions) is reused (default 60 s). */
   snapshotTtlMs?: number;
   now?: () => number;
+  /** The connection's own guard additions, the same the executor merges (so both read a statement alike). */
+  guardPolicy?: (source: DataSource) => GuardPolicy | undefined;
 }
 
 export interface PolicyEnforcer {
@@ -93,7 +103,8 @@ export function createPolicyEnforcer(deps: PolicyEnforcerDeps): PolicyEnforcer {
         async execute(source: DataSource, sql: string, options?: ExecuteOptions): Promise<ExecutedQuery> {
           enforcer.assertAccess(actor, source.name);
           if (!rules(source.name).restricted) return deps.executor.execute(source, sql, options);
-          const verdict = deps.guard.check(sql, source.dialect, options?.policy);
+          const guardPolicy = statementGuardPolicy(source, options ?? {}, deps.guardPolicy?.(source));
+          const verdict = deps.guard.check(sql, source.dialect, guardPolicy);
           // a statement the guard refuses is refused by the executor with the guard's own error
           if (!verdict.allowed) return deps.executor.execute(source, sql, options);
           const decision = await enforcer.decide(source, verdict);

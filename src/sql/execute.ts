@@ -22,6 +22,7 @@ import {
   type QueryBudget,
   queryTooExpensive,
 } from './budget/index.js';
+import { INTROSPECTION_FUNCTIONS } from './guard/index.js';
 import type { GuardAllowed, GuardPolicy, QueryResult, ReadOnlyLimits, SqlGuard } from './types.js';
 
 export interface ExecuteOptions {
@@ -56,6 +57,25 @@ export interface SqlExecutorDeps {
   queryBudget?: (source: DataSource) => QueryBudget | undefined;
   /** A span per statement: connection, dialect, outcome, rows, a fingerprint of the text (never the text). */
   tracer?: Tracer;
+  /** The connection's own guard additions (its reviewed `allowFunctions`), merged into every check on it. */
+  guardPolicy?: (source: DataSource) => GuardPolicy | undefined;
+}
+
+/**
+ * The guard policy for one statement: the caller's, the connection's, and for Sleuth's own introspection statements
+ * the catalog functions they call (never for SQL from a model, a user or a client).
+ */
+export function statementGuardPolicy(
+  source: DataSource,
+  options: Pick<ExecuteOptions, 'policy' | 'introspection'>,
+  connection: GuardPolicy | undefined,
+): GuardPolicy {
+  const allowFunctions = [
+    ...(options.policy?.allowFunctions ?? []),
+    ...(connection?.allowFunctions ?? []),
+    ...(options.introspection ? INTROSPECTION_FUNCTIONS[source.dialect] : []),
+  ];
+  return { ...options.policy, allowFunctions };
 }
 
 /** EXPLAIN is planning only; it gets at most this long even when the connection's timeout is longer. */
@@ -74,7 +94,11 @@ export function createSqlExecutor(deps: SqlExecutorDeps): SqlExecutor {
     if (!budget) return undefined;
     const explainSql = explainStatement(source.dialect, verdict.sql);
     if (!explainSql) return undefined;
-    const explainVerdict = deps.guard.check(explainSql, source.dialect, options.policy);
+    const explainVerdict = deps.guard.check(
+      explainSql,
+      source.dialect,
+      statementGuardPolicy(source, options, deps.guardPolicy?.(source)),
+    );
     if (!explainVerdict.allowed) {
       log.warn({ guardCode: explainVerdict.code }, 'query budget: the guard refused the EXPLAIN; running unestimated');
       return undefined;
@@ -99,7 +123,11 @@ export function createSqlExecutor(deps: SqlExecutorDeps): SqlExecutor {
 
   const tracer = deps.tracer ?? NOOP_TRACER;
   const run = async (source: DataSource, sql: string, options: ExecuteOptions, span: TraceSpan) => {
-    const verdict = deps.guard.check(sql, source.dialect, options.policy);
+    const verdict = deps.guard.check(
+      sql,
+      source.dialect,
+      statementGuardPolicy(source, options, deps.guardPolicy?.(source)),
+    );
     const log = deps.logger.child({ connection: source.name, correlationId: options.correlationId });
     if (!verdict.allowed) {
       span.setAttributes({ 'sleuth.sql.outcome': 'rejected', 'sleuth.guard.code': verdict.code });

@@ -17,6 +17,7 @@ export {
   effectiveLimits,
   type SqlExecutor,
   type SqlExecutorDeps,
+  statementGuardPolicy,
 } from './execute.js';
 export { addRowLimit, createSqlGuard, DEFAULT_MAX_SQL_LENGTH } from './guard/index.js';
 export type * from './types.js';

@@ -22,6 +22,11 @@ export interface ColumnRef {
   usage?: 'output' | 'read';
   /** For an output column (not a star): the name of the result column it becomes (its alias, else its name). */
   as?: string;
+  /**
+   * True when written with a qualifier naming a real table (`c.x`, PostgreSQL `(c).x`): on PostgreSQL `c.x` where the
+   * table has no column x calls a function x(c) (functional notation), so the policy refuses names it cannot match.
+   */
+  qualified?: boolean;
 }
 
 /** Stable guard rejection codes. Keep in sync with docs; other tools depend on them. */
@@ -39,6 +44,8 @@ export type GuardCode =
   | 'LOCKING_READ'
   | 'DENIED_FUNCTION'
   | 'DENIED_RELATION'
+  | 'FUNCTION_NOT_ALLOWED'
+  | 'CAST_NOT_ALLOWED'
   | 'EXPLAIN_ANALYZE'
   | 'TOO_LONG';
 
@@ -72,6 +79,11 @@ export type GuardVerdict = GuardAllowed | GuardRejected;
 /** Per-deployment additions to the built-in policy. The built-in deny list can only be extended, never relaxed. */
 export interface GuardPolicy {
   extraDeniedFunctions?: readonly string[];
+  /**
+   * Functions allowed on top of the built-in allow-list (src/sql/guard/functions.ts), e.g. a connection's reviewed
+   * user-defined functions (`connections.<name>.allowFunctions`). Names as `name` or `schema.name`.
+   */
+  allowFunctions?: readonly string[];
   /** Reject inputs longer than this many characters (default 100_000). */
   maxLength?: number;
 }

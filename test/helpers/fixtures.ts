@@ -34,3 +34,15 @@ export function legitCases(): SqlCase[] {
     (e.dialects ?? SQL_DIALECTS).map((dialect) => ({ dialect, sql: e.sql, label: e.name })),
   );
 }
+
+const policyFunctionSchema = z.array(
+  z.object({ name: z.string(), case: z.number().int(), code: z.string(), sql: z.string(), dialects }).strict(),
+);
+
+/** Issue 15 cases 1-3 and 10 (policy-functions.yaml): refused with `code` by the guard, or by the access policy. */
+export function policyFunctionCases(): (SqlCase & { code: string; case: number })[] {
+  const entries = policyFunctionSchema.parse(parse(readFileSync(join(FIXTURES, 'policy-functions.yaml'), 'utf8')));
+  return entries.flatMap((e) =>
+    (e.dialects ?? SQL_DIALECTS).map((dialect) => ({ dialect, sql: e.sql, code: e.code, case: e.case, label: e.name })),
+  );
+}

@@ -15,6 +15,7 @@ import type { SqlDialect } from '../dialect.js';
 import type { GuardCode, GuardPolicy, GuardVerdict, StatementKind } from '../types.js';
 import { STATEMENT_KEYWORD_CODES } from './deny-list.js';
 import { analyzeWithNodeSqlParser } from './generic-ast.js';
+import { tokenCallProblem } from './generic-calls.js';
 import { checkKeywordReads } from './keyword-reads.js';
 import { lexSql, type Token } from './lexer.js';
 import { analyzePostgres, type PostgresParse } from './postgres-ast.js';
@@ -104,7 +105,7 @@ function checkStatement(sql: string, dialect: SqlDialect, policy: GuardPolicy, p
   if (dialect === 'postgres') {
     const finding = scanTokens(tokens, dialect, extraDenied);
     if (finding) return reject(dialect, finding.code, finding.reason);
-    return withFunctions(analyzePostgres(trimmed, tokens, parsers.parsePostgres, extraDenied));
+    return withFunctions(analyzePostgres(trimmed, tokens, parsers.parsePostgres, extraDenied, policy.allowFunctions));
   }
   // The statement's shape (EXPLAIN, SHOW, PRAGMA...) is decided first so its rejection names the real problem.
   const classified = dialect === 'mariadb' ? classifyMariadb(tokens, trimmed) : classifySqlite(tokens, trimmed);
@@ -114,7 +115,17 @@ function checkStatement(sql: string, dialect: SqlDialect, policy: GuardPolicy, p
   const finding = scanTokens(showCreate ? tokens.filter((_, i) => i !== 1) : tokens, dialect, extraDenied);
   if (finding) return reject(dialect, finding.code, finding.reason);
   if (classified.kind === 'values') return literalValues(trimmed, tokens, dialect);
-  const analyzed = analyzeWithNodeSqlParser(trimmed, dialect, classified.kind, classified.body, classified.tables);
+  // SHOW/DESCRIBE/PRAGMA forms (no body) were vetted word by word; `PRAGMA table_info(t)` is not a call
+  const calls = classified.body === undefined ? undefined : tokenCallProblem(tokens, dialect, policy.allowFunctions);
+  if (calls) return reject(dialect, calls.code, calls.reason);
+  const analyzed = analyzeWithNodeSqlParser(
+    trimmed,
+    dialect,
+    classified.kind,
+    classified.body,
+    classified.tables,
+    policy.allowFunctions,
+  );
   return withFunctions(checkKeywordReads(analyzed, tokens, dialect));
 }
 

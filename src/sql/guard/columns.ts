@@ -99,7 +99,7 @@ export class ColumnCollector {
       const tables = scope.resolve(qualifier);
       if (tables === 'derived') return;
       if (tables === undefined) this.push(base);
-      else for (const table of tables) this.push({ table, ...base });
+      else for (const table of tables) this.push({ table, ...base, qualified: true });
       return;
     }
     const tables = column === '*' ? scope.real : scope.visible();

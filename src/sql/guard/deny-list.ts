@@ -3,7 +3,8 @@
  *
  * Functions are denied by name wherever a call can appear (select list, FROM clause, WHERE, ORDER BY, defaults...):
  * the guard matches every identifier, quoted or not, that is followed by `(`, and for PostgreSQL also every function
- * node in the parse tree. Names are lower case; a trailing `*` denies every name with that prefix.
+ * node in the parse tree. Names are lower case; `*` matches any characters (also in the middle). Since the
+ * allow-list (functions.ts) refuses every function not listed, this list is a second layer naming known dangers.
  *
  * Why each group is here (see ../shared/SECURITY-NOTES.md):
  * - file access and large objects: read server files, write files (exfiltration, tampering)
@@ -145,16 +146,22 @@ export interface FunctionMatcher {
 
 export function deniedFunctionMatcher(dialect: SqlDialect, extra: readonly string[] = []): FunctionMatcher {
   const exact = new Set<string>();
-  const prefixes: string[] = [];
+  const patterns: RegExp[] = [];
   for (const entry of [...DENIED_FUNCTIONS[dialect], ...extra]) {
     const lower = entry.toLowerCase();
-    if (lower.endsWith('*')) prefixes.push(lower.slice(0, -1));
-    else exact.add(lower);
+    // `*` matches any characters wherever it is (`pg_copy_*_replication_slot`, `pg_ls_*`)
+    if (lower.includes('*')) {
+      const body = lower
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*');
+      patterns.push(new RegExp(`^${body}$`));
+    } else exact.add(lower);
   }
   return {
     isDenied(name: string): boolean {
       const lower = name.toLowerCase();
-      return exact.has(lower) || prefixes.some((p) => lower.startsWith(p));
+      return exact.has(lower) || patterns.some((p) => p.test(lower));
     },
   };
 }

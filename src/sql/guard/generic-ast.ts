@@ -7,6 +7,7 @@ import nodeSqlParser from 'node-sql-parser';
 import type { SqlDialect } from '../dialect.js';
 import type { ColumnRef, GuardVerdict, StatementKind, TableRef } from '../types.js';
 import { isDeniedRelation } from './deny-list.js';
+import { treeCallProblem } from './generic-calls.js';
 import { extractGeneric, type GenericExtraction } from './generic-walk.js';
 
 const parser = new nodeSqlParser.Parser();
@@ -49,6 +50,7 @@ export function analyzeWithNodeSqlParser(
   kind: StatementKind,
   body: string | undefined,
   knownTables: TableRef[],
+  allowFunctions: readonly string[] = [],
 ): GuardVerdict {
   const allowed = (tables: TableRef[], columns: ColumnRef[]): GuardVerdict => ({
     allowed: true,
@@ -73,7 +75,7 @@ export function analyzeWithNodeSqlParser(
   if (statements.length !== 1) {
     return { allowed: false, dialect, code: 'MULTIPLE_STATEMENTS', reason: 'Exactly one statement is allowed.' };
   }
-  const problem = findProblem(statements[0]);
+  const problem = findProblem(statements[0]) ?? treeCallProblem(statements[0], dialect, allowFunctions);
   if (problem) return { allowed: false, dialect, ...problem };
   const cteNames = new Set<string>();
   collectCteNames(statements[0], cteNames);

@@ -5,6 +5,7 @@ import { checkSql } from './check.js';
 
 export { DEFAULT_MAX_SQL_LENGTH } from './check.js';
 export { deniedFunctionMatcher } from './deny-list.js';
+export { functionAllowList, INTROSPECTION_FUNCTIONS } from './functions.js';
 
 let parserReady: Promise<void> | undefined;
 
@@ -21,6 +22,7 @@ export async function createSqlGuard(defaultPolicy: GuardPolicy = {}): Promise<S
       const merged: GuardPolicy = {
         maxLength: policy?.maxLength ?? defaultPolicy.maxLength,
         extraDeniedFunctions: [...(defaultPolicy.extraDeniedFunctions ?? []), ...(policy?.extraDeniedFunctions ?? [])],
+        allowFunctions: [...(defaultPolicy.allowFunctions ?? []), ...(policy?.allowFunctions ?? [])],
       };
       return checkSql(sql, dialect, merged, parsers);
     },

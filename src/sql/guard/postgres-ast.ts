@@ -7,7 +7,9 @@
 import type { GuardCode, GuardVerdict, StatementKind, TableRef } from '../types.js';
 import { ColumnCollector, type OutputTarget, resolveTargetReference, Scope } from './columns.js';
 import { deniedFunctionMatcher, type FunctionMatcher, isDeniedRelation, POSTGRES_SHOW_ALLOWED } from './deny-list.js';
+import { type FunctionAllowList, functionAllowList, functionNotAllowedReason } from './functions.js';
 import type { Token } from './lexer.js';
+import { castProblem, catalogRelationProblem, operatorProblem } from './postgres-calls.js';
 
 /** Parses SQL into libpg-query's JSON tree; throws on a syntax error. */
 export type PostgresParse = (sql: string) => unknown;
@@ -31,6 +33,7 @@ export function analyzePostgres(
   _tokens: readonly Token[],
   parse: PostgresParse,
   extraDeniedFunctions: readonly string[],
+  allowFunctions: readonly string[] = [],
 ): GuardVerdict {
   const reject = (r: Rejection): GuardVerdict => ({ allowed: false, dialect: 'postgres', ...r });
   let tree: { stmts?: { stmt?: Node }[] };
@@ -48,7 +51,10 @@ export function analyzePostgres(
   const top = classifyRoot(root);
   if ('code' in top) return reject(top);
 
-  const walker = new TreeWalker(deniedFunctionMatcher('postgres', extraDeniedFunctions));
+  const walker = new TreeWalker(
+    deniedFunctionMatcher('postgres', extraDeniedFunctions),
+    functionAllowList('postgres', allowFunctions),
+  );
   const problem = walker.run(root);
   if (problem) return reject(problem);
   return {
@@ -126,7 +132,10 @@ class TreeWalker {
   private readonly outputNodes = new Set<Node>();
   private problem: Rejection | undefined;
 
-  constructor(private readonly denied: FunctionMatcher) {}
+  constructor(
+    private readonly denied: FunctionMatcher,
+    private readonly allowed: FunctionAllowList,
+  ) {}
 
   run(root: Node): Rejection | undefined {
     // first pass: every FROM entry into the scope of its SELECT, so references resolve wherever they are written
@@ -257,19 +266,34 @@ class TreeWalker {
       }
     }
     if (key === 'FuncCall') {
-      const name = lastName(value.funcname);
+      const parts = names(value.funcname);
+      const name = parts[parts.length - 1];
       if (name && this.denied.isDenied(name)) {
         return { code: 'DENIED_FUNCTION', reason: `The function ${name}() is not allowed: it has side effects.` };
       }
+      const call = { name: name ?? '', schema: parts.length >= 2 ? parts[parts.length - 2] : undefined };
+      if (!this.allowed.allows(call)) return { code: 'FUNCTION_NOT_ALLOWED', reason: functionNotAllowedReason(call) };
     }
-    if (key === 'RangeVar') return deniedRelation(value);
+    if (key === 'TypeCast') return castProblem(names((value.typeName as Node | undefined)?.names));
+    if (key === 'A_Expr') return operatorProblem(value);
+    if (key === 'RangeVar') return deniedRelation(value) ?? catalogRelationProblem(value);
     if (key === 'ColumnRef' && !this.outputNodes.has(value)) this.columnRef(value, scope);
+    if (key === 'A_Indirection') this.fieldSelection(value, scope);
     if (key === 'JoinExpr') {
       // USING (a, b) compares those columns of both sides; NATURAL compares every shared column
       for (const field of names(value.usingClause)) this.columns.ref(scope, undefined, field);
       if (value.isNatural) this.columns.ref(scope, undefined, '*');
     }
     return undefined;
+  }
+
+  /** `(c).x`: a field of a row, or on PostgreSQL a call x(c) when c has no column x: recorded as a use of c.x. */
+  private fieldSelection(value: Node, scope: Scope): void {
+    const parts = names(((value.arg as Node | undefined)?.ColumnRef as Node | undefined)?.fields);
+    const field = ((value.indirection as Node[] | undefined)?.[0]?.String as { sval?: string } | undefined)?.sval;
+    const qualifier = parts[parts.length - 1];
+    if (qualifier === undefined || qualifier === '*' || field === undefined) return;
+    this.columns.ref(scope, qualifier, field);
   }
 
   private columnRef(value: Node, scope: Scope): void {
@@ -297,9 +321,4 @@ function deniedRelation(value: Node): Rejection | undefined {
 function names(fields: unknown): string[] {
   if (!Array.isArray(fields)) return [];
   return fields.map((f: { String?: { sval?: string }; A_Star?: unknown }) => (f.A_Star ? '*' : (f.String?.sval ?? '')));
-}
-
-function lastName(funcname: unknown): string | undefined {
-  const parts = names(funcname);
-  return parts[parts.length - 1];
 }

@@ -198,7 +198,11 @@ describe.each(DIALECTS)('statements under the policy [%s]', (dialect) => {
 
 describe('statements under the policy: dialect specifics', () => {
   it('refuses PostgreSQL catalog functions and whole-row references that would read a denied column', () => {
-    expect(decide("SELECT pg_get_viewdef('payroll')")).toMatchObject({
+    // the guard's function allow-list refuses catalog functions first; one a connection allows is still refused here
+    expect(guard.check("SELECT pg_get_viewdef('payroll')", 'postgres')).toMatchObject({ code: 'FUNCTION_NOT_ALLOWED' });
+    const allowed = guard.check("SELECT pg_get_viewdef('payroll')", 'postgres', { allowFunctions: ['pg_get_viewdef'] });
+    if (!allowed.allowed) throw new Error(allowed.reason);
+    expect(decideStatement(compileDataRules(POLICY, 'shop'), snapshot('postgres'), allowed)).toMatchObject({
       allowed: false,
       denied: { table: '(catalog)' },
     });

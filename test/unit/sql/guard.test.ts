@@ -50,7 +50,7 @@ describe('guard behaviour', () => {
       expect(verdict.allowed).toBe(true);
       expect(verdict.tables.map((t) => t.name).sort()).toEqual(['customers', 'orders']);
       expect(verdict.columns).toEqual(
-        expect.arrayContaining([{ table: 'customers', column: 'name', usage: 'output', as: 'name' }]),
+        expect.arrayContaining([{ table: 'customers', column: 'name', usage: 'output', as: 'name', qualified: true }]),
       );
     }
   });
@@ -95,7 +95,13 @@ describe('guard behaviour', () => {
     const policy = { extraDeniedFunctions: ['export_everything', 'audit_*'] };
     expect(guard.check('SELECT export_everything()', 'postgres', policy)).toMatchObject({ code: 'DENIED_FUNCTION' });
     expect(guard.check('SELECT audit_log_write(1)', 'mariadb', policy)).toMatchObject({ code: 'DENIED_FUNCTION' });
-    expect(guard.check('SELECT export_everything()', 'postgres')).toMatchObject({ allowed: true });
+    // a function off the built-in allow-list is refused unless the connection names it
+    expect(guard.check('SELECT export_everything()', 'postgres')).toMatchObject({ code: 'FUNCTION_NOT_ALLOWED' });
+    expect(
+      guard.check('SELECT export_everything()', 'postgres', { allowFunctions: ['export_everything'] }),
+    ).toMatchObject({
+      allowed: true,
+    });
   });
 
   it('does not deny ordinary columns that share a name with a denied function', () => {
