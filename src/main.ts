@@ -218,6 +218,9 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   const logger = withCorrelation(
     createLogger({ level: config.logLevel, destination: options.logDestination, redact: secrets.redact }),
   );
+  if (config.ignoredEnv.length > 0) {
+    logger.debug({ ignored: config.ignoredEnv }, 'ignored Kubernetes service-link variables');
+  }
   const clock = options.clock ?? systemClock;
   const role = options.role ?? 'all';
   // roles other than `all` share work through the memory database; with the embedded one nothing else can see it

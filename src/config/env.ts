@@ -1,5 +1,6 @@
 import type { ConnectionConfigDraft } from './draft.js';
 import { GUARDRAIL_ENV_VARS } from './guardrails.js';
+import { closest } from './suggest.js';
 
 /**
  * Environment variables Sleuth reads. Any other `SLEUTH_*` variable is an error (with a suggestion), so a typo in a
@@ -63,10 +64,12 @@ export interface EnvReading {
   connections: Map<string, Partial<ConnectionConfigDraft>>;
   values: Map<string, string>;
   problems: string[];
+  /** Kubernetes service-link variables that were ignored (for a debug log line). */
+  ignored: string[];
 }
 
 export function readSleuthEnv(env: Readonly<Record<string, string | undefined>>): EnvReading {
-  const reading: EnvReading = { connections: new Map(), values: new Map(), problems: [] };
+  const reading: EnvReading = { connections: new Map(), values: new Map(), problems: [], ignored: [] };
   for (const [key, raw] of Object.entries(env)) {
     if (raw === undefined) continue;
     if (key in FOREIGN_ENV_VARS) {
@@ -79,6 +82,10 @@ export function readSleuthEnv(env: Readonly<Record<string, string | undefined>>)
       readConnectionVar(reading, key, match[1]!.toLowerCase(), match[2]!, raw);
     } else if (key in KNOWN_ENV_VARS) {
       reading.values.set(key, raw);
+    } else if (isServiceLink(key, raw)) {
+      reading.ignored.push(key);
+    } else if (key === 'SLEUTH_PORT') {
+      reading.problems.push('SLEUTH_PORT is not a Sleuth setting (did you mean PORT, or sleuth serve --port?).');
     } else {
       reading.problems.push(`${key} is not a Sleuth setting${suggest(key)}.`);
     }
@@ -106,36 +113,26 @@ export function parseInteger(raw: string): number | undefined {
 }
 
 function suggest(key: string): string {
-  const candidates = [
+  const best = closest(key, [
     ...Object.keys(KNOWN_ENV_VARS),
     'SLEUTH_DB_<NAME>_URL',
     'SLEUTH_DB_<NAME>_TIMEOUT_MS',
     'SLEUTH_DB_<NAME>_MAX_ROWS',
-  ];
-  let best: string | undefined;
-  let bestDistance = 4;
-  for (const candidate of candidates) {
-    const d = editDistance(key, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
+  ]);
   if (best) return ` (did you mean ${best}?)`;
   if (key.startsWith('SLEUTH_DB_')) return ' (connection variables are SLEUTH_DB_<NAME>_URL, _TIMEOUT_MS or _MAX_ROWS)';
   return '';
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
+/**
+ * Kubernetes injects service-link variables for a Service named `sleuth` into every pod of its namespace
+ * (SLEUTH_SERVICE_HOST, SLEUTH_SERVICE_PORT[_<NAME>], SLEUTH_PORT=tcp://..., SLEUTH_PORT_<N>_TCP[_ADDR|_PORT|_PROTO]).
+ * Exactly these shapes are ignored; everything else in the namespace stays strict.
+ */
+function isServiceLink(key: string, raw: string): boolean {
+  if (key === 'SLEUTH_PORT') return /^(tcp|udp|sctp):\/\/[^\s/]+:\d{1,5}$/.test(raw);
+  return (
+    /^SLEUTH_SERVICE_(HOST|PORT|PORT_[A-Z0-9_]+)$/.test(key) ||
+    /^SLEUTH_PORT_\d{1,5}_(TCP|UDP|SCTP)(_(ADDR|PORT|PROTO))?$/.test(key)
+  );
 }

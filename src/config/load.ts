@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
 import type { InvestigationBudgets } from '../agent/budget.js';
 import { ConfigError } from '../common/errors.js';
 import { redactSecrets } from '../common/redact.js';
@@ -23,6 +24,7 @@ import { readTracingConfig, readWorkersConfig, type TracingConfig, type WorkersC
 import { type PiiConfig, readPiiConfig } from './pii.js';
 import { type AccessPolicy, accessPolicySchema, policyConnectionProblems } from './policy.js';
 import { type ConfigFile, configFileSchema, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, logLevelSchema } from './schema.js';
+import { closest, knownKeysAt } from './suggest.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -67,6 +69,8 @@ export interface SleuthConfig {
   readonly tracing: TracingConfig | undefined;
   /** Static HTTP API credentials (bearer tokens, the metrics token). */
   readonly api: ApiConfig;
+  /** Kubernetes service-link variables (SLEUTH_SERVICE_HOST...) that were ignored; logged at debug. */
+  readonly ignoredEnv: readonly string[];
 }
 
 export interface KnowledgeConfig {
@@ -183,6 +187,7 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
     workers,
     tracing,
     api,
+    ignoredEnv: envReading.ignored,
   });
 }
 
@@ -309,9 +314,22 @@ function readConfigFile(path: string, env: LoadConfigOptions['env'], problems: s
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {
     const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    problems.push(`${path}: ${where}: ${issue.message}`);
+    problems.push(`${path}: ${where}: ${issue.message}${keySuggestions(issue)}`);
   }
   return {};
+}
+
+/** " (did you mean maxRows?)" for an unknown key close to a known one at the same place in the file. */
+function keySuggestions(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'unrecognized_keys') return '';
+  const known = knownKeysAt(configFileSchema, issue.path);
+  const hints = issue.keys.flatMap((key) => {
+    const best = closest(key, known, Math.min(4, Math.max(2, Math.ceil(key.length / 2))));
+    return best ? [`${key} -> ${best}`] : [];
+  });
+  if (hints.length === 0) return '';
+  if (issue.keys.length === 1) return ` (did you mean ${hints[0]!.split(' -> ')[1]}?)`;
+  return ` (did you mean ${hints.join(', ')}?)`;
 }
 
 /** `${VAR}` in any string value of the file is replaced by the environment variable (secrets stay out of files). */

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { UsageError } from '../common/errors.js';
 import type { SqlDialect } from '../sql/dialect.js';
 
 export interface ParsedConnectionUrl {
@@ -35,9 +36,9 @@ export function parseConnectionUrl(url: string, baseDir?: string): ParsedConnect
     let path = url.slice('sqlite:'.length);
     if (path.startsWith('///')) path = path.slice(2);
     else if (path.startsWith('//')) path = path.slice(2);
-    if (path === '') throw new Error('A sqlite: URL needs a file path, e.g. sqlite:./data/shop.db');
+    if (path === '') throw new UsageError('A sqlite: URL needs a file path, e.g. sqlite:./data/shop.db');
     if (path === ':memory:')
-      throw new Error('sqlite::memory: databases are empty and not supported; give a file path.');
+      throw new UsageError('sqlite::memory: databases are empty and not supported; give a file path.');
     return { dialect: 'sqlite', path: baseDir && !isAbsolute(path) ? resolve(baseDir, path) : path };
   }
   if (scheme === 'mcp') return parseMcpUrl(url);
@@ -46,12 +47,12 @@ export function parseConnectionUrl(url: string, baseDir?: string): ParsedConnect
     try {
       parsed = new URL(url);
     } catch {
-      throw new Error(`Not a valid ${scheme}:// URL (expected ${scheme}://user:password@host:port/database).`);
+      throw new UsageError(`Not a valid ${scheme}:// URL (expected ${scheme}://user:password@host:port/database).`);
     }
-    if (!parsed.hostname) throw new Error(`The ${scheme}:// URL has no host.`);
+    if (!parsed.hostname) throw new UsageError(`The ${scheme}:// URL has no host.`);
     return { dialect: scheme.startsWith('postgres') ? 'postgres' : 'mariadb' };
   }
-  throw new Error(
+  throw new UsageError(
     `Unsupported connection URL scheme "${scheme ?? url.slice(0, 12)}": use postgres://, postgresql://, mysql://, mariadb://, sqlite:<path> or mcp://<server>?dialect=...`,
   );
 }
@@ -59,17 +60,18 @@ export function parseConnectionUrl(url: string, baseDir?: string): ParsedConnect
 function parseMcpUrl(url: string): ParsedConnectionUrl {
   const match = MCP_URL.exec(url);
   if (!match?.[1]) {
-    throw new Error('An mcp:// URL names a server from mcp.json: mcp://<server>?dialect=postgres|mariadb|sqlite.');
+    throw new UsageError('An mcp:// URL names a server from mcp.json: mcp://<server>?dialect=postgres|mariadb|sqlite.');
   }
   const server = decodeURIComponent(match[1]);
   const params = new URLSearchParams(match[2] ?? '');
   for (const key of params.keys()) {
-    if (!MCP_PARAMS.has(key)) throw new Error(`mcp:// URL parameter "${key}" is unknown (known: dialect, tool, arg).`);
+    if (!MCP_PARAMS.has(key))
+      throw new UsageError(`mcp:// URL parameter "${key}" is unknown (known: dialect, tool, arg).`);
   }
   const rawDialect = params.get('dialect')?.toLowerCase();
   const dialect = rawDialect === 'mysql' ? 'mariadb' : rawDialect;
   if (dialect !== 'postgres' && dialect !== 'mariadb' && dialect !== 'sqlite') {
-    throw new Error(
+    throw new UsageError(
       `mcp://${server} needs ?dialect=postgres, mariadb (or mysql) or sqlite: the guard parses SQL in that dialect.`,
     );
   }

@@ -22,6 +22,8 @@ export interface RunRequest {
   /** The thread's root ts: the session key and where the reply goes. */
   threadTs: string;
   client: WebClient;
+  /** A direct message (the assistant panel lives there): only then is an assistant status set. */
+  dm?: boolean;
 }
 
 export interface RunnerDeps {
@@ -91,6 +93,19 @@ export function createRunner(deps: RunnerDeps): Runner {
   /** Teams whose workspace refused streaming: later runs go straight to chat.update. */
   const noStreaming = new Set<string>();
 
+  async function setAssistantStatus(request: RunRequest): Promise<void> {
+    await observedCall(
+      'assistant.threads.setStatus',
+      () =>
+        request.client.assistant.threads.setStatus({
+          channel_id: request.channel,
+          thread_ts: request.threadTs,
+          status: 'is investigating…',
+        }),
+      deps.observer,
+    ).catch((error: unknown) => deps.logger.debug({ err: String(error) }, 'assistant.threads.setStatus failed'));
+  }
+
   async function openLive(request: RunRequest, runId: string, state: ThreadState): Promise<LiveMessage> {
     const target = { ...request, runId };
     const live = {
@@ -102,17 +117,8 @@ export function createRunner(deps: RunnerDeps): Runner {
     };
     const team = request.teamId ?? '-';
     if (deps.streaming && !noStreaming.has(team)) {
-      // best effort: the assistant status only exists in assistant threads
-      await observedCall(
-        'assistant.threads.setStatus',
-        () =>
-          request.client.assistant.threads.setStatus({
-            channel_id: request.channel,
-            thread_ts: request.threadTs,
-            status: 'is investigating…',
-          }),
-        deps.observer,
-      ).catch((error: unknown) => deps.logger.debug({ err: String(error) }, 'assistant.threads.setStatus failed'));
+      // best effort: the assistant status only exists in assistant threads (DMs); in channels it always fails
+      if (request.dm) await setAssistantStatus(request);
       try {
         return await openStreamMessage(target, live, state, request.question, () => noStreaming.add(team));
       } catch (error) {

@@ -56,10 +56,19 @@ export function registerHistoryCommands(program: Command, io: CliIo): void {
         writeLine(io.stdout, `Question: ${investigation.question}`);
         writeLine(io.stdout, `Status: ${investigation.status} on ${investigation.connection}`);
         for (const event of events) {
-          for (const line of renderEventLines(event.payload as InvestigationEventBody)) writeLine(io.stdout, line);
+          for (const line of renderEventLines(storedEventBody(event))) writeLine(io.stdout, line);
         }
       });
     });
+}
+
+/**
+ * A stored event is `{ type, payload }`; the engine stores the whole body (type included) as payload, the FAQ tier
+ * stores the body without its type. Both replay as the same event body.
+ */
+export function storedEventBody(event: { type: string; payload: unknown }): InvestigationEventBody {
+  const payload = typeof event.payload === 'object' && event.payload !== null ? event.payload : {};
+  return { ...payload, type: event.type } as InvestigationEventBody;
 }
 
 function toIso(value: unknown): string {

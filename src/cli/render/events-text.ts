@@ -40,6 +40,9 @@ export function renderEventLines(event: InvestigationEventBody): string[] {
       return renderAnswer(event.answer);
     case 'failed':
       return [`✗ Investigation failed (${event.error.code}): ${event.error.message}`];
+    default:
+      // an event type this version does not know (recorded by a newer one): nothing to show
+      return [];
   }
 }
 

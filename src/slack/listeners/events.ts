@@ -21,6 +21,7 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     input: { user: string; text: string; ts: string; channel: string; thread_ts?: string },
     teamId: string | undefined,
     botUserId: string | undefined,
+    dm = false,
   ) => {
     const question = questionFromSlack(input.text, botUserId);
     const threadTs = input.thread_ts ?? input.ts;
@@ -40,7 +41,7 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
       );
       return;
     }
-    deps.runner.start({ question, userId: input.user, teamId, channel: input.channel, threadTs, client });
+    deps.runner.start({ question, userId: input.user, teamId, channel: input.channel, threadTs, client, dm });
   };
 
   app.event('app_mention', async ({ event, body, context, client }) => {
@@ -55,7 +56,7 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
   app.message(async ({ message, body, context, client }) => {
     const parsed = dmEvent.safeParse(message);
     if (!parsed.success) return; // channel messages, edits, bot messages: mentions cover channels
-    await askInThread(client, parsed.data, envelope.parse(body).team_id, context.botUserId);
+    await askInThread(client, parsed.data, envelope.parse(body).team_id, context.botUserId, true);
   });
 
   app.event('app_home_opened', async ({ event, client }) => {

@@ -153,10 +153,34 @@ function leadingKeywordVerdict(tokens: readonly Token[], dialect: SqlDialect): G
   for (const [code, words] of Object.entries(STATEMENT_KEYWORD_CODES) as [GuardCode, readonly string[]][]) {
     if (words.includes(keyword)) return reject(dialect, code, describeLeader(code, keyword));
   }
+  const typoOf = ALLOWED_LEADERS[dialect].find((leader) => isTypo(keyword, leader));
+  if (typoOf) {
+    // still a rejection: only the label changes, so a typo reads as one rather than as a forbidden statement
+    return reject(
+      dialect,
+      'PARSE_ERROR',
+      `The statement does not parse: its first word "${first.text}" is not a SQL keyword (did you mean ${typoOf.toUpperCase()}?).`,
+    );
+  }
   return reject(
     dialect,
     'FORBIDDEN_STATEMENT',
     `${keyword.toUpperCase()} statements are not allowed; only SELECT, WITH ... SELECT, VALUES, EXPLAIN and harmless SHOW/DESCRIBE run.`,
+  );
+}
+
+/** One edit (insert, delete, substitute, swap) away from an allowed leading keyword: SELEC, SLECT, SELET, WTIH. */
+function isTypo(word: string, keyword: string): boolean {
+  if (word.length < 3 || Math.abs(word.length - keyword.length) > 1) return false;
+  let i = 0;
+  while (i < word.length && word[i] === keyword[i]) i++;
+  const a = word.slice(i + 1);
+  const b = keyword.slice(i + 1);
+  return (
+    word.slice(i) === keyword.slice(i + 1) ||
+    word.slice(i + 1) === keyword.slice(i) ||
+    a === b ||
+    (word[i] === keyword[i + 1] && word[i + 1] === keyword[i] && word.slice(i + 2) === keyword.slice(i + 2))
   );
 }
 

@@ -74,6 +74,29 @@ describe('sleuth ask / history / show', () => {
     }
   }, 60_000);
 
+  it('replays a FAQ-answered investigation (stored events carry type beside payload)', async () => {
+    const run = await runSleuth(['ask', '--format', 'json', 'How many active customers do we have?'], {
+      cwd,
+      env: await env(),
+    });
+    expect(run.stderr).toBe('');
+    const result = JSON.parse(run.stdout);
+    expect(result.status).toBe('succeeded');
+    const replay = JSON.parse(
+      (await runSleuth(['show', '--format', 'json', result.investigationId], { cwd, env: await env() })).stdout,
+    );
+    expect(replay.investigation.provider).toBe('faq');
+    expect(replay.events.map((e: { type: string }) => e.type)).toEqual(['sql', 'sql_result', 'done']);
+
+    const show = await runSleuth(['show', result.investigationId], { cwd, env: await env() });
+    expect(show.stderr).toBe('');
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/Question: How many active customers do we have\?/);
+    expect(show.stdout).toMatch(/SQL \(verified query: active_customers\):/);
+    expect(show.stdout).toMatch(/active_customers/);
+    expect(show.stdout).toMatch(/Answer:/);
+  }, 60_000);
+
   it('explains how to configure a model when none is configured', async () => {
     const run = await runSleuth(['ask', 'Anything?'], { cwd, env: { SLEUTH_NOW: '2026-11-15' } });
     expect(run.code).toBe(1);

@@ -105,6 +105,29 @@ describe('sleuth sql / schema / demo on the embedded demo database', () => {
     expect(run.stderr).toMatch(/SLEUTH_MAX_ROWZ/);
     expect(run.stderr).toMatch(/oracle/);
   });
+
+  it('starts beside Kubernetes service links of a Service named sleuth, and stays strict for real typos', async () => {
+    const k8s = { ...env, SLEUTH_PORT: 'tcp://10.0.0.12:8008', SLEUTH_SERVICE_HOST: '10.0.0.12' };
+    const run = await runSleuth(['sql', 'select 1'], { cwd, env: k8s });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\(1 row/);
+    const typo = await runSleuth(['sql', 'select 1'], { cwd, env: { ...k8s, SLEUTH_MAX_ROW: '5' } });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/SLEUTH_MAX_ROW is not a Sleuth setting \(did you mean SLEUTH_MAX_ROWS\?\)/);
+  });
+
+  it('labels user mistakes as such: an unknown URL scheme, a misspelt keyword', async () => {
+    const scheme = await runSleuth(['sql', '--db', 'foo://bar', 'select 1'], { cwd, env });
+    expect(scheme.code).toBe(2);
+    expect(scheme.stderr).not.toMatch(/unexpected/);
+    expect(scheme.stderr).toMatch(/Unsupported connection URL scheme "foo"/);
+    const typo = await runSleuth(['sql', 'SELEC 1'], { cwd, env });
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/PARSE_ERROR/);
+    expect(typo.stderr).toMatch(/does not parse: its first word "SELEC".*did you mean SELECT\?/);
+    expect(typo.stderr).not.toMatch(/FORBIDDEN_STATEMENT/);
+  });
 });
 
 describe('sleuth sql against a real PostgreSQL by URL', () => {

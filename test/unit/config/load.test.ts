@@ -85,6 +85,55 @@ describe('loadConfig', () => {
     expect(problems).toHaveLength(2);
     expect(problems.join('\n')).toMatch(/maxRow/);
     expect(problems.join('\n')).toMatch(/readOnly/);
+    expect(problems.find((p) => p.includes('maxRow'))).toMatch(/did you mean maxRows\?/);
+  });
+
+  it('suggests the closest known key for a misspelled key anywhere in the file', () => {
+    const cwd = tempDir();
+    writeFileSync(
+      join(cwd, 'sleuth.config.json'),
+      JSON.stringify({ defaultConection: 'x', budgets: { maxStep: 3 }, limits: { zzzzzzzz: 1 } }),
+    );
+    const problems = problemsOf(() => loadConfig({ cwd, env: {} }));
+    expect(problems.find((p) => p.includes('defaultConection'))).toMatch(/did you mean defaultConnection\?/);
+    expect(problems.find((p) => p.includes('maxStep'))).toMatch(/budgets: .*did you mean maxSteps\?/);
+    expect(problems.find((p) => p.includes('zzzzzzzz'))).not.toMatch(/did you mean/);
+  });
+
+  it('ignores exactly the Kubernetes service-link variables of a Service named sleuth', () => {
+    const config = loadConfig({
+      cwd: tempDir(),
+      env: {
+        SLEUTH_PORT: 'tcp://10.0.0.12:8008',
+        SLEUTH_SERVICE_HOST: '10.0.0.12',
+        SLEUTH_SERVICE_PORT: '8008',
+        SLEUTH_SERVICE_PORT_HTTP: '8008',
+        SLEUTH_PORT_8008_TCP: 'tcp://10.0.0.12:8008',
+        SLEUTH_PORT_8008_TCP_ADDR: '10.0.0.12',
+        SLEUTH_PORT_8008_TCP_PORT: '8008',
+        SLEUTH_PORT_8008_TCP_PROTO: 'tcp',
+      },
+    });
+    expect([...config.ignoredEnv].sort()).toEqual([
+      'SLEUTH_PORT',
+      'SLEUTH_PORT_8008_TCP',
+      'SLEUTH_PORT_8008_TCP_ADDR',
+      'SLEUTH_PORT_8008_TCP_PORT',
+      'SLEUTH_PORT_8008_TCP_PROTO',
+      'SLEUTH_SERVICE_HOST',
+      'SLEUTH_SERVICE_PORT',
+      'SLEUTH_SERVICE_PORT_HTTP',
+    ]);
+    // a port-looking SLEUTH_PORT is a mistake (PORT is the setting); other shapes stay strict
+    const problems = problemsOf(() =>
+      loadConfig({
+        cwd: tempDir(),
+        env: { SLEUTH_PORT: '8080', SLEUTH_PORT_X: '1', SLEUTH_SERVICE: 'x', SLEUTH_MAX_ROW: '5' },
+      }),
+    );
+    expect(problems).toHaveLength(4);
+    expect(problems.find((p) => p.startsWith('SLEUTH_PORT '))).toMatch(/did you mean PORT/);
+    expect(problems.find((p) => p.startsWith('SLEUTH_MAX_ROW '))).toMatch(/did you mean SLEUTH_MAX_ROWS/);
   });
 
   it('rejects misspelled SLEUTH_ variables with a suggestion, and reports every problem at once', () => {

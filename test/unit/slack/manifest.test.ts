@@ -45,6 +45,13 @@ describe('manifest.yml', () => {
       ]),
     );
     expect(scopes.filter((s) => /^admin|channels:history|groups:history|users:read\.email/.test(s))).toEqual([]);
+    // no scope without a caller: nothing opens or lists DMs (im:read, im:write)
+    expect(scopes).not.toContain('im:read');
+    expect(scopes).not.toContain('im:write');
+    const slackSource = ['runner.ts', 'live/message.ts', 'attachments.ts', 'groups.ts', 'listeners/events.ts']
+      .map(source)
+      .join('\n');
+    expect(slackSource).not.toMatch(/conversations\.(open|list|info)/);
   });
 
   it('enables App Home, the assistant view and a bot user', () => {

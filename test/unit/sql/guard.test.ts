@@ -36,6 +36,19 @@ describe('guard fixtures', () => {
 });
 
 describe('guard behaviour', () => {
+  it.each(['postgres', 'mariadb', 'sqlite'] as const)(
+    'reports a misspelt leading keyword as a parse error [%s]',
+    (d) => {
+      for (const sql of ['SELEC 1', 'slect 1', 'SELETC 1', 'WTIH x AS (SELECT 1) SELECT * FROM x']) {
+        const verdict = guard.check(sql, d);
+        expect(verdict).toMatchObject({ allowed: false, code: 'PARSE_ERROR' });
+        if (!verdict.allowed)
+          expect(verdict.reason).toMatch(/does not parse: its first word ".+" .*did you mean (SELECT|WITH)\?/);
+      }
+      expect(guard.check('FROBNICATE 1', d)).toMatchObject({ allowed: false, code: 'FORBIDDEN_STATEMENT' });
+    },
+  );
+
   it('returns the statement without surrounding whitespace, trailing comments and semicolons', () => {
     const verdict = guard.check('  \n SELECT id FROM customers ; ; -- bye\n', 'postgres') as GuardAllowed;
     expect(verdict.sql).toBe('SELECT id FROM customers');
