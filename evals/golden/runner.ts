@@ -28,6 +28,7 @@ import { compareResults } from '../comparator.js';
 import { type GoldenCase, type GoldenDataset, goldSqlFor } from './dataset.js';
 import { referenceProvider } from './reference.js';
 import { type BehaviourScore, type FactScore, scoreBehaviour, scoreFacts } from './score.js';
+import { splitTopK, tieInfo } from './ties.js';
 
 export type GoldenProviderName = 'scripted' | 'replay' | 'anthropic' | 'openai-compatible';
 
@@ -172,10 +173,15 @@ export async function runGoldenCase(c: GoldenCase, deps: GoldenRunDeps): Promise
       deps.executor.execute(deps.source, predicted),
       deps.executor.execute(deps.source, gold),
     ]);
+    const goldColumns = g.columns.map((col) => col.name);
+    const topK = splitTopK(gold);
+    const ties = topK
+      ? tieInfo(topK.orderBy, goldColumns, (await deps.executor.execute(deps.source, topK.unlimited)).rows, topK.limit)
+      : undefined;
     const outcome = compareResults(
       { columns: p.columns.map((col) => col.name), rows: p.rows },
-      { columns: g.columns.map((col) => col.name), rows: g.rows },
-      { ordered: c.ordered ?? false },
+      { columns: goldColumns, rows: g.rows },
+      { ordered: c.ordered ?? false, ties },
     );
     return { ...base, ...outcome, facts, error };
   } catch (caught) {
