@@ -85,6 +85,14 @@ if (only.has('agent')) {
   scores['agent.execution_accuracy'] = summary.executionAccuracy;
   scores['agent.behaviour_accuracy'] = summary.behaviourAccuracy;
   scores['agent.fact_recall'] = summary.factRecall;
+  // ask() route: an instant (FAQ) answer must be right, and never given to an ambiguous/unanswerable question
+  const instant = summary.faqInstant ?? { answers: 0, correct: 0, onBehaviourCases: 0 };
+  scores['agent.faq_instant_accuracy'] = instant.answers === 0 ? 1 : instant.correct / instant.answers;
+  scores['agent.faq_instant_abstention'] = 1 - instant.onBehaviourCases / Math.max(1, summary.behaviourCases);
+  hints['agent.faq_instant_accuracy'] =
+    `${instant.answers - instant.correct} of ${instant.answers} FAQ instant answers differ from the golden result`;
+  hints['agent.faq_instant_abstention'] =
+    `the FAQ tier answered ${instant.onBehaviourCases} ambiguous/unanswerable golden questions instantly`;
   hints['agent.replay_coverage'] =
     `${summary.cassetteMisses} of ${summary.cases} golden cases missed their recorded model turns: ${agent.missReasons.slice(0, 3).join('; ')}. If the prompt or tool change is intended, re-record with \`${RECORD_COMMAND}\` and review the diff`;
   const wrong = agent.results.filter((r) => !r.match && !r.cassetteMiss);
@@ -94,8 +102,9 @@ if (only.has('agent')) {
     `${wrong.filter((r) => r.kind === 'sql').length} replayed cases gave a different result${notReplayed}`;
   hints['agent.behaviour_accuracy'] =
     `${wrong.filter((r) => r.kind === 'behaviour').length} ambiguous/unanswerable cases mishandled${notReplayed}`;
-  heading.push(`agent: ${summary.cases} replayed golden cases, prompt ${summary.promptVersion}`);
-  details.push(...wrong.slice(0, 20).map((r) => `${r.id}: ${r.rule}: ${r.reason.slice(0, 200)}`));
+  const tiers = Object.entries(summary.byTier ?? {}).map(([t, v]) => `${t} ${v.cases}`);
+  heading.push(`agent: ${summary.cases} golden cases via ask() (${tiers.join(', ')}), prompt ${summary.promptVersion}`);
+  details.push(...wrong.slice(0, 20).map((r) => `${r.id} [${r.tier}]: ${r.rule}: ${r.reason.slice(0, 200)}`));
 }
 
 if (only.has('pii')) {

@@ -3,7 +3,7 @@
  * `result_eq`: bag of rows, order only with ORDER BY, column permutations) and BIRD's (`evaluation.py`: set of row
  * tuples), naming the rule that decides it. Shared by the unit tests and the eval gate's comparator self-check.
  */
-import type { ComparisonRule, ResultSet } from './comparator.js';
+import type { ComparisonRule, ResultSet, TieInfo } from './comparator.js';
 
 export type Verdict = readonly [match: boolean, rule: ComparisonRule];
 export type ComparatorCase = {
@@ -11,6 +11,8 @@ export type ComparatorCase = {
   predicted: ResultSet;
   gold: ResultSet;
   ordered?: boolean;
+  /** Tie-aware top-k: the gold's full ordered result, its ranking columns and LIMIT (see CompareOptions.ties). */
+  ties?: TieInfo;
   spider: Verdict;
   bird: Verdict;
 };
@@ -89,12 +91,29 @@ export const COMPARATOR_CASES: ComparatorCase[] = [
     spider: MATCH,
     bird: MATCH,
   },
-  // Spider: different column counts never match. BIRD: tuples of different lengths are never equal.
+  // Sleuth (spider mode): the gold columns plus an extra one is a match reported under its own rule, `superset`.
+  // BIRD: tuples of different lengths are never equal.
   {
-    name: 'extra predicted column',
+    name: 'extra predicted column (superset)',
     predicted: rs(['region', 'revenue', 'n'], ['north', 10, 3]),
     gold: rs(['region', 'revenue'], ['north', 10]),
+    spider: [true, 'superset'],
+    bird: [false, 'column_count'],
+  },
+  // superset: the gold columns must be among the predicted ones, row for row.
+  {
+    name: 'extra predicted column, gold values not all present',
+    predicted: rs(['region', 'revenue', 'n'], ['north', 11, 3], ['south', 20, 4]),
+    gold: rs(['region', 'revenue'], ['north', 10], ['south', 20]),
     spider: [false, 'column_count'],
+    bird: [false, 'column_count'],
+  },
+  {
+    name: 'superset of an ordered gold, rows in the gold order',
+    predicted: rs(['name', 'id', 'tickets'], ['a', 1, 9], ['b', 2, 8]),
+    gold: rs(['id', 'tickets'], [1, 9], [2, 8]),
+    ordered: true,
+    spider: [true, 'superset'],
     bird: [false, 'column_count'],
   },
   {
@@ -127,9 +146,86 @@ export const COMPARATOR_CASES: ComparatorCase[] = [
   },
   // Float tolerance: a relative difference of 1e-7 is within 1e-6.
   { name: '1.0000001 vs 1', predicted: one(1.0000001), gold: one(1), spider: MATCH, bird: MATCH },
-  // Float tolerance is relative: 0.1 apart at 1e6 is within it (an absolute 1e-4 would reject)...
-  { name: '1000000.5 vs 1000000.4', predicted: one(1000000.5), gold: one(1000000.4), spider: MATCH, bird: MATCH },
-  // ...and 1e-5 apart at 1e-4 is not (an absolute 1e-4 would accept).
+  // Money and rounded decimals (Sleuth): the tolerance follows the gold's scale in absolute terms, so 0.1 apart at
+  // 1e6 is a different one-decimal figure, whatever the relative difference (1e-7)...
+  {
+    name: '1000000.5 vs 1000000.4',
+    predicted: one(1000000.5),
+    gold: one(1000000.4),
+    spider: [false, 'column_values'],
+    bird: [false, 'row_values'],
+  },
+  // ...ten dollars on eleven million is a real difference (relative 9e-7 passed the old 1e-6 tolerance)...
+  {
+    name: '11833285.00 vs 11833295.69 (cents)',
+    predicted: one('11833285.00'),
+    gold: one('11833295.69'),
+    spider: [false, 'column_values'],
+    bird: [false, 'row_values'],
+  },
+  {
+    name: '11833295.69 vs 11833295.69 as a float',
+    predicted: one(11833295.69),
+    gold: one('11833295.69'),
+    spider: MATCH,
+    bird: MATCH,
+  },
+  // ...a SUM of floats carries noise beyond the cents: still the same money.
+  {
+    name: 'float-noise sum vs cents',
+    predicted: one(11833295.690000001),
+    gold: one('11833295.69'),
+    spider: MATCH,
+    bird: MATCH,
+  },
+  // ...an integer gold takes no fraction of a unit (relative 9e-7 passed the old tolerance).
+  {
+    name: '1000000.9 vs integer 1000000',
+    predicted: one(1000000.9),
+    gold: one(1000000),
+    spider: [false, 'column_values'],
+    bird: [false, 'row_values'],
+  },
+  // Rounding-aware: a value equals its rounding to the gold's decimals...
+  {
+    name: '42.9234 vs gold 42.92 (rounds to it)',
+    predicted: one(42.9234),
+    gold: one(42.92),
+    spider: MATCH,
+    bird: MATCH,
+  },
+  {
+    name: "42.9234 vs gold '42.92' (DECIMAL)",
+    predicted: one('42.9234'),
+    gold: one('42.92'),
+    spider: MATCH,
+    bird: MATCH,
+  },
+  // ...not the reverse: a coarser prediction of a precise gold is wrong...
+  {
+    name: '42.92 vs gold 42.9234',
+    predicted: one(42.92),
+    gold: one(42.9234),
+    spider: [false, 'column_values'],
+    bird: [false, 'row_values'],
+  },
+  // ...and a value that rounds to another figure is wrong.
+  {
+    name: '42.926 vs gold 42.92',
+    predicted: one(42.926),
+    gold: one(42.92),
+    spider: [false, 'column_values'],
+    bird: [false, 'row_values'],
+  },
+  // A DECIMAL string's declared scale counts: '10.50' has two decimals, so 10.54 is not it.
+  {
+    name: "10.54 vs gold '10.50'",
+    predicted: one(10.54),
+    gold: one('10.50'),
+    spider: [false, 'column_values'],
+    bird: [false, 'row_values'],
+  },
+  // Relative tolerance stays for computed floats (more than four decimals): 1e-5 apart at 1e-4 is a difference.
   {
     name: '0.00012 vs 0.00011',
     predicted: one(0.00012),
@@ -171,6 +267,17 @@ export const COMPARATOR_CASES: ComparatorCase[] = [
   { name: 'NULL vs NULL', predicted: one(null), gold: one(null), spider: MATCH, bird: MATCH },
   // Dates: a date string is midnight UTC.
   { name: "Date vs '2026-10-01'", predicted: one(midnight), gold: one('2026-10-01'), spider: MATCH, bird: MATCH },
+  // Month labels: strftime('%Y-%m') on one side, a DATE / date_trunc on the other.
+  { name: "'2026-10' vs '2026-10-01'", predicted: one('2026-10'), gold: one('2026-10-01'), spider: MATCH, bird: MATCH },
+  { name: "'2026-10' vs Date 2026-10-01", predicted: one('2026-10'), gold: one(midnight), spider: MATCH, bird: MATCH },
+  {
+    name: "'2026-11' vs '2026-10-01'",
+    predicted: one('2026-11'),
+    gold: one('2026-10-01'),
+    spider: [false, 'column_values'],
+    bird: [false, 'row_values'],
+  },
+  { name: "'2026-13' stays text", predicted: one('2026-13'), gold: one('2026-13'), spider: MATCH, bird: MATCH },
   // Timestamps compare to the second; a string without offset is UTC, one with an offset is converted.
   {
     name: 'Date with ms vs timestamp string',
@@ -297,5 +404,109 @@ export const COMPARATOR_CASES: ComparatorCase[] = [
     gold: one(new Uint8Array([97, 98])),
     spider: MATCH,
     bird: MATCH,
+  },
+  // Tie-aware top-k: customers 3, 4 and 5 tie at 7 tickets across a LIMIT 3 cut; the gold breaks the tie by id.
+  {
+    name: 'top-3 with another valid tie-break at the cut',
+    predicted: rs(['id', 'tickets'], [1, 9], [2, 8], [5, 7]),
+    gold: rs(['id', 'tickets'], [1, 9], [2, 8], [3, 7]),
+    ordered: true,
+    ties: {
+      full: [
+        [1, 9],
+        [2, 8],
+        [3, 7],
+        [4, 7],
+        [5, 7],
+        [6, 2],
+      ],
+      keyColumns: [1],
+      limit: 3,
+    },
+    spider: [true, 'tie_break'],
+    bird: [true, 'tie_break'],
+  },
+  {
+    name: 'top-3 tie-break, columns swapped',
+    predicted: rs(['tickets', 'id'], [9, 1], [8, 2], [7, 4]),
+    gold: rs(['id', 'tickets'], [1, 9], [2, 8], [3, 7]),
+    ordered: true,
+    ties: {
+      full: [
+        [1, 9],
+        [2, 8],
+        [3, 7],
+        [4, 7],
+        [5, 7],
+        [6, 2],
+      ],
+      keyColumns: [1],
+      limit: 3,
+    },
+    spider: [true, 'tie_break'],
+    bird: [false, 'row_values'],
+  },
+  // A row from below the tied group is not a valid tie-break.
+  {
+    name: 'top-3 with a row below the tie',
+    predicted: rs(['id', 'tickets'], [1, 9], [2, 8], [6, 2]),
+    gold: rs(['id', 'tickets'], [1, 9], [2, 8], [3, 7]),
+    ordered: true,
+    ties: {
+      full: [
+        [1, 9],
+        [2, 8],
+        [3, 7],
+        [4, 7],
+        [5, 7],
+        [6, 2],
+      ],
+      keyColumns: [1],
+      limit: 3,
+    },
+    spider: [false, 'column_values'],
+    bird: [false, 'row_values'],
+  },
+  // Dropping a row ranked above the tie to take two tied ones is wrong.
+  {
+    name: 'top-3 missing a row above the tie',
+    predicted: rs(['id', 'tickets'], [1, 9], [4, 7], [5, 7]),
+    gold: rs(['id', 'tickets'], [1, 9], [2, 8], [3, 7]),
+    ordered: true,
+    ties: {
+      full: [
+        [1, 9],
+        [2, 8],
+        [3, 7],
+        [4, 7],
+        [5, 7],
+        [6, 2],
+      ],
+      keyColumns: [1],
+      limit: 3,
+    },
+    spider: [false, 'column_values'],
+    bird: [false, 'row_values'],
+  },
+  // No tie crosses the cut: the gold's rows are the only right ones.
+  {
+    name: 'top-2 without a tie at the cut',
+    predicted: rs(['id', 'tickets'], [1, 9], [3, 7]),
+    gold: rs(['id', 'tickets'], [1, 9], [2, 8]),
+    ordered: true,
+    ties: {
+      full: [
+        [1, 9],
+        [2, 8],
+        [3, 7],
+        [4, 7],
+        [5, 7],
+        [6, 2],
+      ],
+      keyColumns: [1],
+      limit: 2,
+    },
+    spider: [false, 'column_values'],
+    bird: [false, 'row_values'],
   },
 ];

@@ -6,8 +6,8 @@
  * - `spider` (default), test-suite execution accuracy (Zhong et al. 2020, `exec_eval.py` `result_eq`): rows are
  *   compared as multisets (duplicates count); order matters only when `ordered` (Spider: the gold SQL has ORDER BY,
  *   see `goldIsOrdered`); column names never matter and column order is ignored: we look for a mapping of predicted
- *   columns onto gold columns that makes the rows equal. Both sides must have the same number of columns, so an extra
- *   or a missing predicted column is a mismatch, as in Spider.
+ *   columns onto gold columns that makes the rows equal. A missing predicted column is a mismatch, as in Spider; an
+ *   extra one is Sleuth's `superset` rule (below).
  * - `bird` (BIRD `evaluation.py`: `set(predicted_res) == set(ground_truth_res)`): rows are compared as sets, so
  *   duplicates collapse and row order never matters, even when the gold query orders (`ordered` is ignored). Rows are
  *   tuples there, so columns are compared by position: no column mapping, a swapped column order is a mismatch.
@@ -23,12 +23,20 @@
  * - strings compare exactly, case and whitespace included, as Spider and BIRD do ('abc ' differs from 'abc';
  *   MariaDB strips CHAR padding and PostgreSQL keeps it, so gold SQL should trim where that matters).
  * - NULL equals only NULL; bytes compare by content; other objects (JSON columns) by their JSON with sorted keys.
- * - floats: RELATIVE tolerance. a equals b when |a - b| <= floatTolerance * max(|a|, |b|) (default 1e-6), or when
- *   |a - b| <= 1e-9 (sums that should be 0); floatTolerance 0 means exact, as in both scripts. Two integers always
- *   compare exactly (1000000 vs 1000001 differ). To keep multiset comparison exact and fast, all numbers of both
- *   results are first merged into clusters of values within tolerance of their neighbour (chained over the sorted
- *   values; a cluster never holds two distinct integers), so a dense run of near-equal values may merge slightly
- *   beyond the tolerance.
+ * - a month label '2026-10' is its first day, so it equals '2026-10-01' or a DATE of that day.
+ * - numbers, asymmetric (predicted vs gold, `numbersEqual`), following the gold value's scale (a DECIMAL string's
+ *   declared scale, else the decimals of the float once floating-point noise is ignored): a gold with 1-4 decimals
+ *   (money, rounded ratios) is matched by any value that rounds to it, in absolute terms (42.9234 equals 42.92, not
+ *   the reverse; 11,833,285.00 is not 11,833,295.69); an integer gold by a value within the relative tolerance
+ *   `floatTolerance` (default 1e-6) and under half a unit (1,000,000.9 is not 1,000,000; two integers compare
+ *   exactly); a computed float with more decimals by the relative tolerance. Differences below 1e-9 are noise.
+ *   floatTolerance 0 compares exactly, as in both scripts. Gold numbers within noise of each other share one token,
+ *   and each predicted number takes the token of the nearest gold number it equals, so the multiset comparison stays
+ *   exact and fast.
+ * - extra predicted columns (spider mode): when the gold columns are among them, row for row, it is a match under its
+ *   own rule `superset` (a helpful extra column is not a wrong answer, and a run counts how often it happens).
+ * - ties at a LIMIT (`options.ties`): another valid choice among the rows tied at the cut is a match, rule
+ *   `tie_break`.
  *
  * Column mapping (spider). Spider enumerates permutations, pruning candidates with 20 sampled rows, after a quick
  * rejection on rows with their values sorted. We keep the quick rejection and prune deterministically: a gold column
@@ -48,13 +56,27 @@ export type CompareOptions = {
   floatTolerance?: number;
   /** Column-mapping candidates tried before giving up with `search_capped`, default 10,000. */
   searchLimit?: number;
+  /**
+   * Tie-aware top-k: the gold query's full ordered result (its LIMIT removed), the gold columns its ORDER BY ranks by
+   * (tie-breakers on unique columns left out) and the LIMIT. When rows tie on those columns across the cut, any
+   * choice among the tied rows is right (rule `tie_break`). See `tieInfoFor` in evals/golden/ties.ts.
+   */
+  ties?: TieInfo;
 };
 
-/** Stable rule codes: the first three are matches, the rest say why a prediction is wrong. */
+export type TieInfo = { full: unknown[][]; keyColumns: number[]; limit: number };
+
+/**
+ * Stable rule codes: the first five are matches (`tie_break`: another valid choice among rows tied at the gold's
+ * LIMIT; `superset`: the gold columns plus extra ones, reported apart so a run shows how often it happens), the rest
+ * say why a prediction is wrong.
+ */
 export const COMPARISON_RULES = [
   'exact',
   'column_permutation',
   'both_empty',
+  'tie_break',
+  'superset',
   'row_count',
   'column_count',
   'column_values',
@@ -84,6 +106,8 @@ export type NormalizedValue =
 
 const TOKEN_PREFIX = { number: 'n', bigint: 'i', time: 't', string: 's', bytes: 'x', json: 'j' } as const;
 const DECIMAL = /^-?(?:0|[1-9]\d*)(\.\d+)?$/;
+/** A month label ('2026-10', as strftime('%Y-%m') or to_char(d, 'YYYY-MM') print it) is its first day. */
+const MONTH_LABEL = /^\d{4}-\d{2}$/;
 const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /** Maps a driver value to the form compared (see the file comment); `time` is in whole seconds since the epoch. */
@@ -117,6 +141,7 @@ function fromBigint(n: bigint): NormalizedValue {
 function fromString(s: string): NormalizedValue {
   const decimal = DECIMAL.exec(s);
   if (decimal) return decimal[1] === undefined ? fromBigint(BigInt(s)) : fromNumber(Number(s));
+  if (MONTH_LABEL.test(s) && isCalendarDate(`${s}-01`)) return fromString(`${s}-01`);
   const iso = ISO_INSTANT.exec(s);
   // Date.parse rolls 2026-02-30 over to March: accept only calendar dates that survive a round trip.
   if (iso && isCalendarDate(iso[1] ?? '')) {
@@ -150,6 +175,20 @@ export function goldIsOrdered(goldSql: string): boolean {
 }
 
 export function compareResults(predicted: ResultSet, gold: ResultSet, options: CompareOptions): ComparisonOutcome {
+  const direct = compareOnce(predicted, gold, options);
+  if (direct.match || !options.ties) return direct;
+  const alternative = tieBrokenGold(predicted, gold, options.ties, options.floatTolerance ?? DEFAULT_FLOAT_TOLERANCE);
+  if (!alternative) return direct;
+  const retry = compareOnce(predicted, alternative.gold, options);
+  if (!retry.match) return direct;
+  return outcome(
+    true,
+    'tie_break',
+    `a different valid choice among the ${alternative.tied} rows tied at the gold's LIMIT ${options.ties.limit} cut`,
+  );
+}
+
+function compareOnce(predicted: ResultSet, gold: ResultSet, options: CompareOptions): ComparisonOutcome {
   const problem = invalidResult(predicted, 'predicted') ?? invalidResult(gold, 'gold');
   if (problem !== undefined) return outcome(false, 'invalid_result', problem);
   if (predicted.rows.length === 0 && gold.rows.length === 0) return outcome(true, 'both_empty', 'both are empty');
@@ -159,6 +198,7 @@ export function compareResults(predicted: ResultSet, gold: ResultSet, options: C
   if (p.keys.length !== g.keys.length && (options.mode !== 'bird' || p.keys.length === 0 || g.keys.length === 0)) {
     return rowCountOutcome(p.keys.length, g.keys.length, 'row count');
   }
+  if (p.width > g.width && options.mode !== 'bird') return compareSuperset(p, g, options);
   if (p.width !== g.width) {
     const what = p.width > g.width ? 'an extra column' : 'a missing column';
     return outcome(
@@ -169,6 +209,60 @@ export function compareResults(predicted: ResultSet, gold: ResultSet, options: C
   }
   if (options.mode === 'bird') return compareAsSets(p, g);
   return compareAsBags(p, g, options.ordered, options.searchLimit ?? DEFAULT_SEARCH_LIMIT);
+}
+
+/** Extra predicted columns (spider mode): a match, rule `superset`, when the gold columns are among them. */
+function compareSuperset(p: Table, g: Table, options: CompareOptions): ComparisonOutcome {
+  const search = findMapping(p, g, options.ordered, options.searchLimit ?? DEFAULT_SEARCH_LIMIT, true);
+  const extra = p.width - g.width;
+  if (search.kind === 'found') {
+    const kept = new Set(search.mapping);
+    const names = p.names.filter((_, i) => !kept.has(i)).map((n, i) => n || `#${i + 1}`);
+    return outcome(true, 'superset', `the gold columns plus ${extra} extra column(s): ${names.join(', ')}`);
+  }
+  return outcome(
+    false,
+    'column_count',
+    `columns differ: ${p.width} vs ${g.width} (predicted vs gold), and no ${g.width} of the predicted columns hold the gold result`,
+  );
+}
+
+/**
+ * The gold result with the rows tied at the LIMIT cut chosen the way the prediction chose them: the rows ranked
+ * strictly before the tied group stay, the remaining places go to tied rows whose values (in any column order) the
+ * prediction holds, in the prediction's order. Undefined when no tie crosses the cut.
+ */
+function tieBrokenGold(
+  predicted: ResultSet,
+  gold: ResultSet,
+  ties: TieInfo,
+  tolerance: number,
+): { gold: ResultSet; tied: number } | undefined {
+  const { full, keyColumns, limit } = ties;
+  if (gold.rows.length !== limit || full.length <= limit || keyColumns.length === 0) return undefined;
+  if (invalidResult(predicted, 'predicted') || invalidResult({ columns: gold.columns, rows: full }, 'gold')) {
+    return undefined;
+  }
+  const [p, f] = prepare(predicted, { columns: gold.columns, rows: full }, tolerance);
+  const keyOf = (r: number) => keyColumns.map((c) => cell(f, r, c)).join('');
+  const cutKey = keyOf(limit - 1);
+  const tied = full.flatMap((_, r) => (keyOf(r) === cutKey ? [r] : []));
+  if (!tied.some((r) => r >= limit)) return undefined;
+  const fixed = Array.from({ length: limit }, (_, r) => r).filter((r) => keyOf(r) !== cutKey);
+  const wanted = limit - fixed.length;
+  const available = new Map<string, number[]>();
+  for (const r of tied) {
+    const key = sortedRowKey(f.keys[r] ?? []);
+    available.set(key, [...(available.get(key) ?? []), r]);
+  }
+  const chosen: number[] = [];
+  for (const row of p.keys) {
+    const r = available.get(sortedRowKey(row))?.shift();
+    if (r !== undefined && chosen.length < wanted) chosen.push(r);
+  }
+  for (const r of tied) if (chosen.length < wanted && !chosen.includes(r)) chosen.push(r);
+  const rows = [...fixed, ...chosen].map((r) => full[r] ?? []);
+  return { gold: { columns: gold.columns, rows }, tied: tied.length };
 }
 
 /** Runs the predicted query; past `timeoutMs` aborts its signal and scores it `timeout`, a failure `execution_error`. */
@@ -245,20 +339,90 @@ function rowCountOutcome(predicted: number, gold: number, what: string): Compari
 
 function prepare(predicted: ResultSet, gold: ResultSet, tolerance: number): [Table, Table] {
   const normalized = [predicted, gold].map((r) => r.rows.map((row) => row.map(normalizeValue)));
-  const numbers = normalized.flat(2).flatMap((v) => (v.kind === 'number' && Number.isFinite(v.value) ? [v.value] : []));
-  const clusters = tolerance > 0 ? numberClusters(numbers, tolerance) : new Map<number, number>();
-  const token = (v: NormalizedValue): string => {
-    if (v.kind === 'null') return '"z"';
-    const text = v.kind === 'number' ? String(clusters.get(v.value) ?? v.value) : String(v.value);
-    return JSON.stringify(`${TOKEN_PREFIX[v.kind]}${text}`);
-  };
+  const finite = (rows: NormalizedValue[][] | undefined) =>
+    (rows ?? []).flat().flatMap((v) => (v.kind === 'number' && Number.isFinite(v.value) ? [v.value] : []));
+  // Gold numbers equal up to floating-point noise share one token; a predicted number takes the token of the
+  // nearest gold number it equals under that gold number's tolerance (`numbersEqual`), else its own.
+  const goldClusters = tolerance > 0 ? numberClusters(finite(normalized[1]), 1e-12) : new Map<number, number>();
+  const scales = goldScales(gold);
+  const goldValues = [...goldClusters.keys()].sort((a, b) => a - b);
+  const predictedTokens = new Map<number, number>();
+  if (tolerance > 0) {
+    for (const v of new Set(finite(normalized[0]))) {
+      const match = nearestEqual(v, goldValues, (g) => numbersEqual(v, g, scales.get(g) ?? scaleOf(g), tolerance));
+      if (match !== undefined) predictedTokens.set(v, goldClusters.get(match) ?? match);
+    }
+  }
+  const token =
+    (side: number) =>
+    (v: NormalizedValue): string => {
+      if (v.kind === 'null') return '"z"';
+      const mapped = v.kind === 'number' ? (side === 0 ? predictedTokens : goldClusters).get(v.value) : undefined;
+      const text = v.kind === 'number' ? String(mapped ?? v.value) : String(v.value);
+      return JSON.stringify(`${TOKEN_PREFIX[v.kind]}${text}`);
+    };
   const table = (r: ResultSet, i: number): Table => ({
     names: r.columns,
     width: r.columns.length,
     raw: r.rows,
-    keys: (normalized[i] ?? []).map((row) => row.map(token)),
+    keys: (normalized[i] ?? []).map((row) => row.map(token(i))),
   });
   return [table(predicted, 0), table(gold, 1)];
+}
+
+/** Decimal places a gold number is written with: a DECIMAL string's own scale ('10.50' is 2), else `scaleOf`. */
+function goldScales(gold: ResultSet): Map<number, number> {
+  const scales = new Map<number, number>();
+  for (const row of gold.rows) {
+    for (const raw of row) {
+      if (typeof raw !== 'string') continue;
+      const fraction = DECIMAL.exec(raw)?.[1];
+      if (fraction !== undefined) scales.set(Number(raw), Math.max(scales.get(Number(raw)) ?? 0, fraction.length - 1));
+    }
+  }
+  return scales;
+}
+
+/** Decimal places of a float once floating-point noise is ignored: 11833295.690000001 has 2, 42.9234 has 4. */
+export function scaleOf(value: number): number {
+  for (let d = 0; d <= 15; d++) {
+    const rounded = Number(value.toFixed(d));
+    if (Math.abs(rounded - value) <= 1e-12 * Math.max(1, Math.abs(value))) return d;
+  }
+  return 16;
+}
+
+/** Gold values with up to this many decimals are read as rounded figures (money, percentages, rounded ratios). */
+export const ROUNDED_SCALE_MAX = 4;
+
+/**
+ * Asymmetric numeric equality, predicted vs gold (see the file comment): a gold written with 1..4 decimals is matched
+ * by any value that rounds to it (42.9234 for 42.92, not 42.92 for 42.9234; 11,833,285.00 is not 11,833,295.69); an
+ * integer gold by a value within the relative tolerance and below half a unit (1,000,000.9 is not 1,000,000); a gold
+ * with more decimals (a computed float) by a value within the relative tolerance.
+ */
+export function numbersEqual(predicted: number, gold: number, goldScale: number, tolerance: number): boolean {
+  const diff = Math.abs(predicted - gold);
+  const noise = ABSOLUTE_FLOAT_FLOOR + 1e-12 * Math.abs(gold);
+  if (tolerance === 0) return predicted === gold;
+  if (diff <= noise) return true;
+  if (goldScale > 0 && goldScale <= ROUNDED_SCALE_MAX) return diff <= 0.5 * 10 ** -goldScale + noise;
+  const relative = tolerance * Math.max(Math.abs(predicted), Math.abs(gold));
+  return diff <= (goldScale === 0 ? Math.min(relative, 0.5 - noise) : relative);
+}
+
+/** The gold value nearest to `v` among those `equal` accepts (sorted `values`; looks at two neighbours each side). */
+function nearestEqual(v: number, values: number[], equal: (g: number) => boolean): number | undefined {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((values[mid] ?? 0) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  const near = [lo - 2, lo - 1, lo, lo + 1].flatMap((i) => (values[i] === undefined ? [] : [values[i] as number]));
+  const ok = near.filter(equal).sort((a, b) => Math.abs(a - v) - Math.abs(b - v));
+  return ok[0];
 }
 
 /** Maps each number to the first value of its cluster (see the file comment). */
@@ -322,7 +486,7 @@ function compareAsBags(p: Table, g: Table, ordered: boolean, limit: number): Com
   return outcome(false, 'row_values', `columns hold the same values but rows differ; ${where}`);
 }
 
-function findMapping(p: Table, g: Table, ordered: boolean, limit: number): Search {
+function findMapping(p: Table, g: Table, ordered: boolean, limit: number, allowExtra = false): Search {
   const sigP = columnSignatures(p, ordered);
   const sigG = columnSignatures(g, ordered);
   const pool = countBy(sigP);
@@ -334,7 +498,8 @@ function findMapping(p: Table, g: Table, ordered: boolean, limit: number): Searc
   // Ordered: each gold column needs a predicted column with the very same sequence; any such assignment works.
   if (ordered) return { kind: 'found', mapping: assignColumns(sigP, sigG) };
   // Spider's quick rejection: rows with their values sorted must be the same multiset whatever the mapping.
-  if (!sameCounts(countBy(p.keys.map(sortedRowKey)), countBy(g.keys.map(sortedRowKey)))) return { kind: 'row_values' };
+  const quick = allowExtra || sameCounts(countBy(p.keys.map(sortedRowKey)), countBy(g.keys.map(sortedRowKey)));
+  if (!quick) return { kind: 'row_values' };
   return searchMapping(p, g, sigP, sigG, limit);
 }
 
@@ -350,7 +515,7 @@ function searchMapping(p: Table, g: Table, sigP: string[], sigG: string[], limit
     goldPrefixes.push(countBy(prefix));
   }
   const mapping = new Array<number>(width).fill(-1);
-  const used = new Array<boolean>(width).fill(false);
+  const used = new Array<boolean>(p.width).fill(false);
   let tried = 0;
   const visit = (depth: number, keys: string[]): 'found' | 'capped' | 'none' => {
     const j = order[depth];

@@ -12,6 +12,7 @@ import { PROMPT_VERSION } from '../src/agent/index.js';
 import { createModelProvider } from '../src/agent/models/from-config.js';
 import { loadConfig } from '../src/config/index.js';
 import { isSqlDialect } from '../src/sql/index.js';
+import { openAskRoute } from './golden/ask.js';
 import { openGoldenEnvironment } from './golden/environment.js';
 import { type GoldenSummary, goldenMarkdown, summarizeGoldenRun } from './golden/report.js';
 import { type GoldenProviderName, runGoldenCases } from './golden/runner.js';
@@ -24,6 +25,8 @@ Options:
   --suite NAME          golden (default; the only suite this runner has: guard and FAQ suites run in npm run eval:ci)
   --provider NAME       scripted (default: offline reference turns that run the gold SQL), replay (recorded
                         cassettes), anthropic (ANTHROPIC_API_KEY), openai-compatible (SLEUTH_LLM_BASE_URL, SLEUTH_MODEL)
+  --route R             ask (default: each question goes through ask() as a Slack question: FAQ tier first, then
+                        the agent; results say which tier answered) | investigate (the agent only)
   --record              write each case's model turns to the cassette folder (any provider)
   --cassettes DIR       cassette folder (default evals/cassettes/golden-<provider>; replay reads
                         evals/cassettes/golden-scripted unless given)
@@ -46,6 +49,7 @@ const { values } = parseArgs({
   options: {
     suite: { type: 'string', default: 'golden' },
     provider: { type: 'string', default: 'scripted' },
+    route: { type: 'string', default: 'ask' },
     record: { type: 'boolean', default: false },
     cassettes: { type: 'string' },
     dialect: { type: 'string' },
@@ -74,6 +78,8 @@ const providers: GoldenProviderName[] = ['scripted', 'replay', 'anthropic', 'ope
 const provider = values.provider as GoldenProviderName;
 if (!providers.includes(provider)) fail(`unknown provider "${values.provider}"; use ${providers.join(', ')}`);
 if (values.dialect && !isSqlDialect(values.dialect)) fail(`unknown dialect "${values.dialect}"`);
+if (values.route !== 'ask' && values.route !== 'investigate')
+  fail(`unknown route "${values.route}"; use ask or investigate`);
 const concurrency = Number(values.concurrency);
 if (!Number.isInteger(concurrency) || concurrency < 1) fail('--concurrency must be a positive integer');
 const limit = values.limit === undefined ? undefined : Number(values.limit);
@@ -91,6 +97,14 @@ const env = await openGoldenEnvironment({
   dialect: values.dialect as never,
   dbUrl: values.db,
 });
+const ask =
+  values.route === 'ask'
+    ? await openAskRoute({
+        root,
+        demoPath: env.demoPath ?? fail('--route ask needs the SQLite demo (use --route investigate with --db)'),
+        now: env.dataset.now,
+      })
+    : undefined;
 const live =
   provider === 'anthropic' || provider === 'openai-compatible'
     ? loadConfig({ env: { ...process.env, SLEUTH_LLM_PROVIDER: provider }, cwd: root }).model
@@ -99,6 +113,7 @@ const started = performance.now();
 const results = await runGoldenCases(
   {
     ...env,
+    ask,
     provider,
     liveProvider: live ? () => createModelProvider(live, env.logger) : undefined,
     cassetteDir,
@@ -115,6 +130,7 @@ const results = await runGoldenCases(
   },
 );
 const wallMs = performance.now() - started;
+await ask?.close();
 await env.close();
 
 const summary = summarizeGoldenRun(results, {

@@ -209,6 +209,8 @@ export interface CreateSleuthContextOptions {
   role?: ServeRole;
   /** The clock of limits, leases, daily budgets and audit times (default the system clock; a fake one in tests). */
   clock?: Clock;
+  /** A model to use instead of the configured one (the eval harness's scripted, replayed and mutant models). */
+  model?: ModelProvider;
 }
 
 export async function createSleuthContext(options: CreateSleuthContextOptions): Promise<SleuthContext> {
@@ -431,7 +433,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
 
   let provider: ModelProvider | undefined;
   const model = (): ModelProvider => {
-    provider ??= createModelProvider(config.model, logger);
+    provider ??= options.model ?? createModelProvider(config.model, logger);
     return provider;
   };
   const limiters = new Map<string, { limiter: Limiter; breaker: CircuitBreaker }>();

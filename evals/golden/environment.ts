@@ -17,6 +17,8 @@ export interface GoldenEnvironment {
   executor: SqlExecutor;
   store: MemoryStore;
   logger: Logger;
+  /** The SQLite demo database file (sqlite runs), for the ask() route's context. */
+  demoPath?: string;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function openGoldenEnvironment(options: GoldenEnvironmentOptions): 
     executor,
     store,
     logger,
+    demoPath: url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : undefined,
     async close() {
       await Promise.allSettled([store.close(), source.close()]);
     },

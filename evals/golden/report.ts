@@ -27,6 +27,13 @@ export interface GoldenSummary {
   cassetteMisses: number;
   errors: number;
   byCategory: Record<string, CategorySummary>;
+  /** Which tier answered (ask() route): cases and accuracy per tier; the investigate() route is all `agent`. */
+  byTier?: Record<string, CategorySummary>;
+  /** FAQ instant answers (rows from a verified query), how many matched the gold result, and how many were given to
+   * ambiguous/unanswerable questions (none should be). */
+  faqInstant?: { answers: number; correct: number; onBehaviourCases: number };
+  /** Matches by comparator rule (exact, tie_break, superset, ... and the mismatch rules). */
+  byRule?: Record<string, number>;
   medianLatencyMs: number;
   p95LatencyMs: number;
   meanSteps: number;
@@ -71,6 +78,21 @@ export function summarizeGoldenRun(
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, rs]) => [k, { cases: rs.length, accuracy: share(rs.filter((r) => r.match).length, rs.length) }]),
     ),
+    byTier: Object.fromEntries(
+      (['faq', 'agent'] as const).map((t) => {
+        const rs = results.filter((r) => (r.tier ?? 'agent') === t);
+        return [t, { cases: rs.length, accuracy: share(rs.filter((r) => r.match).length, rs.length) }];
+      }),
+    ),
+    faqInstant: {
+      answers: results.filter((r) => r.instant).length,
+      correct: results.filter((r) => r.instant && r.kind === 'sql' && r.match).length,
+      onBehaviourCases: results.filter((r) => r.instant && r.kind === 'behaviour').length,
+    },
+    byRule: results.reduce<Record<string, number>>((all, r) => {
+      all[r.rule] = (all[r.rule] ?? 0) + 1;
+      return all;
+    }, {}),
     medianLatencyMs: quantile(
       results.map((r) => r.latencyMs),
       0.5,
@@ -125,6 +147,14 @@ export function goldenMarkdown(
     `| execution accuracy (${summary.sqlCases} SQL cases) | ${pct(summary.executionAccuracy)} | ${pts(summary.executionAccuracy, baseline?.executionAccuracy)} |`,
     `| behaviour accuracy (${summary.behaviourCases} ambiguous/unanswerable) | ${pct(summary.behaviourAccuracy)} | ${pts(summary.behaviourAccuracy, baseline?.behaviourAccuracy)} |`,
     `| fact recall (${summary.factsTotal} facts) | ${pct(summary.factRecall)} | ${pts(summary.factRecall, baseline?.factRecall)} |`,
+    ...Object.entries(summary.byTier ?? {}).map(
+      ([t, v]) => `| answered by the ${t} tier | ${v.cases} cases, ${pct(v.accuracy)} right | |`,
+    ),
+    ...(summary.faqInstant && summary.faqInstant.answers > 0
+      ? [
+          `| FAQ instant answers right / on ambiguous or unanswerable | ${summary.faqInstant.correct} of ${summary.faqInstant.answers} / ${summary.faqInstant.onBehaviourCases} | |`,
+        ]
+      : []),
     `| cassette misses | ${summary.cassetteMisses} | |`,
     `| failed investigations | ${summary.errors} | |`,
     `| latency p50 / p95 | ${summary.medianLatencyMs.toFixed(0)} / ${summary.p95LatencyMs.toFixed(0)} ms | |`,
@@ -145,7 +175,9 @@ export function goldenMarkdown(
   if (wrong.length > 0) {
     lines.push('', 'Not matched:');
     for (const r of wrong)
-      lines.push(`- ${r.id} (${r.category}): ${r.rule}: ${r.reason.replace(/\s+/g, ' ').slice(0, 300)}`);
+      lines.push(
+        `- ${r.id} (${r.category}, ${r.tier ?? 'agent'} tier): ${r.rule}: ${r.reason.replace(/\s+/g, ' ').slice(0, 300)}`,
+      );
   }
   const missingFacts = results.filter((r) => r.facts && r.facts.missing.length > 0);
   if (missingFacts.length > 0) {

@@ -4,8 +4,7 @@
  * the facts an investigation must state, and how ambiguous/unanswerable questions were handled. Providers: the
  * scripted reference, a replay of recorded cassettes, or a live model; any of them can be recorded.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import {
   type Cassette,
   createInvestigationTarget,
@@ -17,7 +16,6 @@ import {
   investigate,
   type ModelProvider,
   PROMPT_VERSION,
-  parseCassette,
 } from '../../src/agent/index.js';
 import { isSleuthError } from '../../src/common/errors.js';
 import type { Logger } from '../../src/common/logger.js';
@@ -25,9 +23,12 @@ import type { DataSource } from '../../src/datasources/index.js';
 import type { MemoryStore } from '../../src/memory/index.js';
 import type { SqlExecutor } from '../../src/sql/index.js';
 import { compareResults } from '../comparator.js';
+import type { AskRoute } from './ask.js';
+import { cassetteFilePath, cassetteFileText, readCassetteFile, summarizeEvents } from './cassette-file.js';
 import { type GoldenCase, type GoldenDataset, goldSqlFor } from './dataset.js';
 import { referenceProvider } from './reference.js';
 import { type BehaviourScore, type FactScore, scoreBehaviour, scoreFacts } from './score.js';
+import { splitTopK, tieInfo } from './ties.js';
 
 export type GoldenProviderName = 'scripted' | 'replay' | 'anthropic' | 'openai-compatible';
 
@@ -43,6 +44,10 @@ export interface GoldenRunDeps {
   /** Folder of per-case cassettes: read by `replay`, written when `record` is set. */
   cassetteDir?: string;
   record?: boolean;
+  /** Route each question through ask() (FAQ tier first, then the agent), as a Slack question; else investigate(). */
+  ask?: AskRoute;
+  /** Overrides the per-case model (mutant models); the cassette and provider options are then unused. */
+  modelFor?: (c: GoldenCase, gold: string | undefined) => ModelProvider;
 }
 
 export interface GoldenCaseResult {
@@ -51,6 +56,10 @@ export interface GoldenCaseResult {
   difficulty: string;
   /** sql: scored by execution accuracy; behaviour: by how the question was handled. */
   kind: 'sql' | 'behaviour';
+  /** Which tier answered: the FAQ tier (a verified query, no model) or the agent. */
+  tier: 'faq' | 'agent';
+  /** The FAQ tier answered with rows (not an ask-back): an instant answer. */
+  instant: boolean;
   match: boolean;
   rule: string;
   reason: string;
@@ -72,20 +81,14 @@ export interface GoldenCaseResult {
   latencyMs: number;
 }
 
-function cassettePath(dir: string, id: string): string {
-  return join(dir, `${id}.json`);
-}
-
 function providerFor(c: GoldenCase, gold: string | undefined, deps: GoldenRunDeps): ModelProvider {
   switch (deps.provider) {
     case 'scripted':
       return referenceProvider(c, gold);
     case 'replay': {
       if (!deps.cassetteDir) throw new Error('--provider replay needs a cassette folder (--cassettes DIR)');
-      const path = cassettePath(deps.cassetteDir, c.id);
-      const cassette: Cassette = existsSync(path)
-        ? parseCassette(readFileSync(path, 'utf8'), path)
-        : emptyCassette('none', { case: c.id });
+      const path = cassetteFilePath(deps.cassetteDir, c.id);
+      const cassette: Cassette = existsSync(path) ? readCassetteFile(path) : emptyCassette('none', { case: c.id });
       return createReplayProvider(cassette);
     }
     default:
@@ -96,7 +99,7 @@ function providerFor(c: GoldenCase, gold: string | undefined, deps: GoldenRunDep
 
 export async function runGoldenCase(c: GoldenCase, deps: GoldenRunDeps): Promise<GoldenCaseResult> {
   const gold = goldSqlFor(c, deps.source.dialect);
-  const inner = providerFor(c, gold, deps);
+  const inner = deps.modelFor ? deps.modelFor(c, gold) : providerFor(c, gold, deps);
   const cassette = deps.record
     ? emptyCassette(`${inner.id}/${inner.model}`, { case: c.id, prompt: PROMPT_VERSION, dialect: deps.source.dialect })
     : undefined;
@@ -109,19 +112,19 @@ export async function runGoldenCase(c: GoldenCase, deps: GoldenRunDeps): Promise
     executor: deps.executor,
   });
   const today = deps.dataset.now.toISOString().slice(0, 10);
-  for await (const event of investigate({ question: c.question }, target, {
-    model,
-    store: deps.store,
-    logger: deps.logger,
-    today: () => today,
-  })) {
-    events.push(event);
+  const store = deps.ask?.store ?? deps.store;
+  const stream = deps.ask
+    ? deps.ask.run(c.question, model)
+    : investigate({ question: c.question }, target, { model, store, logger: deps.logger, today: () => today });
+  try {
+    for await (const event of stream) events.push(event);
+  } catch (caught) {
+    // ask() throws what it refuses before an investigation starts; scored as an engine failure of this case
+    const message = isSleuthError(caught) ? caught.message : String(caught);
+    const code = isSleuthError(caught) ? caught.code : 'INTERNAL';
+    events.push({ type: 'failed', error: { code, message } } as InvestigationEvent);
   }
   const latencyMs = performance.now() - started;
-  if (cassette && deps.cassetteDir) {
-    mkdirSync(deps.cassetteDir, { recursive: true });
-    writeFileSync(cassettePath(deps.cassetteDir, c.id), `${JSON.stringify(cassette, null, 1)}\n`);
-  }
 
   const sqlByCall = new Map<string, string>();
   let predicted: string | undefined;
@@ -138,12 +141,19 @@ export async function runGoldenCase(c: GoldenCase, deps: GoldenRunDeps): Promise
     if (e.type === 'done') answer = e.answer;
     if (e.type === 'failed') failure = e.error;
   }
-  const record = await deps.store.getInvestigation(events[0]?.investigationId ?? '');
+  const record = await store.getInvestigation(events[0]?.investigationId ?? '');
+  const tier = record?.provider === 'faq' ? ('faq' as const) : ('agent' as const);
+  if (cassette && deps.cassetteDir) {
+    mkdirSync(deps.cassetteDir, { recursive: true });
+    writeFileSync(cassetteFilePath(deps.cassetteDir, c.id), cassetteFileText(summarizeEvents(events, tier), cassette));
+  }
   const base = {
     id: c.id,
     category: c.category,
     difficulty: c.difficulty,
     kind: gold ? ('sql' as const) : ('behaviour' as const),
+    tier,
+    instant: tier === 'faq' && events.some((e) => e.type === 'sql_result'),
     predictedSql: predicted,
     answer: answer?.text,
     steps: record?.steps ?? events.filter((e) => e.type === 'step_started').length,
@@ -172,10 +182,15 @@ export async function runGoldenCase(c: GoldenCase, deps: GoldenRunDeps): Promise
       deps.executor.execute(deps.source, predicted),
       deps.executor.execute(deps.source, gold),
     ]);
+    const goldColumns = g.columns.map((col) => col.name);
+    const topK = splitTopK(gold);
+    const ties = topK
+      ? tieInfo(topK.orderBy, goldColumns, (await deps.executor.execute(deps.source, topK.unlimited)).rows, topK.limit)
+      : undefined;
     const outcome = compareResults(
       { columns: p.columns.map((col) => col.name), rows: p.rows },
-      { columns: g.columns.map((col) => col.name), rows: g.rows },
-      { ordered: c.ordered ?? false },
+      { columns: goldColumns, rows: g.rows },
+      { ordered: c.ordered ?? false, ties },
     );
     return { ...base, ...outcome, facts, error };
   } catch (caught) {

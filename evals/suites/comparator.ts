@@ -18,7 +18,7 @@ export function runComparatorSuite(): ComparatorSuiteReport {
   for (const c of COMPARATOR_CASES) {
     for (const mode of ['spider', 'bird'] as const) {
       const [match, rule] = c[mode];
-      const outcome = compareResults(c.predicted, c.gold, { ordered: c.ordered ?? false, mode });
+      const outcome = compareResults(c.predicted, c.gold, { ordered: c.ordered ?? false, mode, ties: c.ties });
       report.checks++;
       if (outcome.match === match && outcome.rule === rule) report.agreed++;
       else

@@ -43,7 +43,7 @@ describe('golden runner', () => {
       total: 3,
       missing: [],
     });
-    for (const id of CASES) expect(existsSync(join(dir, `${id}.json`))).toBe(true);
+    for (const id of CASES) expect(existsSync(join(dir, `${id}.yaml`))).toBe(true);
 
     const replayed = await runGoldenCases(deps({ provider: 'replay', cassetteDir: dir }), { ids: CASES });
     expect(replayed.map((r) => [r.id, r.match, r.cassetteMiss])).toEqual(
@@ -107,7 +107,7 @@ it('npm run eval writes a scored JSON and Markdown report', async () => {
   const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
     const child = spawn(
       join(ROOT, 'node_modules', '.bin', 'tsx'),
-      ['evals/run.ts', '--suite', 'golden', '--limit', '6', '--concurrency', '2'],
+      ['evals/run.ts', '--suite', 'golden', '--route', 'investigate', '--limit', '6', '--concurrency', '2'],
       { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? ROOT } },
     );
     let out = '';

@@ -19,8 +19,8 @@ import { COMPARATOR_CASES as CASES, one, rs } from '../../../evals/comparator-ca
 describe('compareResults: Spider and BIRD rules', () => {
   const runs = CASES.flatMap((c) => (['spider', 'bird'] as const).map((mode) => ({ ...c, mode, expected: c[mode] })));
 
-  it.each(runs)('$name [$mode]', ({ predicted, gold, ordered, mode, expected }) => {
-    const outcome = compareResults(predicted, gold, { ordered: ordered ?? false, mode });
+  it.each(runs)('$name [$mode]', ({ predicted, gold, ordered, ties, mode, expected }) => {
+    const outcome = compareResults(predicted, gold, { ordered: ordered ?? false, mode, ties });
     expect({ match: outcome.match, rule: outcome.rule }).toEqual({ match: expected[0], rule: expected[1] });
     expect(outcome.reason).not.toBe('');
   });

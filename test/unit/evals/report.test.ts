@@ -7,6 +7,8 @@ const result = (id: string, overrides: Partial<GoldenCaseResult> = {}): GoldenCa
   category: 'filter',
   difficulty: 'easy',
   kind: 'sql',
+  tier: 'agent',
+  instant: false,
   match: true,
   rule: 'exact',
   reason: 'same rows',
@@ -36,7 +38,7 @@ describe('golden run summary', () => {
     const markdown = goldenMarkdown(summary, results);
     expect(markdown).toContain('| guard refusals | 4 (WRITE_STATEMENT 3, DENIED_FUNCTION 1) | |');
     expect(markdown).toContain('| tokens in / out, cost | 300 / 30, $0.00 | |');
-    expect(markdown).toContain('- b (filter): row_count: same rows');
+    expect(markdown).toContain('- b (filter, agent tier): row_count: same rows');
   });
 
   it('says 0 when the guard refused nothing, and compares with a baseline', () => {
