@@ -88,7 +88,6 @@ export function createMariadbSource(config: ConnectionConfig, deps: { logger: Lo
           .filter((m) => m !== '' && !UNSAFE_SQL_MODES.has(m.toUpperCase()))
           .join(',');
       }
-      await conn.query('SET SESSION sql_mode = ?', [safeMode]);
     } catch (error) {
       conn.destroy();
       throw connectionError(config.name, error);
@@ -108,8 +107,12 @@ export function createMariadbSource(config: ConnectionConfig, deps: { logger: Lo
       conn.destroy();
     }, timeoutMs + CLIENT_GRACE_MS);
     try {
-      if (flavour === 'mysql') await conn.query(`SET SESSION max_execution_time = ${timeoutMs}`);
-      else await conn.query(`SET SESSION max_statement_time = ${(timeoutMs / 1000).toFixed(3)}`);
+      // the reset restored the global sql_mode: pin the safe one again, with the timeout, in one round trip
+      const limit =
+        flavour === 'mysql'
+          ? `max_execution_time = ${timeoutMs}`
+          : `max_statement_time = ${(timeoutMs / 1000).toFixed(3)}`;
+      await conn.query(`SET SESSION sql_mode = ?, SESSION ${limit}`, [safeMode]);
       await conn.query('SET SESSION TRANSACTION READ ONLY');
       await conn.query('START TRANSACTION READ ONLY');
       const result = await streamRows(conn, sql, params, run.maxRows, () => {
