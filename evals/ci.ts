@@ -76,7 +76,21 @@ if (only.has('faq')) {
   scores['faq.ask_back_accuracy'] = faq.askBackAccuracy;
   scores['schema.recall_at_5'] = faq.schemaRetrieval['recall@5'] ?? Number.NaN;
   hints['faq.precision'] = 'the FAQ tier answered questions with the wrong verified query';
-  heading.push(`FAQ: ${faq.questions} questions`);
+  // The frozen test part (datasets/faq-frozen-test.yaml): measured, never tuned on; answers checked by their rows.
+  const frozen = faq.frozen;
+  scores['faq.frozen.precision'] = frozen.precision;
+  scores['faq.frozen.recall'] = frozen.recall;
+  scores['faq.frozen.lookalikes_kept_away'] = frozen.lookalikesKeptAway;
+  hints['faq.frozen.precision'] =
+    `${frozen.answered - frozen.answeredRight} of ${frozen.answered} instant answers on the frozen set were wrong (${frozen.rowMismatches} right query, wrong rows; npm run eval:faq -- --verbose)`;
+  hints['faq.frozen.recall'] =
+    `${frozen.positives - Math.round(frozen.recall * frozen.positives)} of ${frozen.positives} frozen positives not answered right`;
+  hints['faq.frozen.lookalikes_kept_away'] =
+    `${frozen.lookalikes - Math.round(frozen.lookalikesKeptAway * frozen.lookalikes)} of ${frozen.lookalikes} frozen look-alikes answered instantly`;
+  heading.push(
+    `FAQ: ${faq.questions} tuning questions, frozen ${frozen.positives} positives / ${frozen.lookalikes} look-alikes / ${frozen.askBackCases} ask-backs`,
+  );
+  details.push(...frozen.problems.filter((p) => !p.startsWith('PARAMS')).slice(0, 20));
 }
 if (only.has('agent')) {
   const agent = await runAgentReplaySuite(root, { limit: values.limit ? Number(values.limit) : undefined });
