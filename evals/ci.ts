@@ -1,10 +1,11 @@
 /**
- * `npm run eval:ci [-- --only guard,comparator,faq,agent,pii] [--limit N]`: the offline eval gate. Runs the guard
+ * `npm run eval:ci [-- --only guard,comparator,faq,kb,agent,pii] [--limit N]`: the offline eval gate. Runs the guard
  * suite (fixtures, per dialect), the comparator self-check (Spider/BIRD edge cases), the FAQ routing suite (demo
- * database, deterministic), the replayed-agent suite (golden cases through the engine with recorded model turns) and
- * the PII detector suite (generated labelled set, seed 42), scores them against evals/thresholds.json, prints one line
- * per score and exits 1 with the failing lines when any score drops below its threshold. Writes
- * evals/results/ci-latest.json. `--limit N` replays only the first N golden cases (quick local checks; CI replays all).
+ * database, deterministic; the tuning part and the frozen test part, answers checked by their rows), the verified
+ * queries' result tests (`sleuth kb test`, demo data at their pinned dates), the replayed-agent suite (golden cases
+ * through the engine with recorded model turns) and the PII detector suite (generated labelled set, seed 42), scores
+ * them against evals/thresholds.json, prints one line per score and exits 1 with the failing lines when any score
+ * drops below its threshold. Writes evals/results/ci-latest.json. `--limit N` replays only the first N golden cases (quick local checks; CI replays all).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,9 +16,10 @@ import { RECORD_COMMAND, runAgentReplaySuite } from './suites/agent-replay.js';
 import { runComparatorSuite } from './suites/comparator.js';
 import { runFaqRoutingSuite } from './suites/faq-routing.js';
 import { runGuardSuite } from './suites/guard.js';
+import { runKbTestSuite } from './suites/kb-tests.js';
 import { runPiiSuite } from './suites/pii.js';
 
-const SUITES = ['guard', 'comparator', 'faq', 'agent', 'pii'] as const;
+const SUITES = ['guard', 'comparator', 'faq', 'kb', 'agent', 'pii'] as const;
 const { values } = parseArgs({ options: { only: { type: 'string' }, limit: { type: 'string' } }, strict: true });
 const only = new Set((values.only ?? SUITES.join(',')).split(',').map((s) => s.trim()));
 for (const name of only) {
@@ -36,6 +38,7 @@ const prefixes: Record<string, string[]> = {
   guard: ['guard.'],
   comparator: ['comparator.'],
   faq: ['faq.', 'schema.'],
+  kb: ['kb.'],
   agent: ['agent.'],
   pii: ['pii.'],
 };
@@ -91,6 +94,14 @@ if (only.has('faq')) {
     `FAQ: ${faq.questions} tuning questions, frozen ${frozen.positives} positives / ${frozen.lookalikes} look-alikes / ${frozen.askBackCases} ask-backs`,
   );
   details.push(...frozen.problems.filter((p) => !p.startsWith('PARAMS')).slice(0, 20));
+}
+if (only.has('kb')) {
+  const kbTests = await runKbTestSuite(root);
+  scores['kb.result_tests'] = kbTests.tests === 0 ? Number.NaN : kbTests.passed / kbTests.tests;
+  hints['kb.result_tests'] =
+    `${kbTests.tests - kbTests.passed} verified-query result tests failed: ${kbTests.failures.slice(0, 3).join(' | ')}. If the change is intended, update the query's tests: block (sleuth kb test <name> --actual) and review the diff`;
+  heading.push(`kb: ${kbTests.tests} result tests of ${kbTests.queries} verified queries`);
+  details.push(...kbTests.failures.slice(0, 20));
 }
 if (only.has('agent')) {
   const agent = await runAgentReplaySuite(root, { limit: values.limit ? Number(values.limit) : undefined });
