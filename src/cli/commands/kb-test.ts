@@ -78,7 +78,10 @@ export async function runKbTests(
   const config = context.config;
   const today = config.now?.toISOString().slice(0, 10);
   const source = (connection: string, now: string): Promise<DataSource> => {
-    if (connection !== DEMO_CONNECTION_NAME || config.connections.some((c) => c.name === connection)) {
+    const builtInDemo =
+      connection === DEMO_CONNECTION_NAME &&
+      (config.usesDemoConnection || !config.connections.some((c) => c.name === connection));
+    if (!builtInDemo) {
       return context.source(connection);
     }
     if (now === today) return context.demoSource();
