@@ -121,7 +121,7 @@ describe('sleuth kb test', () => {
       ),
     );
     const run = await runSleuth(['kb', 'test'], { cwd, env: { ...env, SLEUTH_KNOWLEDGE_DIR: dir } });
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/no parameter region/);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/tests\.0\.parameters\.region: no parameter region/);
   }, 60_000);
 });
