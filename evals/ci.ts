@@ -78,14 +78,15 @@ if (only.has('faq')) {
   scores['faq.parameter_accuracy'] = faq.parameterAccuracy;
   scores['faq.ask_back_accuracy'] = faq.askBackAccuracy;
   scores['schema.recall_at_5'] = faq.schemaRetrieval['recall@5'] ?? Number.NaN;
-  hints['faq.precision'] = 'the FAQ tier answered questions with the wrong verified query';
+  hints['faq.precision'] =
+    `${faq.tuning.answered - faq.tuning.answeredRight} of ${faq.tuning.answered} tuning instant answers had the wrong verified query or wrong rows`;
   // The frozen test part (datasets/faq-frozen-test.yaml): measured, never tuned on; answers checked by their rows.
   const frozen = faq.frozen;
   scores['faq.frozen.precision'] = frozen.precision;
   scores['faq.frozen.recall'] = frozen.recall;
   scores['faq.frozen.lookalikes_kept_away'] = frozen.lookalikesKeptAway;
   hints['faq.frozen.precision'] =
-    `${frozen.answered - frozen.answeredRight} of ${frozen.answered} instant answers on the frozen set were wrong (${frozen.rowMismatches} right query, wrong rows; npm run eval:faq -- --verbose)`;
+    `${frozen.answered - frozen.answeredRight} of ${frozen.answered} frozen instant answers were wrong, ${frozen.rowMismatches} of them the right query with wrong rows; npm run eval:faq -- --verbose`;
   hints['faq.frozen.recall'] =
     `${frozen.positives - Math.round(frozen.recall * frozen.positives)} of ${frozen.positives} frozen positives not answered right`;
   hints['faq.frozen.lookalikes_kept_away'] =
