@@ -283,6 +283,12 @@ function parameterMatches(expected: string | number, display: string | undefined
     const range = parseRange(display);
     return range !== null && wholeHistory(range, ctx);
   }
+  const want = parseRange(String(expected));
+  if (want) {
+    // The engine may decorate a range ("2026-11-01..2026-11-16 (to date)"): compare the range it shows.
+    const got = parseRange(display);
+    return got !== null && got.start === want.start && got.end === want.end;
+  }
   return display === String(expected) || display.toLowerCase() === String(expected).toLowerCase();
 }
 
