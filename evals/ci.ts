@@ -1,10 +1,11 @@
 /**
- * `npm run eval:ci [-- --only guard,comparator,faq,agent,pii] [--limit N]`: the offline eval gate. Runs the guard
+ * `npm run eval:ci [-- --only guard,comparator,faq,kb,agent,pii] [--limit N]`: the offline eval gate. Runs the guard
  * suite (fixtures, per dialect), the comparator self-check (Spider/BIRD edge cases), the FAQ routing suite (demo
- * database, deterministic), the replayed-agent suite (golden cases through the engine with recorded model turns) and
- * the PII detector suite (generated labelled set, seed 42), scores them against evals/thresholds.json, prints one line
- * per score and exits 1 with the failing lines when any score drops below its threshold. Writes
- * evals/results/ci-latest.json. `--limit N` replays only the first N golden cases (quick local checks; CI replays all).
+ * database, deterministic; the tuning part and the frozen test part, answers checked by their rows), the verified
+ * queries' result tests (`sleuth kb test`, demo data at their pinned dates), the replayed-agent suite (golden cases
+ * through the engine with recorded model turns) and the PII detector suite (generated labelled set, seed 42), scores
+ * them against evals/thresholds.json, prints one line per score and exits 1 with the failing lines when any score
+ * drops below its threshold. Writes evals/results/ci-latest.json. `--limit N` replays only the first N golden cases (quick local checks; CI replays all).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,9 +16,10 @@ import { RECORD_COMMAND, runAgentReplaySuite } from './suites/agent-replay.js';
 import { runComparatorSuite } from './suites/comparator.js';
 import { runFaqRoutingSuite } from './suites/faq-routing.js';
 import { runGuardSuite } from './suites/guard.js';
+import { runKbTestSuite } from './suites/kb-tests.js';
 import { runPiiSuite } from './suites/pii.js';
 
-const SUITES = ['guard', 'comparator', 'faq', 'agent', 'pii'] as const;
+const SUITES = ['guard', 'comparator', 'faq', 'kb', 'agent', 'pii'] as const;
 const { values } = parseArgs({ options: { only: { type: 'string' }, limit: { type: 'string' } }, strict: true });
 const only = new Set((values.only ?? SUITES.join(',')).split(',').map((s) => s.trim()));
 for (const name of only) {
@@ -36,6 +38,7 @@ const prefixes: Record<string, string[]> = {
   guard: ['guard.'],
   comparator: ['comparator.'],
   faq: ['faq.', 'schema.'],
+  kb: ['kb.'],
   agent: ['agent.'],
   pii: ['pii.'],
 };
@@ -75,8 +78,31 @@ if (only.has('faq')) {
   scores['faq.parameter_accuracy'] = faq.parameterAccuracy;
   scores['faq.ask_back_accuracy'] = faq.askBackAccuracy;
   scores['schema.recall_at_5'] = faq.schemaRetrieval['recall@5'] ?? Number.NaN;
-  hints['faq.precision'] = 'the FAQ tier answered questions with the wrong verified query';
-  heading.push(`FAQ: ${faq.questions} questions`);
+  hints['faq.precision'] =
+    `${faq.tuning.answered - faq.tuning.answeredRight} of ${faq.tuning.answered} tuning instant answers had the wrong verified query or wrong rows`;
+  // The frozen test part (datasets/faq-frozen-test.yaml): measured, never tuned on; answers checked by their rows.
+  const frozen = faq.frozen;
+  scores['faq.frozen.precision'] = frozen.precision;
+  scores['faq.frozen.recall'] = frozen.recall;
+  scores['faq.frozen.lookalikes_kept_away'] = frozen.lookalikesKeptAway;
+  hints['faq.frozen.precision'] =
+    `${frozen.answered - frozen.answeredRight} of ${frozen.answered} frozen instant answers were wrong, ${frozen.rowMismatches} of them the right query with wrong rows; npm run eval:faq -- --verbose`;
+  hints['faq.frozen.recall'] =
+    `${frozen.positives - Math.round(frozen.recall * frozen.positives)} of ${frozen.positives} frozen positives not answered right`;
+  hints['faq.frozen.lookalikes_kept_away'] =
+    `${frozen.lookalikes - Math.round(frozen.lookalikesKeptAway * frozen.lookalikes)} of ${frozen.lookalikes} frozen look-alikes answered instantly`;
+  heading.push(
+    `FAQ: ${faq.questions} tuning questions, frozen ${frozen.positives} positives / ${frozen.lookalikes} look-alikes / ${frozen.askBackCases} ask-backs`,
+  );
+  details.push(...frozen.problems.filter((p) => !p.startsWith('PARAMS')).slice(0, 20));
+}
+if (only.has('kb')) {
+  const kbTests = await runKbTestSuite(root);
+  scores['kb.result_tests'] = kbTests.tests === 0 ? Number.NaN : kbTests.passed / kbTests.tests;
+  hints['kb.result_tests'] =
+    `${kbTests.tests - kbTests.passed} verified-query result tests failed: ${kbTests.failures.slice(0, 3).join(' | ')}. If the change is intended, update the query's tests: block (sleuth kb test <name> --actual) and review the diff`;
+  heading.push(`kb: ${kbTests.tests} result tests of ${kbTests.queries} verified queries`);
+  details.push(...kbTests.failures.slice(0, 20));
 }
 if (only.has('agent')) {
   const agent = await runAgentReplaySuite(root, { limit: values.limit ? Number(values.limit) : undefined });

@@ -10,6 +10,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerDemoDbCommand } from './commands/demo-db.js';
 import { registerHistoryCommands } from './commands/history.js';
 import { registerKbCommands } from './commands/kb.js';
+import { registerKbTestCommand } from './commands/kb-test.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerSchemaCommand } from './commands/schema.js';
@@ -65,6 +66,7 @@ export function buildProgram(io: CliIo): Command {
   registerHistoryCommands(program, io);
   registerAuditCommand(program, io);
   registerKbCommands(program, io);
+  registerKbTestCommand(program, io);
   registerDemoCommand(program, io);
   registerDemoDbCommand(program, io);
   registerSqlCommand(program, io);

@@ -69,6 +69,38 @@ export const parameterDefinitionSchema = z.discriminatedUnion('type', [
 
 export type ParameterDefinition = z.infer<typeof parameterDefinitionSchema>;
 
+/**
+ * A result test of a verified query, like a dbt test: on the named connections, with the data as of `now` (the demo
+ * database is rebuilt for that date), the query run with `parameters` (defaults for the rest; a date range as
+ * `start..end`, end exclusive) must return `rows` exactly and/or satisfy the invariants. Run by `sleuth kb test` and
+ * the CI gate (src/knowledge/result-tests.ts).
+ */
+export const resultTestSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  now: z.union([isoDate, z.date().transform((d) => d.toISOString().slice(0, 10))]),
+  /** Connections to run on; default the query's own. */
+  connections: z.array(identifier).min(1).optional(),
+  parameters: z.record(identifier, z.union([z.string(), z.number()])).default({}),
+  expect: z
+    .strictObject({
+      columns: z.array(z.string()).optional(),
+      rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))).optional(),
+      row_count: z.number().int().min(0).optional(),
+      /** Column sums, compared with a tolerance of 0.01. */
+      sums: z.record(z.string(), z.number()).optional(),
+      non_negative: z.array(z.string()).optional(),
+      not_null: z.array(z.string()).optional(),
+      /** "column" or "column desc": the rows are ordered by it. */
+      sorted: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*( (asc|desc))?$/)
+        .optional(),
+    })
+    .refine((e) => Object.keys(e).length > 0, 'an expectation needs rows or at least one invariant'),
+});
+
+export type ResultTest = z.infer<typeof resultTestSchema>;
+
 export const verifiedQueryFileSchema = z
   .strictObject({
     name: identifier,
@@ -81,8 +113,17 @@ export const verifiedQueryFileSchema = z
     tags: z.array(z.string()).default([]),
     parameters: z.record(identifier, parameterDefinitionSchema).default({}),
     sql: z.string().min(1),
+    /** Result tests (expected rows or invariants at a pinned date); see resultTestSchema. */
+    tests: z.array(resultTestSchema).optional(),
   })
   .superRefine((query, ctx) => {
+    for (const [i, test] of (query.tests ?? []).entries()) {
+      for (const name of Object.keys(test.parameters)) {
+        if (!query.parameters[name]) {
+          ctx.addIssue({ code: 'custom', path: ['tests', i, 'parameters', name], message: `no parameter ${name}` });
+        }
+      }
+    }
     for (const match of query.sql.matchAll(/\{\{\s*([a-z][a-z0-9_]*)(?:\.([a-z]+))?\s*\}\}/g)) {
       const [, param, part] = match;
       const definition = param ? query.parameters[param] : undefined;

@@ -37,6 +37,13 @@ export { createFaqMatcher, type FaqMatcher, type MatchCandidate } from './matche
 export { displayValue, type ExtractionResult, extractParameters, type ParameterValue } from './parameters.js';
 export { type DateRange, findPeriods, formatRange, parsePeriod } from './periods.js';
 export {
+  checkExpectations,
+  type ResultTestDeps,
+  type ResultTestFilter,
+  type ResultTestOutcome,
+  runResultTests,
+} from './result-tests.js';
+export {
   loadSensitiveColumns,
   parseSensitiveFile,
   SENSITIVE_FILE,
