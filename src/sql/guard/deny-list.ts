@@ -166,9 +166,34 @@ export function deniedFunctionMatcher(dialect: SqlDialect, extra: readonly strin
   };
 }
 
+/**
+ * MariaDB's system schemas hold accounts, settings, other sessions' SQL and server state: refused whole. In
+ * information_schema only the views that describe the schema are allowed (not PROCESSLIST, GLOBAL_VARIABLES...).
+ */
+const MARIADB_SYSTEM_SCHEMAS = new Set(['mysql', 'performance_schema', 'sys']);
+const MARIADB_INFORMATION_SCHEMA_ALLOWED = new Set([
+  'tables',
+  'columns',
+  'views',
+  'schemata',
+  'key_column_usage',
+  'table_constraints',
+  'referential_constraints',
+  'check_constraints',
+  'statistics',
+  'partitions',
+  'collations',
+  'character_sets',
+  'collation_character_set_applicability',
+]);
+
 export function isDeniedRelation(dialect: SqlDialect, name: string, schema?: string): boolean {
   const lower = name.toLowerCase();
-  if (dialect === 'mariadb') return schema?.toLowerCase() === 'mysql' && DENIED_RELATIONS.mariadb.includes(lower);
+  if (dialect === 'mariadb') {
+    const db = schema?.toLowerCase();
+    if (db !== undefined && MARIADB_SYSTEM_SCHEMAS.has(db)) return true;
+    return db === 'information_schema' && !MARIADB_INFORMATION_SCHEMA_ALLOWED.has(lower);
+  }
   return DENIED_RELATIONS[dialect].includes(lower);
 }
 

@@ -134,7 +134,7 @@ function deniedRelationVerdict(dialect: SqlDialect, tables: readonly TableRef[])
     allowed: false,
     dialect,
     code: 'DENIED_RELATION',
-    reason: `Reading ${denied.schema ? `${denied.schema}.` : ''}${denied.name} is not allowed: it holds credentials or server configuration.`,
+    reason: `Reading ${denied.schema ? `${denied.schema}.` : ''}${denied.name} is not allowed: it holds credentials, server settings or other sessions' state (only catalog views that describe the schema can be read).`,
   };
 }
 

@@ -88,10 +88,24 @@ export function operatorProblem(expr: Node): Rejection | undefined {
   };
 }
 
-/** Types whose input function looks names up in the catalog (regclass, regproc, regtype, regnamespace...). */
+/** Object identifier types: their input functions look names up in the catalog. */
+const NAME_LOOKUP_TYPES = new Set([
+  'regclass',
+  'regcollation',
+  'regconfig',
+  'regdictionary',
+  'regnamespace',
+  'regoper',
+  'regoperator',
+  'regproc',
+  'regprocedure',
+  'regrole',
+  'regtype',
+]);
+
 export function castProblem(typeNames: readonly string[]): Rejection | undefined {
   const type = (typeNames[typeNames.length - 1] ?? '').toLowerCase();
-  if (!/^_?reg[a-z]+$/.test(type)) return undefined;
+  if (!NAME_LOOKUP_TYPES.has(type.replace(/^_/, ''))) return undefined;
   return {
     code: 'CAST_NOT_ALLOWED',
     reason: `A cast to ${type} looks names up in the catalog (it would confirm that a table, function or type exists); it is not allowed.`,

@@ -136,6 +136,27 @@ describe('loadConfig', () => {
     expect(problems.find((p) => p.startsWith('SLEUTH_MAX_ROW '))).toMatch(/did you mean SLEUTH_MAX_ROWS/);
   });
 
+  it('reads connections.<name>.allowFunctions onto that connection only, and rejects names that are not names', () => {
+    const cwd = tempDir();
+    writeFileSync(
+      join(cwd, 'sleuth.config.json'),
+      JSON.stringify({
+        connections: {
+          main: { url: 'sqlite:x.db', allowFunctions: ['f_score', 'public.f_double'] },
+          other: { url: 'sqlite:y.db' },
+        },
+      }),
+    );
+    const config = loadConfig({ cwd, env: {} });
+    expect(config.connections.find((c) => c.name === 'main')?.allowFunctions).toEqual(['f_score', 'public.f_double']);
+    expect(config.connections.find((c) => c.name === 'other')?.allowFunctions).toBeUndefined();
+    writeFileSync(
+      join(cwd, 'sleuth.config.json'),
+      JSON.stringify({ connections: { main: { url: 'sqlite:x.db', allowFunctions: ['f(1); DROP'] } } }),
+    );
+    expect(problemsOf(() => loadConfig({ cwd, env: {} })).join('\n')).toMatch(/allowFunctions/);
+  });
+
   it('rejects misspelled SLEUTH_ variables with a suggestion, and reports every problem at once', () => {
     const problems = problemsOf(() =>
       loadConfig({

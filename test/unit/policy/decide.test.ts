@@ -212,6 +212,17 @@ describe('statements under the policy: dialect specifics', () => {
     });
   });
 
+  it('refuses PostgreSQL functional notation (o.f or (o).f where f is no column of o), nowhere else', () => {
+    for (const sql of ['SELECT o.id, o.f_secret FROM orders o', 'SELECT (o).f_secret FROM orders o']) {
+      expect(decide(sql)).toMatchObject({ allowed: false, denied: { table: 'orders', column: 'f_secret' } });
+    }
+    expect(decide('SELECT o.id, o.total, (o).customer_id FROM orders o')).toMatchObject({ allowed: true });
+    // unqualified names are attributed to every table in scope: not a call, and not refused for the other tables
+    expect(decide('SELECT total, country FROM orders o JOIN customers c ON c.id = o.customer_id')).toMatchObject({
+      allowed: true,
+    });
+  });
+
   it('refuses catalog listings (SHOW TABLES, PRAGMA table_list) and pragma table functions', () => {
     expect(decide('SHOW TABLES', 'mariadb')).toMatchObject({ allowed: false });
     expect(decide('PRAGMA table_list', 'sqlite')).toMatchObject({ allowed: false });

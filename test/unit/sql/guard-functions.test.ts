@@ -116,5 +116,15 @@ describe('the function allow-list', () => {
     expect(guard.check("SELECT '{\"a\":1}'::jsonb @> '{}' AND 2 ^ 3 > 1", 'postgres')).toMatchObject({
       allowed: true,
     });
+    // a user type whose name merely starts with "reg" is not a name-lookup type
+    expect(guard.check("SELECT 'north'::region, CAST('x' AS registry_kind)", 'postgres')).toMatchObject({
+      allowed: true,
+    });
+    expect(
+      guard.check(
+        'SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY 1',
+        'mariadb',
+      ),
+    ).toMatchObject({ allowed: true });
   });
 });
