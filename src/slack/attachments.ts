@@ -8,7 +8,14 @@ import { renderResultChart } from '../charts/index.js';
 import type { Actor } from '../common/actor.js';
 import type { Logger } from '../common/logger.js';
 import type { QueryResult } from '../sql/index.js';
-import { findRun, plainText, type SqlEntry, sqlKey, type ThreadState, toCsv } from './render/index.js';
+import {
+  finalEvidence,
+  plainText,
+  type RenderOptions,
+  type SqlEntry,
+  type ThreadState,
+  toCsv,
+} from './render/index.js';
 import type { SlackEngine } from './types.js';
 import { callSlack, type SlackCallObserver, type Sleep, type WebClient } from './web.js';
 
@@ -27,6 +34,8 @@ export interface AttachmentDeps {
   charts: boolean;
   sleep?: Sleep;
   observer?: SlackCallObserver;
+  /** The same options the final message was rendered with (its table decisions decide the CSV files). */
+  render?: RenderOptions;
 }
 
 const MAX_FILES = 3;
@@ -52,15 +61,8 @@ export async function postAttachments(
 ): Promise<void> {
   if (state.outcome?.kind !== 'done') return;
   const { answer } = state.outcome;
-  const seen = new Set<string>();
-  const runs: SqlEntry[] = [];
-  for (const evidence of answer.evidence) {
-    const run = findRun(state, evidence.sql);
-    if (run && !seen.has(sqlKey(run.sql))) {
-      seen.add(sqlKey(run.sql));
-      runs.push(run);
-    }
-  }
+  // the final message's own decision: evidence it could not show in full goes up as CSV
+  const evidence = finalEvidence(state, deps.render);
   const upload = (filename: string, file: Buffer, title: string, altText?: string) =>
     callSlack(
       'files.uploadV2',
@@ -77,8 +79,8 @@ export async function postAttachments(
     );
 
   let files = 0;
-  for (const [index, run] of runs.entries()) {
-    const large = (run.rowCount ?? 0) > deps.csvRowThreshold;
+  for (const [index, { run, csv }] of evidence.entries()) {
+    const large = csv || (run.rowCount ?? 0) > deps.csvRowThreshold;
     const chartable = deps.charts && index === 0 && answer.chart !== 'none';
     if (!large && !chartable) continue;
     try {

@@ -5,6 +5,7 @@
 import type { InvestigateRequest, InvestigationEvent, InvestigationOutcome } from '../agent/index.js';
 import type { Actor } from '../common/actor.js';
 import type { Logger } from '../common/logger.js';
+import type { NumberFormat } from '../common/numbers.js';
 import type { AccessPolicy } from '../config/index.js';
 import type { KnowledgeService } from '../knowledge/types.js';
 import type { MemoryStore } from '../memory/index.js';
@@ -24,6 +25,8 @@ export interface SlackEngine {
     readonly defaultConnection: string;
     /** The access policy, when configured: group lookups happen only when it names Slack user groups. */
     readonly policy?: AccessPolicy;
+    /** How numbers are written for readers (locale, currency); en-US and USD when absent. */
+    readonly numberFormat?: NumberFormat;
   };
   /** One investigation as recorded events (the engine records them before yielding). */
   ask(request: InvestigateRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome>;
