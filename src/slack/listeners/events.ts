@@ -62,7 +62,7 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
   app.event('app_home_opened', async ({ event, client }) => {
     const parsed = homeEvent.safeParse(event);
     if (!parsed.success || (parsed.data.tab !== undefined && parsed.data.tab !== 'home')) return;
-    const view = await homeView(deps.engine, deps, parsed.data.user);
+    const view = await homeView(deps.engine, deps, parsed.data.user, client);
     await callSlack('views.publish', () => client.views.publish({ user_id: parsed.data.user, view }), {
       sleep: deps.sleep,
       observer: deps.observer,
@@ -96,13 +96,37 @@ async function suggestions(deps: ListenerDeps, limit: number): Promise<string[]>
   }
 }
 
-async function homeView(engine: SlackEngine, deps: ListenerDeps, user: string) {
+async function homeView(engine: SlackEngine, deps: ListenerDeps, user: string, client: WebClient) {
   const memory = await engine.memory();
   const investigations = await memory.listInvestigations({ userId: user, limit: 10 });
   return renderHome({
-    investigations,
+    investigations: await Promise.all(investigations.map((inv) => withThreadLink(inv, memory, client, deps))),
     connections: engine.config.connections.map((c) => ({ name: c.name, dialect: c.dialect })),
     defaultConnection: engine.config.defaultConnection,
     suggestions: await suggestions(deps, 5),
   });
+}
+
+/** The investigation with a permalink to the Slack thread it ran in (best effort: no link when Slack says no). */
+async function withThreadLink<T extends { sessionId: string | null }>(
+  inv: T,
+  memory: Awaited<ReturnType<SlackEngine['memory']>>,
+  client: WebClient,
+  deps: ListenerDeps,
+): Promise<T & { link?: string }> {
+  if (!inv.sessionId) return inv;
+  try {
+    const session = await memory.getSession(inv.sessionId);
+    if (!session?.channel || !session.thread) return inv;
+    const { channel, thread } = session;
+    const answer = await callSlack(
+      'chat.getPermalink',
+      () => client.chat.getPermalink({ channel, message_ts: thread }),
+      { sleep: deps.sleep, observer: deps.observer },
+    );
+    return typeof answer.permalink === 'string' ? { ...inv, link: answer.permalink } : inv;
+  } catch (error) {
+    deps.logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'no thread link for App Home');
+    return inv;
+  }
 }
