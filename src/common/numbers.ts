@@ -20,7 +20,7 @@ const IDENTIFIER = /(^|_)(id|year|yr|code|zip|postcode|phone|version|rank)(_|$)|
 const NOT_MONEY =
   /(^|_)(count|cnt|num|n|qty|quantity|units|orders|customers|users|signups|rate|ratio|share|roas|days|months)(_|$)/i;
 const MONEY =
-  /(^|_)(revenue|amount|spend|spent|cost|costs|cogs|price|mrr|arr|aov|gmv|sales|discount|discounts|margin|profit|ltv|cac|budget|usd|eur|gbp|paid|refunds?|refunded|income|fees?|total_value|order_value|value)(_|$)/i;
+  /(^|_)(revenue|amount|spend|spent|cost|costs|cogs|price|mrr|arr|aov|gmv|sales|discount|discounts|margin|profit|ltv|cac|budget|usd|eur|gbp|refunds?|refunded|income|fees?|total_value|order_value|value)(_|$)/i;
 
 /** What kind of number a column (or key number label) holds, from its name. */
 export function columnKind(name: string): NumberKind {

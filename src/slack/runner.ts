@@ -206,6 +206,7 @@ export function createRunner(deps: RunnerDeps): Runner {
           sleep: deps.sleep,
           observer: deps.observer,
           ...(deps.render ? { render: deps.render } : {}),
+          now: deps.engine.config.now ?? new Date(deps.now?.() ?? Date.now()),
         },
       );
     } catch (error) {

@@ -27,6 +27,8 @@ export interface SlackEngine {
     readonly policy?: AccessPolicy;
     /** How numbers are written for readers (locale, currency); en-US and USD when absent. */
     readonly numberFormat?: NumberFormat;
+    /** The data's "now" when pinned (SLEUTH_NOW): charts leave out a period that is not over yet. */
+    readonly now?: Date | undefined;
   };
   /** One investigation as recorded events (the engine records them before yielding). */
   ask(request: InvestigateRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome>;

@@ -14,6 +14,8 @@ export const MAX_EVIDENCE_TABLES = 4;
 export const TABLE_BUDGET = 6000;
 
 export interface EvidenceRun {
+  /** 0-based index of the (first) evidence item this run backs, in the answer's order. */
+  readonly index: number;
   /** The claim the query supports. */
   readonly claim: string;
   readonly run: SqlEntry;
@@ -37,13 +39,13 @@ export function evidenceRuns(
   const out: EvidenceRun[] = [];
   let spent = 0;
   let tables = 0;
-  for (const evidence of state.outcome.answer.evidence) {
+  for (const [index, evidence] of state.outcome.answer.evidence.entries()) {
     const run = findRun(state, evidence.sql);
     if (!run || seen.has(sqlKey(run.sql))) continue;
     seen.add(sqlKey(run.sql));
     const rows = run.rows?.length ?? 0;
     if (!run.columns || rows === 0) {
-      out.push({ claim: evidence.claim, run, table: false, csv: false });
+      out.push({ index, claim: evidence.claim, run, table: false, csv: false });
       continue;
     }
     const size = tableChars(run);
@@ -53,7 +55,7 @@ export function evidenceRuns(
       tables += 1;
     }
     const more = (run.rowCount ?? rows) > Math.min(rows, FINAL_ROWS);
-    out.push({ claim: evidence.claim, run, table, csv: !table || more });
+    out.push({ index, claim: evidence.claim, run, table, csv: !table || more });
   }
   return out;
 }

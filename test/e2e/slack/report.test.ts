@@ -34,7 +34,7 @@ async function finishedThread(streaming: 'auto' | 'off'): Promise<{ h: Harness; 
   harness = h;
   const { status } = await h.mention(QUESTION);
   expect(status).toBe(200);
-  await h.slack.waitFor(() => h.slack.ok('files.completeUploadExternal').length >= 1, 30_000);
+  await h.slack.waitFor(() => h.slack.ok('files.completeUploadExternal').length >= 2, 30_000);
   await h.app.idle();
   const final = h.slack.ok('chat.update').at(-1)!;
   expect(final).toBeDefined();
@@ -64,6 +64,13 @@ function expectReport(h: Harness, final: SlackCall): void {
   // the long result went up as CSV, with all 11 rows
   const csv = h.slack.uploads.find((u) => u.filename.endsWith('.csv'));
   expect(csv?.bytes.toString('utf8').trim().split('\r\n')).toHaveLength(12);
+  // the chart plots the answer's measure (finish: chart_measure revenue), not the first numeric column (units_sold)
+  const titles = h.slack
+    .ok('files.completeUploadExternal')
+    .flatMap((c) => (c.body.files ?? []) as { title?: string }[])
+    .map((f) => f.title ?? '');
+  expect(titles).toContain('Chart: Revenue (USD) by product');
+  expect(titles.join('\n')).not.toMatch(/Units sold/);
 }
 
 describe('a finished Slack thread is a report', () => {
