@@ -16,7 +16,13 @@ import type { SlackCallObserver, Sleep } from './web.js';
 /** The memory calls Slack makes: thread sessions, history for App Home and buttons, feedback in the audit log. */
 export type SlackMemory = Pick<
   MemoryStore,
-  'createSession' | 'getSession' | 'listInvestigations' | 'getInvestigation' | 'listEvents' | 'appendAudit'
+  | 'createSession'
+  | 'getSession'
+  | 'findSession'
+  | 'listInvestigations'
+  | 'getInvestigation'
+  | 'listEvents'
+  | 'appendAudit'
 >;
 
 export interface SlackEngine {
