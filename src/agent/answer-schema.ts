@@ -13,5 +13,8 @@ export const finalAnswerSchema = z.object({
   followUps: z.array(z.string()),
   partial: z.boolean(),
   chart: z.enum(['line', 'bar', 'scatter', 'none']).optional(),
+  chartSpec: z
+    .object({ evidence: z.number(), measures: z.array(z.string()), series: z.string().optional() })
+    .optional(),
   outcome: z.enum(['answered', 'assumed', 'needs_clarification', 'not_answerable']).optional(),
 }) satisfies z.ZodType<FinalAnswer>;

@@ -39,8 +39,20 @@ export interface FinalAnswer {
   /** True when a budget ran out or the model stopped early: the answer says what it has. */
   partial: boolean;
   chart?: ChartKind;
+  /** What the chart plots, as the model named it (checked against the charted result's columns). */
+  chartSpec?: ChartSpecRequest;
   /** Absent on answers recorded before the field existed, and when the model did not say (read as answered). */
   outcome?: AnswerOutcome;
+}
+
+/** The measure(s) a chart plots and how its series split, by column name, for one evidence item. */
+export interface ChartSpecRequest {
+  /** 1-based index into evidence: the result that is charted. */
+  evidence: number;
+  /** Numeric columns to plot; several become one series each (a comparison). */
+  measures: string[];
+  /** A column whose values split the measure into series (long form). */
+  series?: string;
 }
 
 export type BudgetKind = 'steps' | 'sql_runs' | 'wall_time' | 'tokens' | 'cost';

@@ -20,6 +20,14 @@ export interface ChartChoice {
   readonly y: number;
   /** A second category that splits a line chart into series (at most MAX_SERIES). */
   readonly series?: number;
+  /** More measures plotted beside `y`, one series each (a comparison in wide form: paid_social, the_rest). */
+  readonly ys?: readonly number[];
+}
+
+/** What the answer says the chart is about, by column name (the finish tool's chart_measure / chart_series). */
+export interface ChartWish {
+  readonly measures?: readonly string[];
+  readonly series?: string;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}(-\d{2})?([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -69,25 +77,45 @@ function distinctCount(result: ChartableResult, index: number): number {
  * The chart for a result, or undefined when it has no chartable shape (fewer than two rows, no measure). A requested
  * kind (from the model's `finish`) wins when the shape supports it; 'none' means no chart.
  */
-export function chooseChart(result: ChartableResult, requested?: ChartKind | 'none'): ChartChoice | undefined {
+export function chooseChart(
+  result: ChartableResult,
+  requested?: ChartKind | 'none',
+  wish: ChartWish = {},
+): ChartChoice | undefined {
   if (requested === 'none' || result.rows.length < 2) return undefined;
   const roles = result.columns.map((_, i) => columnRole(result, i));
   const first = (role: ColumnRole, except = -1) => roles.findIndex((r, i) => r === role && i !== except);
+  const named = (name: string) => result.columns.findIndex((c) => c.name === name);
+  // the measure the answer talks about wins over the first numeric column
+  const wished = (wish.measures ?? []).map(named).filter((i) => i >= 0 && roles[i] === 'measure');
+  const wishedSeries = wish.series === undefined ? -1 : named(wish.series);
   const time = first('time');
-  const category = first('category');
-  const measure = first('measure');
+  const category =
+    wishedSeries >= 0 && wishedSeries === first('category') ? first('category', wishedSeries) : first('category');
+  const measure = wished[0] ?? first('measure');
   if (measure < 0) return undefined;
   const secondMeasure = first('measure', measure);
+  const extra = wished.slice(1);
+  const withMeasures = (choice: ChartChoice): ChartChoice => (extra.length > 0 ? { ...choice, ys: extra } : choice);
 
+  const seriesColumn = (x: number): number | undefined => {
+    if (extra.length > 0) return undefined;
+    const candidate = wishedSeries >= 0 ? wishedSeries : x === time ? category : -1;
+    return candidate >= 0 && candidate !== x && distinctCount(result, candidate) <= MAX_SERIES ? candidate : undefined;
+  };
   const line = (): ChartChoice | undefined => {
     const x = time >= 0 ? time : -1;
     if (x < 0) return undefined;
-    const series = category >= 0 && distinctCount(result, category) <= MAX_SERIES ? category : undefined;
-    return series === undefined ? { kind: 'line', x, y: measure } : { kind: 'line', x, y: measure, series };
+    const series = seriesColumn(x);
+    return withMeasures(
+      series === undefined ? { kind: 'line', x, y: measure } : { kind: 'line', x, y: measure, series },
+    );
   };
   const bar = (): ChartChoice | undefined => {
-    const x = category >= 0 ? category : time;
-    return x >= 0 ? { kind: 'bar', x, y: measure } : undefined;
+    const x = category >= 0 && category !== wishedSeries ? category : time;
+    if (x < 0) return undefined;
+    const series = seriesColumn(x);
+    return withMeasures(series === undefined ? { kind: 'bar', x, y: measure } : { kind: 'bar', x, y: measure, series });
   };
   const scatter = (): ChartChoice | undefined =>
     secondMeasure >= 0 ? { kind: 'scatter', x: measure, y: secondMeasure } : undefined;

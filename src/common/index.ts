@@ -21,4 +21,16 @@ export {
   UserError,
 } from './errors.js';
 export { createLogger, type Logger, type LoggerOptions, withCorrelation } from './logger.js';
+export {
+  columnKind,
+  countText,
+  DEFAULT_NUMBER_FORMAT,
+  formatCell,
+  formatNumber,
+  type NumberFormat,
+  type NumberKind,
+  numericValue,
+  shortId,
+  unitKind,
+} from './numbers.js';
 export { createSecretRedactor, redactSecrets, redactUrl, type SecretRedactor, urlPassword } from './redact.js';

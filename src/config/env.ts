@@ -37,6 +37,8 @@ export const KNOWN_ENV_VARS: Readonly<Record<string, string>> = {
   SLEUTH_API_TOKENS:
     'static HTTP API bearer tokens as name:token or name:token:admin (role; default member), comma separated (tokens >= 32 characters)',
   SLEUTH_METRICS_TOKEN: 'a bearer token that may only read /metrics (>= 32 characters)',
+  SLEUTH_LOCALE: 'how numbers are written for readers in Slack (BCP 47, default en-US: 1,234.5)',
+  SLEUTH_CURRENCY: 'ISO 4217 currency of money columns (revenue, amount, cost...) in Slack answers (default USD)',
 };
 
 /** Variables outside the SLEUTH_ namespace that Sleuth reads, by the names their own tools use. */

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { InvestigationBudgets } from '../agent/budget.js';
 import { ConfigError } from '../common/errors.js';
+import { DEFAULT_NUMBER_FORMAT, type NumberFormat } from '../common/numbers.js';
 import { redactSecrets } from '../common/redact.js';
 import { parseConnectionUrl } from '../datasources/index.js';
 import type { ConnectionConfig } from '../datasources/types.js';
@@ -69,6 +70,8 @@ export interface SleuthConfig {
   readonly tracing: TracingConfig | undefined;
   /** Static HTTP API credentials (bearer tokens, the metrics token). */
   readonly api: ApiConfig;
+  /** How numbers are written for readers (Slack answers): locale and currency. */
+  readonly numberFormat: NumberFormat;
   /** Kubernetes service-link variables (SLEUTH_SERVICE_HOST...) that were ignored; logged at debug. */
   readonly ignoredEnv: readonly string[];
 }
@@ -132,6 +135,11 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
 
   const logLevel = readLogLevel(values.get('SLEUTH_LOG_LEVEL') ?? file.logLevel, problems);
   const now = readNow(values.get('SLEUTH_NOW') ?? file.now, problems);
+  const numberFormat = readNumberFormat(
+    values.get('SLEUTH_LOCALE') ?? file.locale,
+    values.get('SLEUTH_CURRENCY') ?? file.currency,
+    problems,
+  );
 
   const model = readModelConfig(values, file, problems);
   const budgets = readBudgets(values, file, problems);
@@ -187,6 +195,7 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
     workers,
     tracing,
     api,
+    numberFormat,
     ignoredEnv: envReading.ignored,
   });
 }
@@ -393,6 +402,29 @@ function readLogLevel(raw: string | undefined, problems: string[]): LogLevel {
   if (!parsed.success)
     problems.push(`SLEUTH_LOG_LEVEL must be one of ${logLevelSchema.options.join(', ')}, got "${raw}".`);
   return parsed.success ? parsed.data : 'warn';
+}
+
+function readNumberFormat(locale: string | undefined, currency: string | undefined, problems: string[]): NumberFormat {
+  const format = { ...DEFAULT_NUMBER_FORMAT };
+  if (locale !== undefined) {
+    let supported: string[] = [];
+    try {
+      supported = Intl.NumberFormat.supportedLocalesOf(locale);
+    } catch {
+      supported = [];
+    }
+    if (supported.length === 0)
+      problems.push(`SLEUTH_LOCALE (locale) must be a locale such as en-US or de-DE, got "${locale.slice(0, 40)}".`);
+    else format.locale = locale;
+  }
+  if (currency !== undefined) {
+    if (!/^[A-Z]{3}$/.test(currency))
+      problems.push(
+        `SLEUTH_CURRENCY (currency) must be an ISO 4217 code such as USD or EUR, got "${currency.slice(0, 40)}".`,
+      );
+    else format.currency = currency;
+  }
+  return format;
 }
 
 function readNow(raw: string | undefined, problems: string[]): Date | undefined {

@@ -75,6 +75,12 @@ export const configFileSchema = z.strictObject({
     .optional(),
   logLevel: logLevelSchema.optional(),
   now: z.string().optional(),
+  /** How numbers are written for readers (Slack answers): locale and the currency of money columns. */
+  locale: z.string().min(2).max(35).optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'currency is an ISO 4217 code such as USD or EUR')
+    .optional(),
   ...guardrailFileSchema,
   /** Who may use which connections, hidden tables, denied and masked columns (see policy.ts and the README). */
   policy: accessPolicySchema.optional(),

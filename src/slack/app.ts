@@ -93,6 +93,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     now: options.now,
     sleep: options.sleep,
     observer: options.observer,
+    ...(options.context.config.numberFormat ? { render: { format: options.context.config.numberFormat } } : {}),
   });
 
   // Slack re-sends an event it thinks we missed; the first delivery was acknowledged and is being handled.

@@ -4,11 +4,19 @@
  * investigation already ran (the engine's events carry only the first rows), through the engine's runSql for the
  * asking user, so the file carries the same masked values as the message.
  */
-import { renderResultChart } from '../charts/index.js';
+import { axisTitle, renderResultChart } from '../charts/index.js';
 import type { Actor } from '../common/actor.js';
 import type { Logger } from '../common/logger.js';
+import { DEFAULT_NUMBER_FORMAT } from '../common/numbers.js';
 import type { QueryResult } from '../sql/index.js';
-import { findRun, plainText, type SqlEntry, sqlKey, type ThreadState, toCsv } from './render/index.js';
+import {
+  finalEvidence,
+  plainText,
+  type RenderOptions,
+  type SqlEntry,
+  type ThreadState,
+  toCsv,
+} from './render/index.js';
 import type { SlackEngine } from './types.js';
 import { callSlack, type SlackCallObserver, type Sleep, type WebClient } from './web.js';
 
@@ -27,6 +35,10 @@ export interface AttachmentDeps {
   charts: boolean;
   sleep?: Sleep;
   observer?: SlackCallObserver;
+  /** The data's "now" (a partial last period is left out of charts). */
+  now?: Date;
+  /** The same options the final message was rendered with (its table decisions decide the CSV files). */
+  render?: RenderOptions;
 }
 
 const MAX_FILES = 3;
@@ -52,15 +64,8 @@ export async function postAttachments(
 ): Promise<void> {
   if (state.outcome?.kind !== 'done') return;
   const { answer } = state.outcome;
-  const seen = new Set<string>();
-  const runs: SqlEntry[] = [];
-  for (const evidence of answer.evidence) {
-    const run = findRun(state, evidence.sql);
-    if (run && !seen.has(sqlKey(run.sql))) {
-      seen.add(sqlKey(run.sql));
-      runs.push(run);
-    }
-  }
+  // the final message's own decision: evidence it could not show in full goes up as CSV
+  const evidence = finalEvidence(state, deps.render);
   const upload = (filename: string, file: Buffer, title: string, altText?: string) =>
     callSlack(
       'files.uploadV2',
@@ -77,9 +82,13 @@ export async function postAttachments(
     );
 
   let files = 0;
-  for (const [index, run] of runs.entries()) {
-    const large = (run.rowCount ?? 0) > deps.csvRowThreshold;
-    const chartable = deps.charts && index === 0 && answer.chart !== 'none';
+  // the chart plots the evidence and measure the answer named (finish: chart_evidence, chart_measure), else the first
+  const charted = (answer.chartSpec?.evidence ?? 1) - 1;
+  const chartRun = evidence.find((e) => e.index === charted) ?? evidence[0];
+  const format = deps.render?.format ?? DEFAULT_NUMBER_FORMAT;
+  for (const [index, { run, csv, claim }] of evidence.entries()) {
+    const large = csv || (run.rowCount ?? 0) > deps.csvRowThreshold;
+    const chartable = deps.charts && evidence[index] === chartRun && answer.chart !== 'none';
     if (!large && !chartable) continue;
     try {
       const result = await fullResult(run, target.actor, deps);
@@ -95,14 +104,20 @@ export async function postAttachments(
       if (chartable && files < MAX_FILES) {
         const chart = await renderResultChart(result, {
           ...(answer.chart ? { requested: answer.chart } : {}),
-          title: run.purpose ?? answer.evidence[0]?.claim,
+          ...(answer.chartSpec
+            ? { wish: { measures: answer.chartSpec.measures, series: answer.chartSpec.series } }
+            : {}),
+          ...(deps.now ? { now: deps.now } : {}),
+          format,
+          title: claim,
         });
         if (chart) {
+          const what = `${chart.measures.map((m) => axisTitle(m, format)).join(' and ')} by ${axisTitle(chart.x, format).toLowerCase()}`;
           await upload(
             `sleuth-chart-${index + 1}.png`,
             chart.png,
-            `Chart: ${chart.kind}`,
-            `${chart.kind} chart of ${run.purpose ?? 'the result'}`,
+            `Chart: ${what}${chart.note ? `. ${chart.note}` : ''}`,
+            `${chart.kind} chart of ${what}: ${claim}`,
           );
           files++;
         }

@@ -10,7 +10,14 @@ import type { Logger } from '../common/logger.js';
 import { postAttachments } from './attachments.js';
 import type { GroupResolver } from './groups.js';
 import { type LiveMessage, openStreamMessage, openUpdateMessage, StreamingRefused } from './live/message.js';
-import { initialState, reduceEvent, renderFailure, renderNotice, type ThreadState } from './render/index.js';
+import {
+  initialState,
+  type RenderOptions,
+  reduceEvent,
+  renderFailure,
+  renderNotice,
+  type ThreadState,
+} from './render/index.js';
 import type { SlackEngine } from './types.js';
 import { callSlack, observedCall, type SlackCallObserver, type Sleep, type WebClient } from './web.js';
 
@@ -38,6 +45,8 @@ export interface RunnerDeps {
   now?: () => number;
   sleep?: Sleep;
   observer?: SlackCallObserver;
+  /** How numbers are written in thread messages. */
+  render?: RenderOptions;
 }
 
 export interface Runner {
@@ -114,6 +123,7 @@ export function createRunner(deps: RunnerDeps): Runner {
       now: deps.now,
       sleep: deps.sleep,
       observer: deps.observer,
+      ...(deps.render ? { render: deps.render } : {}),
     };
     const team = request.teamId ?? '-';
     if (deps.streaming && !noStreaming.has(team)) {
@@ -195,6 +205,8 @@ export function createRunner(deps: RunnerDeps): Runner {
           charts: deps.charts,
           sleep: deps.sleep,
           observer: deps.observer,
+          ...(deps.render ? { render: deps.render } : {}),
+          now: deps.engine.config.now ?? new Date(deps.now?.() ?? Date.now()),
         },
       );
     } catch (error) {

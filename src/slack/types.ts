@@ -5,6 +5,7 @@
 import type { InvestigateRequest, InvestigationEvent, InvestigationOutcome } from '../agent/index.js';
 import type { Actor } from '../common/actor.js';
 import type { Logger } from '../common/logger.js';
+import type { NumberFormat } from '../common/numbers.js';
 import type { AccessPolicy } from '../config/index.js';
 import type { KnowledgeService } from '../knowledge/types.js';
 import type { MemoryStore } from '../memory/index.js';
@@ -15,7 +16,13 @@ import type { SlackCallObserver, Sleep } from './web.js';
 /** The memory calls Slack makes: thread sessions, history for App Home and buttons, feedback in the audit log. */
 export type SlackMemory = Pick<
   MemoryStore,
-  'createSession' | 'listInvestigations' | 'getInvestigation' | 'listEvents' | 'appendAudit'
+  | 'createSession'
+  | 'getSession'
+  | 'findSession'
+  | 'listInvestigations'
+  | 'getInvestigation'
+  | 'listEvents'
+  | 'appendAudit'
 >;
 
 export interface SlackEngine {
@@ -24,6 +31,10 @@ export interface SlackEngine {
     readonly defaultConnection: string;
     /** The access policy, when configured: group lookups happen only when it names Slack user groups. */
     readonly policy?: AccessPolicy;
+    /** How numbers are written for readers (locale, currency); en-US and USD when absent. */
+    readonly numberFormat?: NumberFormat;
+    /** The data's "now" when pinned (SLEUTH_NOW): charts leave out a period that is not over yet. */
+    readonly now?: Date | undefined;
   };
   /** One investigation as recorded events (the engine records them before yielding). */
   ask(request: InvestigateRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome>;

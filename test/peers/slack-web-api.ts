@@ -165,6 +165,12 @@ export async function startSlackPeer(
         return { ok: true, channel, ts: nextTs() };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: nextTs() };
+      case 'chat.getPermalink':
+        return {
+          ok: true,
+          channel,
+          permalink: `https://sleuth-test.slack.com/archives/${channel}/p${String(body.message_ts).replace('.', '')}`,
+        };
       case 'views.publish':
       case 'views.open':
         return {

@@ -62,7 +62,7 @@ async function runAndReport(sql: string, context: ToolContext): Promise<ToolOutc
     truncated: result.truncated,
     elapsedMs: result.elapsedMs,
   });
-  context.state.succeededSql.push({ sql, rowCount: result.rowCount });
+  context.state.succeededSql.push({ sql, rowCount: result.rowCount, columns: result.columns.map((c) => c.name) });
   const seen = context.privacy.forModel(result, read);
   const hints = resultHints(sql, seen);
   const hintText = hints.length > 0 ? `\nCheck before trusting this result:\n- ${hints.join('\n- ')}` : '';

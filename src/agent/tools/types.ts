@@ -38,7 +38,7 @@ export interface InvestigationState {
   /** Normalised statements that failed, with the error shown, so the identical statement is never re-run. */
   failedSql: Map<string, string>;
   /** Statements that succeeded, for citing evidence in a partial answer. */
-  succeededSql: { sql: string; rowCount: number }[];
+  succeededSql: { sql: string; rowCount: number; columns?: string[] }[];
   planRevision: number;
 }
 

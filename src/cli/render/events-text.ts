@@ -28,7 +28,7 @@ export function renderEventLines(event: InvestigationEventBody): string[] {
       );
       const more = event.rowCount > event.rows.length ? `, first ${event.rows.length} shown` : '';
       const cut = event.truncated ? ', cut at the row cap' : '';
-      return [...indent(table.split('\n')), `  (${event.rowCount} rows${more}${cut}, ${event.elapsedMs} ms)`];
+      return [...indent(table.split('\n')), `  (${rows(event.rowCount)}${more}${cut}, ${event.elapsedMs} ms)`];
     }
     case 'sql_error':
       return [`  ✗ ${event.code}: ${event.message}`];
@@ -61,7 +61,7 @@ export function renderAnswer(answer: FinalAnswer): string[] {
     lines.push('', 'Evidence:');
     for (const item of answer.evidence) {
       lines.push(
-        `  - ${item.claim}${item.rowCount === undefined ? '' : ` (${item.rowCount} rows)`}`,
+        `  - ${item.claim}${item.rowCount === undefined ? '' : ` (${rows(item.rowCount)})`}`,
         ...indent(item.sql.trim().split('\n'), 6),
       );
     }
@@ -70,6 +70,8 @@ export function renderAnswer(answer: FinalAnswer): string[] {
   if (answer.followUps.length > 0) lines.push('', 'Follow-ups:', ...answer.followUps.map((f) => `  - ${f}`));
   return lines;
 }
+
+const rows = (n: number) => `${n} ${n === 1 ? 'row' : 'rows'}`;
 
 function indent(lines: string[], by = 2): string[] {
   return lines.map((line) => `${' '.repeat(by)}${line}`);

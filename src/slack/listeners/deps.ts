@@ -37,6 +37,17 @@ export const dmEvent = mentionEvent.extend({
   bot_id: z.undefined().optional(),
 });
 
+/**
+ * A reply in a channel thread (message.channels / message.groups): a person's plain message with a thread_ts. Whether
+ * Sleuth answers it depends on the thread being one it started (a session exists for it).
+ */
+export const threadReplyEvent = mentionEvent.extend({
+  channel_type: z.enum(['channel', 'group']),
+  thread_ts: ts,
+  subtype: z.undefined().optional(),
+  bot_id: z.undefined().optional(),
+});
+
 export const envelope = z.object({ team_id: z.string().optional(), event_id: z.string().optional() });
 
 export const homeEvent = z.object({ user: userId, tab: z.string().optional() });

@@ -9,8 +9,10 @@ import { actions, button } from '../render/blocks.js';
 import { ACTION } from '../render/ids.js';
 import {
   escapeText,
+  finalTaskChunks,
   insightMarkdown,
   oneLine,
+  type RenderOptions,
   renderFinal,
   renderProgress,
   type SlackMessage,
@@ -46,6 +48,8 @@ export interface LiveDeps {
   readonly now?: () => number;
   readonly sleep?: Sleep;
   readonly observer?: SlackCallObserver;
+  /** How numbers are written (locale, currency). */
+  readonly render?: RenderOptions;
 }
 
 export interface LiveMessage {
@@ -67,7 +71,7 @@ export async function openUpdateMessage(
 ): Promise<LiveMessage> {
   const { client, channel, threadTs, runId } = target;
   const now = deps.now ?? Date.now;
-  const initial = first ?? renderProgress(state, runId);
+  const initial = first ?? renderProgress(state, runId, deps.render);
   const posted = await callSlack(
     'chat.postMessage',
     () =>
@@ -103,10 +107,10 @@ export async function openUpdateMessage(
   return {
     mode: 'update',
     show(next) {
-      if (!finalMessage) coalescer.push(renderProgress(next, runId));
+      if (!finalMessage) coalescer.push(renderProgress(next, runId, deps.render));
     },
     async finish(next) {
-      finalMessage = renderFinal(next);
+      finalMessage = renderFinal(next, deps.render);
       coalescer.push(finalMessage);
       await coalescer.drain();
       if (finalFailed) {
@@ -162,8 +166,10 @@ export async function openStreamMessage(
   });
   const sentTasks = new Map<string, string>();
   let sentInsights = 0;
-  const changes = (next: ThreadState) => {
-    const tasks = taskChunks(next).filter((t) => sentTasks.get(t.id) !== JSON.stringify(t));
+  const changes = (next: ThreadState, final = false) => {
+    const tasks = (final ? finalTaskChunks(next) : taskChunks(next)).filter(
+      (t) => sentTasks.get(t.id) !== JSON.stringify(t),
+    );
     const markdown = insightMarkdown(next, sentInsights);
     const chunks: StreamChunk[] = [...(markdown ? [{ type: 'markdown_text' as const, text: markdown }] : []), ...tasks];
     const commit = () => {
@@ -190,6 +196,23 @@ export async function openStreamMessage(
   }
   opening.commit();
 
+  /**
+   * After chat.stopStream the streamed parts (the Cancel button, the task list) stay in the message; one chat.update
+   * replaces them with the final report, so both modes end in the same content. Best effort: when it fails the
+   * stopped stream (closed tasks, final blocks) remains.
+   */
+  const replaceStreamed = async (final: SlackMessage) => {
+    const ts = streamer.ts;
+    if (!ts) return;
+    await observedCall(
+      'chat.update',
+      () => client.chat.update({ channel, ts, text: final.text, blocks: final.blocks }),
+      deps.observer,
+    ).catch((error: unknown) =>
+      deps.logger.warn({ slackError: slackErrorCode(error) ?? String(error), runId }, 'final chat.update failed'),
+    );
+  };
+
   let fallback: LiveMessage | undefined;
   let done = false;
   const coalescer = createCoalescer<StreamItem>({
@@ -203,11 +226,14 @@ export async function openStreamMessage(
         else fallback.show(item.state);
         return;
       }
-      const { chunks, commit } = changes(item.state);
+      const { chunks, commit } = changes(item.state, item.final);
       try {
         if (item.final) {
-          const blocks = renderFinal(item.state).blocks;
-          await observedCall('chat.stopStream', () => streamer.stop({ chunks, blocks }), deps.observer);
+          const final = renderFinal(item.state, deps.render);
+          await observedCall('chat.stopStream', () => streamer.stop({ chunks, blocks: final.blocks }), deps.observer);
+          commit();
+          await replaceStreamed(final);
+          return;
         } else if (chunks.length > 0) {
           await observedCall('chat.appendStream', () => streamer.append({ chunks }), deps.observer);
         }
@@ -218,7 +244,7 @@ export async function openStreamMessage(
         deps.logger.warn({ slackError, runId }, 'streaming broke off; continuing with chat.update');
         onRefused(slackError);
         fallback = item.final
-          ? await openUpdateMessage(target, deps, item.state, renderFinal(item.state))
+          ? await openUpdateMessage(target, deps, item.state, renderFinal(item.state, deps.render))
           : await openUpdateMessage(target, deps, item.state);
       }
     },

@@ -1,4 +1,6 @@
 /** App Home: the user's recent investigations, the connected databases (names only, never URLs), how to ask. */
+
+import { shortId } from '../../common/numbers.js';
 import { type Block, context, divider, header, section } from './blocks.js';
 import { oneLine, safeText } from './escape.js';
 import { assertViewWithinLimits } from './limits.js';
@@ -9,7 +11,13 @@ export interface HomeInvestigation {
   status: string;
   connection: string;
   createdAt: Date;
+  /** The Slack thread it ran in (a chat.getPermalink URL), when it ran in one. */
+  link?: string;
 }
+
+/** Only Slack's own https permalinks become links; anything else is dropped. */
+const SLACK_PERMALINK =
+  /^https:\/\/[a-z0-9-]+(\.enterprise)?\.slack\.com\/archives\/[A-Z0-9]+\/p\d+(\?[a-z0-9_=&.]*)?$/i;
 
 export interface HomeInput {
   investigations: readonly HomeInvestigation[];
@@ -40,7 +48,9 @@ export function renderHome(input: HomeInput): { type: 'home'; blocks: Block[] } 
     blocks.push(
       section(`${STATUS_ICON[inv.status] ?? ':grey_question:'} ${safeText(oneLine(inv.question), 300)}`),
       context(
-        `${safeText(inv.status, 20)} · ${safeText(inv.connection, 60)} · ${when} UTC · id ${safeText(inv.id, 60)}`,
+        `${safeText(inv.status, 20)} · ${safeText(inv.connection, 60)} · ${when} UTC · id ${safeText(shortId(inv.id), 60)}${
+          inv.link && SLACK_PERMALINK.test(inv.link) ? ` · <${inv.link}|open the thread>` : ''
+        }`,
       ),
     );
   }

@@ -4,7 +4,9 @@
  */
 import type { types } from '@slack/bolt';
 import type { PlanStep } from '../../agent/index.js';
+import { countText } from '../../common/numbers.js';
 import { escapeText, oneLine, truncate } from './escape.js';
+import { type ClosedStatus, closedPlan } from './evidence.js';
 import type { ThreadState } from './state.js';
 
 export type TaskChunk = types.TaskUpdateChunk;
@@ -34,7 +36,7 @@ export function taskChunks(state: ThreadState): TaskChunk[] {
     const status = entry.status === 'running' ? 'in_progress' : entry.status === 'done' ? 'complete' : 'error';
     const output =
       entry.status === 'done'
-        ? `${entry.rowCount ?? 0} rows${entry.truncated ? ' (cut at the row cap)' : ''} in ${Math.round(entry.elapsedMs ?? 0)} ms`
+        ? `${countText(entry.rowCount ?? 0, 'row', 'rows')}${entry.truncated ? ' (cut at the row cap)' : ''} in ${Math.round(entry.elapsedMs ?? 0)} ms`
         : entry.status === 'error'
           ? text(`${entry.error?.code ?? 'SQL_ERROR'}: ${entry.error?.message ?? ''}`, 300)
           : undefined;
@@ -47,6 +49,33 @@ export function taskChunks(state: ThreadState): TaskChunk[] {
       ...(output ? { output } : {}),
     };
   });
+  return [...plan, ...sql];
+}
+
+const CLOSED_STATUS: Record<ClosedStatus, TaskChunk['status']> = {
+  done: 'complete',
+  skipped: 'complete',
+  failed: 'error',
+};
+
+/**
+ * Every task as the finished thread shows it: plan steps closed (done, skipped or failed) and no SQL run left in
+ * progress. These go out with chat.stopStream so nothing stays "in progress" under the answer.
+ */
+export function finalTaskChunks(state: ThreadState): TaskChunk[] {
+  const live = taskChunks(state);
+  const plan = closedPlan(state).map(
+    (step, i): TaskChunk => ({
+      type: 'task_update',
+      id: `plan-${i + 1}`,
+      title: text(step.title, 200),
+      status: CLOSED_STATUS[step.status],
+      ...(step.status === 'skipped' ? { details: 'skipped' } : {}),
+    }),
+  );
+  const sql = live
+    .filter((t) => t.id.startsWith('sql-'))
+    .map((t): TaskChunk => (t.status === 'in_progress' ? { ...t, status: 'error', output: 'did not finish' } : t));
   return [...plan, ...sql];
 }
 

@@ -3,6 +3,7 @@
  * Cells are truncated and flattened to one line; the code block escapes them (see escape.ts).
  */
 import { writeCsv } from '../../common/csv.js';
+import { columnKind, formatCell, type NumberFormat, numericValue } from '../../common/numbers.js';
 import { codeBlock, defangSchemes, oneLine, truncate } from './escape.js';
 
 export interface TableOptions {
@@ -11,6 +12,8 @@ export interface TableOptions {
   maxCell?: number;
   /** Cap for the whole code block, in characters. */
   maxChars?: number;
+  /** Numbers for readers (separators, currency, percent by column name); raw values when omitted. */
+  format?: NumberFormat;
 }
 
 /** A cell as text: NULL, dates as ISO, everything else via String. */
@@ -42,10 +45,15 @@ export function renderTable(
   const maxCell = options.maxCell ?? 28;
   if (columns.length === 0) return '';
   const shownColumns = columns.slice(0, maxColumns);
-  const cell = (value: unknown) => truncate(oneLine(cellText(value)), maxCell);
+  const kinds = shownColumns.map((c) => columnKind(c.name));
+  const { format } = options;
+  const cell = (value: unknown, i: number) =>
+    truncate(oneLine((format && formatCell(value, kinds[i]!, format)) ?? cellText(value)), maxCell);
   const header = shownColumns.map((c) => truncate(oneLine(c.name), maxCell));
-  const body = rows.slice(0, maxRows).map((row) => shownColumns.map((_, i) => cell(row[i])));
-  const numeric = shownColumns.map((_, i) => rows.slice(0, maxRows).some((row) => isNumeric(row[i])));
+  const body = rows.slice(0, maxRows).map((row) => shownColumns.map((_, i) => cell(row[i], i)));
+  const numeric = shownColumns.map((_, i) =>
+    rows.slice(0, maxRows).some((row) => isNumeric(row[i]) || (format && numericValue(row[i]) !== undefined)),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const pad = (text: string, i: number) => (numeric[i] ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
   const lines = [

@@ -3,34 +3,52 @@
  * times and small tables, Cancel), then the final answer (key numbers, caveats, Show SQL / Re-run / feedback), or a
  * short failure reason with Re-run. Pure functions of ThreadState; every result is checked against Slack's limits.
  */
-import type { PlanStep } from '../../agent/index.js';
+import type { KeyNumber, PlanStep } from '../../agent/index.js';
+import {
+  columnKind,
+  countText,
+  DEFAULT_NUMBER_FORMAT,
+  formatNumber,
+  type NumberFormat,
+  numericValue,
+  shortId,
+  unitKind,
+} from '../../common/numbers.js';
 import { actions, type Block, button, context, fields, type SlackMessage, section } from './blocks.js';
 import { codeBlock, oneLine, safeText, truncate } from './escape.js';
+import { type ClosedStatus, closedPlan, type EvidenceRun, evidenceRuns, FINAL_ROWS } from './evidence.js';
 import { ACTION, QUESTION_PREFIX } from './ids.js';
 import { assertMessageWithinLimits } from './limits.js';
-import { findRun, type SqlEntry, type ThreadState } from './state.js';
+import type { SqlEntry, ThreadState } from './state.js';
 import { renderTable } from './table.js';
 
-const PLAN_ICON: Record<PlanStep['status'], string> = {
+/** How a thread message writes numbers; defaults to en-US and USD. */
+export interface RenderOptions {
+  readonly format?: NumberFormat;
+}
+
+const PLAN_ICON: Record<PlanStep['status'] | ClosedStatus, string> = {
   pending: ':white_large_square:',
   in_progress: ':hourglass_flowing_sand:',
   done: ':white_check_mark:',
   skipped: ':heavy_minus_sign:',
+  failed: ':x:',
 };
 
 /** SQL entries shown in the live message (older ones are counted, not shown). */
 const LIVE_SQL = 3;
-/** Rows in a live table; the final answer shows up to FINAL_ROWS of its main result. */
+/** Rows in a live table; the final answer shows up to FINAL_ROWS of each evidence result. */
 const LIVE_ROWS = 5;
-export const FINAL_ROWS = 10;
+/** Characters per evidence table in the final message. */
+const FINAL_TABLE_CHARS = 2000;
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many: string) => countText(n, one, many);
 
 export function questionLine(question: string): string {
   return `>${safeText(oneLine(question), 600)}`;
 }
 
-function planText(plan: readonly PlanStep[]): string {
+function planText(plan: readonly { title: string; status: PlanStep['status'] | ClosedStatus }[]): string {
   const lines: string[] = [];
   let length = 0;
   for (const step of plan) {
@@ -53,24 +71,36 @@ export function sqlStatus(entry: SqlEntry): string {
   return `:white_check_mark: ${plural(entry.rowCount ?? 0, 'row', 'rows')}${cut} · ${Math.round(entry.elapsedMs ?? 0)} ms`;
 }
 
-function sqlBlocks(entry: SqlEntry, index: number): Block[] {
+function sqlBlocks(entry: SqlEntry, index: number, format: NumberFormat): Block[] {
   const title = safeText(oneLine(entry.purpose ?? `Query ${index + 1}`), 150);
   const blocks: Block[] = [section(`*${title}*\n${codeBlock(entry.sql, 1200)}`), context(sqlStatus(entry))];
   if (entry.status === 'done' && entry.columns && entry.rows && entry.rows.length > 0) {
-    blocks.push(section(renderTable(entry.columns, entry.rows, { maxRows: LIVE_ROWS, maxChars: 1500 })));
+    blocks.push(section(renderTable(entry.columns, entry.rows, { maxRows: LIVE_ROWS, maxChars: 1500, format })));
   }
   return blocks;
 }
 
+/**
+ * The live line: "Step 8: Checking refunds" from the step's own title, or the plan step in progress when the engine
+ * only numbered it ("Step 8"), never "Step 8: Step 8".
+ */
+export function stepLine(state: Pick<ThreadState, 'step' | 'plan'>): string {
+  if (!state.step) return 'Starting…';
+  const { n, title } = state.step;
+  const generic = new RegExp(`^step\\s*${n}\\.?$`, 'i').test(title.trim()) || title.trim() === '';
+  const shown = generic ? state.plan.find((p) => p.status === 'in_progress')?.title : title;
+  return shown ? `*Step ${n}:* ${safeText(oneLine(shown), 150)}` : `*Step ${n}*`;
+}
+
 /** The live message while the investigation runs. */
-export function renderProgress(state: ThreadState, runId: string): SlackMessage {
+export function renderProgress(state: ThreadState, runId: string, options: RenderOptions = {}): SlackMessage {
+  const format = options.format ?? DEFAULT_NUMBER_FORMAT;
   const blocks: Block[] = [section(`:mag: *Investigating*\n${questionLine(state.question)}`)];
   if (state.plan.length > 0) blocks.push(section(planText(state.plan)));
-  const stepLine = state.step ? `*Step ${state.step.n}:* ${safeText(oneLine(state.step.title), 150)}` : 'Starting…';
-  blocks.push(context(stepLine, state.budgetNote ? `:warning: ${safeText(state.budgetNote, 200)}` : ''));
+  blocks.push(context(stepLine(state), state.budgetNote ? `:warning: ${safeText(state.budgetNote, 200)}` : ''));
   const hidden = Math.max(0, state.sql.length - LIVE_SQL);
   if (hidden > 0) blocks.push(context(`${plural(hidden, 'earlier query', 'earlier queries')} not shown`));
-  for (const [i, entry] of state.sql.slice(hidden).entries()) blocks.push(...sqlBlocks(entry, hidden + i));
+  for (const [i, entry] of state.sql.slice(hidden).entries()) blocks.push(...sqlBlocks(entry, hidden + i, format));
   const insight = state.insights.at(-1);
   if (insight) blocks.push(context(`:bulb: ${safeText(oneLine(insight), 500)}`));
   blocks.push(actions('sleuth_running', [button('Cancel', ACTION.cancel, runId, 'danger')]));
@@ -86,7 +116,7 @@ function footer(state: ThreadState): string {
     connection ? safeText(connection, 60) : undefined,
     plural(ran.length, 'query', 'queries'),
     seconds === undefined ? undefined : `${seconds.toFixed(1)} s`,
-    state.investigationId ? `id ${safeText(state.investigationId, 60)}` : undefined,
+    state.investigationId ? `id ${safeText(shortId(state.investigationId), 60)}` : undefined,
   ]
     .filter(Boolean)
     .join(' · ');
@@ -97,9 +127,47 @@ export function rerunValue(state: Pick<ThreadState, 'investigationId' | 'questio
   return state.investigationId ?? `${QUESTION_PREFIX}${state.question}`;
 }
 
-/** The final answer, replacing the live message (or closing the stream). */
-export function renderFinal(state: ThreadState): SlackMessage {
+/** A key number for readers: "628215.16" USD -> $628,215; "38.2" % -> 38.2%; other values as given. */
+export function keyNumberText(k: KeyNumber, format: NumberFormat = DEFAULT_NUMBER_FORMAT): string {
+  const n = numericValue(k.value);
+  const kind = unitKind(k.unit, format) ?? columnKind(k.label);
+  if (n === undefined || kind === 'identifier') return `${k.value}${k.unit ? ` ${k.unit}` : ''}`;
+  const formatted = formatNumber(n, kind, format);
+  return kind === 'currency' || kind === 'percent' || !k.unit ? formatted : `${formatted} ${k.unit}`;
+}
+
+function evidenceTable(run: SqlEntry, format: NumberFormat): string {
+  return renderTable(run.columns ?? [], run.rows ?? [], { maxRows: FINAL_ROWS, maxChars: FINAL_TABLE_CHARS, format });
+}
+
+/** The evidence runs of the final message with their table decision (shared with the CSV poster). */
+export function finalEvidence(state: ThreadState, options: RenderOptions = {}): EvidenceRun[] {
+  const format = options.format ?? DEFAULT_NUMBER_FORMAT;
+  return evidenceRuns(state, (run) => evidenceTable(run, format).length);
+}
+
+function evidenceBlocks(items: readonly EvidenceRun[], format: NumberFormat): Block[] {
+  const blocks: Block[] = [];
+  for (const item of items.filter((i) => i.table)) {
+    const { run } = item;
+    const total = run.rowCount ?? run.rows?.length ?? 0;
+    const shown = Math.min(run.rows?.length ?? 0, FINAL_ROWS);
+    const note =
+      total > shown
+        ? ` _(first ${shown} of ${countText(total, 'row', 'rows', format)}; all of them in the CSV below)_`
+        : '';
+    blocks.push(section(`*${safeText(oneLine(item.claim), 300)}*${note}\n${evidenceTable(run, format)}`));
+  }
+  const filed = items.filter((i) => !i.table && i.csv).length;
+  if (filed > 0)
+    blocks.push(context(`:page_facing_up: ${plural(filed, 'more result', 'more results')} as CSV in this thread`));
+  return blocks;
+}
+
+/** The final answer, replacing the live message (or closing the stream): a report that stays readable. */
+export function renderFinal(state: ThreadState, options: RenderOptions = {}): SlackMessage {
   if (state.outcome?.kind !== 'done') return renderFailure(state);
+  const format = options.format ?? DEFAULT_NUMBER_FORMAT;
   const { answer } = state.outcome;
   const id = rerunValue(state);
   const blocks: Block[] = [
@@ -109,21 +177,22 @@ export function renderFinal(state: ThreadState): SlackMessage {
     blocks.push(
       fields(
         answer.keyNumbers.map(
-          (k) => `*${safeText(oneLine(k.label), 200)}*\n${safeText(`${k.value}${k.unit ? ` ${k.unit}` : ''}`, 200)}`,
+          (k) => `*${safeText(oneLine(k.label), 200)}*\n${safeText(keyNumberText(k, format), 200)}`,
         ),
       ),
     );
   }
-  const main = answer.evidence.map((e) => findRun(state, e.sql)).find((run) => run?.rows?.length);
-  if (main?.columns && main.rows && (main.rowCount ?? 0) <= FINAL_ROWS) {
-    blocks.push(section(renderTable(main.columns, main.rows, { maxRows: FINAL_ROWS, maxChars: 2800 })));
-  }
+  blocks.push(...evidenceBlocks(finalEvidence(state, options), format));
   if (answer.evidence.length > 0) {
     const claims = answer.evidence
       .slice(0, 5)
-      .map((e) => `${safeText(oneLine(e.claim), 150)}${e.rowCount === undefined ? '' : ` (${e.rowCount} rows)`}`);
+      .map(
+        (e) =>
+          `${safeText(oneLine(e.claim), 150)}${e.rowCount === undefined ? '' : ` (${countText(e.rowCount, 'row', 'rows', format)})`}`,
+      );
     blocks.push(context(`:mag: Based on ${plural(answer.evidence.length, 'query', 'queries')}: ${claims.join(' · ')}`));
   }
+  if (state.plan.length > 0) blocks.push(section(planText(closedPlan(state))));
   if (answer.caveats.length > 0) {
     blocks.push(context(...answer.caveats.slice(0, 9).map((c) => `:warning: ${safeText(oneLine(c), 300)}`)));
   }

@@ -25,7 +25,7 @@ describe('App Home', () => {
       turns: [finish('There are 5173 customers.')],
       knowledge: fakeKnowledge(),
     });
-    await h.mention('How many customers are there <!here>?');
+    const { ts: threadTs } = await h.mention('How many customers are there <!here>?');
     await h.slack.waitFor(() => h.slack.ok('chat.stopStream').length === 1);
     await h.app.idle();
 
@@ -46,6 +46,14 @@ describe('App Home', () => {
     expect(text).toContain('How many customers are there ?'); // the question, Slack markup dropped
     expect(text).toContain(':white_check_mark:');
     expect(text).toContain('*demo* (sqlite)');
+    // a short id, and a link back to the thread it ran in
+    const [investigation] = await (await h.context.memory()).listInvestigations({ userId: h.user });
+    expect(text).toContain(`id ${investigation!.id.slice(0, 8)}`);
+    expect(text).not.toContain(investigation!.id);
+    expect(h.slack.ok('chat.getPermalink')[0]!.body).toMatchObject({ channel: h.channel, message_ts: threadTs });
+    expect(text).toContain(
+      `<https://sleuth-test.slack.com/archives/${h.channel}/p${threadTs.replace('.', '')}|open the thread>`,
+    );
     expect(text).not.toContain('sqlite:'); // never a connection URL
     expect(text).toContain('/sleuth-faq');
     expect(text).toContain('How many signups last month by channel?');

@@ -66,7 +66,10 @@ describe('app_mention in a channel', () => {
     expect(final).toContain('sleuth_show_sql');
     expect(final).toContain('signup_date is the account creation date in UTC.');
     expect(final).toContain('organic'); // the small result table
-    expect(h.slack.ok('chat.update')).toHaveLength(0);
+    // one chat.update after the stream stopped: the streamed message (its Cancel included) becomes the report
+    expect(h.slack.ok('chat.update')).toHaveLength(1);
+    expect(h.slack.ok('chat.update')[0]!.body.ts).toBe(h.slack.ok('chat.startStream')[0]!.response?.ts);
+    expect(h.slack.ok('chat.update')[0]!.body.blocks).toEqual(stop.body.blocks);
     expect(h.slack.ok('chat.postMessage')).toHaveLength(0);
 
     const investigations = await (await h.context.memory()).listInvestigations({ userId: h.user });

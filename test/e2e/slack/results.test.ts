@@ -46,10 +46,12 @@ describe('result files', () => {
     expect(png.bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     expect(png.bytes.length).toBeGreaterThan(10_000);
 
-    // the message itself shows no 37-row table
+    // the message itself shows the first 10 rows and says the rest is in the CSV, not a 37-row table
     const final = JSON.stringify(h.slack.ok('chat.stopStream')[0]?.body.blocks);
     expect(final).toContain('Signups grew over the three years');
-    expect(final).not.toContain('2024-06');
+    expect(final).toContain('first 10 of 37 rows; all of them in the CSV below');
+    expect(final).toContain('2024-08');
+    expect(final).not.toContain('2024-09');
   });
 });
 

@@ -94,6 +94,8 @@ describe('sleuth ask / history / show', () => {
     expect(show.stdout).toMatch(/Question: How many active customers do we have\?/);
     expect(show.stdout).toMatch(/SQL \(verified query: active_customers\):/);
     expect(show.stdout).toMatch(/active_customers/);
+    expect(show.stdout).toMatch(/\(1 row, \d+ ms\)/);
+    expect(show.stdout).not.toMatch(/\b1 rows/);
     expect(show.stdout).toMatch(/Answer:/);
   }, 60_000);
 

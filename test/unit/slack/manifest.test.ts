@@ -44,7 +44,15 @@ describe('manifest.yml', () => {
         'im:history',
       ]),
     );
-    expect(scopes.filter((s) => /^admin|channels:history|groups:history|users:read\.email/.test(s))).toEqual([]);
+    expect(
+      scopes.filter((s) => /^(admin|users:read\.email|channels:read|groups:read|mpim|files:read)/.test(s)),
+    ).toEqual([]);
+    // channel history only for follow-ups in Sleuth's own threads, with its events and a listener that checks the thread
+    expect(scopes).toEqual(expect.arrayContaining(['channels:history', 'groups:history']));
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(['message.channels', 'message.groups']),
+    );
+    expect(source('listeners/events.ts')).toMatch(/ownsThread\(/);
     // no scope without a caller: nothing opens or lists DMs (im:read, im:write)
     expect(scopes).not.toContain('im:read');
     expect(scopes).not.toContain('im:write');
