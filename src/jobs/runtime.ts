@@ -4,7 +4,6 @@
  * embedded store (PGlite, one process): the in-process pair, and only role `all` makes sense.
  */
 import { hostname } from 'node:os';
-import pg from 'pg';
 import { UsageError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { type JobMemory, recordEnd } from './events.js';
@@ -56,6 +55,7 @@ export async function createJobRuntime(options: JobRuntimeOptions): Promise<JobR
     return finish({ queue, bus, close: async () => undefined });
   }
   const url = options.memoryUrl;
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max: 4, application_name: `sleuth-jobs ${role}` });
   pool.on('error', (error) => logger.warn({ err: String(error) }, 'job pool connection error'));
   const notifications = createPgNotifications({ url, pool, logger });
