@@ -159,6 +159,13 @@ export interface AskRequest extends InvestigateRequest {
   faq?: boolean;
   /** Job runs: throws once the run must record nothing more (its job was handed back); checked before memory calls. */
   fence?: () => void;
+  /**
+   * The FAQ tier only (the HTTP API, in the request): a hit, a refusal or a failure is recorded as usual; a miss
+   * records nothing and returns `deferred` (the question rate is taken: queue the model run with `questionTaken`).
+   */
+  faqOnly?: boolean;
+  /** The question rate was already taken for this question (by its FAQ-only ask in the request). */
+  questionTaken?: boolean;
 }
 
 export interface RunSqlRequest {
@@ -438,7 +445,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     });
     const { fenceStore, recordEnd } = await import('./jobs/index.js');
     try {
-      await enforce({ kind: 'question', actor });
+      if (!request.questionTaken) await enforce({ kind: 'question', actor });
       const dataSource = await actorSource(request.actor, request.db, request.source);
       const actorExecutor = policy.executorFor(request.actor);
       const userId = request.userId ?? actor?.id;
@@ -454,8 +461,9 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
           const store = fenceStore(await memory(), request.fence);
           return yield* trail.follow(recordFaqAnswer(outcome, { ...request, userId }, store));
         }
-        knowledgeContext = await nearestKnowledge(kb, request.question, dataSource.name);
+        if (!request.faqOnly) knowledgeContext = await nearestKnowledge(kb, request.question, dataSource.name);
       }
+      if (request.faqOnly) return { investigationId: request.investigationId ?? '', status: 'deferred' };
       const provider = model();
       const { createCircuitBreaker, createInvestigationTarget, createLimiter, investigate } = await import(
         './agent/index.js'
