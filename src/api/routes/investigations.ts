@@ -119,7 +119,9 @@ export function investigationRoutes(
       summary: 'Server-Sent Events: the recorded events, then live ones, ending after done/failed',
       description:
         'Each message has `id: <seq>`, `event: <type>` and `data: <event JSON>`. Resume with the Last-Event-ID header ' +
-        `(EventSource does it on reconnect) or ?after=<seq>: nothing is missed or repeated. ${OWNED}`,
+        `(EventSource does it on reconnect) or ?after=<seq>: nothing is missed or repeated. A stream that cannot go on ` +
+        '(the memory store is unreachable) ends with `event: reconnect` ({code, message, retryMs}) instead of done/failed: ' +
+        `resume later. ${OWNED}`,
       tag: 'investigations',
       auth: 'api',
       params: idParams,
