@@ -6,7 +6,10 @@
  * Per investigation: end-to-end = POST sent -> final event received; engine = the record's started -> finished;
  * added by the service layer = end-to-end - engine, split into queue wait (created -> started: the worker runs 8 at a
  * time) and the rest (HTTP, recording, fan-out, SSE delivery). Prints throughput, p50/p95 of each, and peak RSS of
- * the process (server and clients). Usage: npm run bench:api [-- --n 200 --follow sse|poll --poll-ms 1000]
+ * the process (server and clients). Then FAQ answers: --faq-n questions a verified query answers, one at a time, each
+ * POSTed (answered in the request: 200, finished) and, as the baseline in the same run, asked in process through the
+ * context (the service layer without HTTP), interleaved; p50/p95 of both and their ratio.
+ * Usage: npm run bench:api [-- --n 200 --follow sse|poll --poll-ms 1000 --faq-n 50]
  * SLEUTH_BENCH_MEMORY_URL=postgres://... puts memory on a server instead of embedded PGlite (emptied first).
  */
 import { mkdirSync, rmSync } from 'node:fs';
@@ -22,6 +25,7 @@ const arg = (name: string, fallback: string) => {
 const n = Number(arg('n', '200'));
 const follow = arg('follow', 'sse') as 'sse' | 'poll';
 const pollMs = Number(arg('poll-ms', '1000'));
+const faqN = Number(arg('faq-n', '50'));
 const root = join(import.meta.dirname, '..');
 const dataDir = join(root, '.sleuth', 'bench', 'api');
 rmSync(join(dataDir, 'memory'), { recursive: true, force: true });
@@ -151,5 +155,40 @@ console.log(
   ].join(' '),
 );
 console.log(`peak_rss_mb=${(peakRss / 1024 / 1024).toFixed(0)} (server and ${n} clients in one process)`);
+
+// FAQ answers: through the API (answered in the request) vs in process (context.ask), interleaved
+const FAQ_QUESTION = 'How many active customers do we have?';
+async function faqViaApi(): Promise<number> {
+  const t = performance.now();
+  const posted = await fetch(`${server.url}/api/v1/investigations`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ question: FAQ_QUESTION }),
+  });
+  const body = (await posted.json()) as { status: string };
+  if (posted.status !== 200 || body.status !== 'succeeded')
+    throw new Error(`FAQ POST answered ${posted.status} ${body.status}`);
+  return performance.now() - t;
+}
+async function faqInProcess(): Promise<number> {
+  const t = performance.now();
+  let last: string | undefined;
+  for await (const event of context.ask({ question: FAQ_QUESTION, actor: { kind: 'api', id: 'bench' } }))
+    last = event.type;
+  if (last !== 'done') throw new Error(`in-process FAQ ended with ${last}`);
+  return performance.now() - t;
+}
+await faqViaApi();
+await faqInProcess();
+const viaApi: number[] = [];
+const inProcess: number[] = [];
+for (let i = 0; i < faqN; i++) {
+  viaApi.push(await faqViaApi());
+  inProcess.push(await faqInProcess());
+}
+console.log(
+  `faq n=${faqN} ${stat('faq_via_api', viaApi)} ${stat('faq_in_process', inProcess)} ` +
+    `api_over_in_process_p95=${(pct(viaApi, 95) / pct(inProcess, 95)).toFixed(2)}x`,
+);
 await server.stop({ graceMs: 5000 });
 await context.close({ graceMs: 5000 });

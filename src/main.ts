@@ -1,22 +1,22 @@
 /**
  * Composition root: load config, build adapters, wire them. The only place that turns env into objects; every
  * front end (CLI today; Slack, HTTP and MCP later) gets a SleuthContext and nothing global.
+ *
+ * Cold start: what only some commands use (the engine, the job queue, the memory store with PGlite, the knowledge
+ * base, the demo generator) is imported with `import()` by the builder that first needs it, so `sleuth sql` never
+ * loads the engine and `sleuth --help` loads none of this file.
  */
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { recordFaqAnswer } from './agent/faq-investigation.js';
-import {
-  type CircuitBreaker,
-  createCircuitBreaker,
-  createInvestigationTarget,
-  createLimiter,
-  type InvestigateRequest,
-  type InvestigationEvent,
-  type InvestigationOutcome,
-  investigate,
-  type Limiter,
-  type ModelProvider,
-  type QueryCache,
+import type {
+  CircuitBreaker,
+  InvestigateRequest,
+  InvestigationEvent,
+  InvestigationOutcome,
+  Limiter,
+  ModelProvider,
+  QueryCache,
 } from './agent/index.js';
 import { createModelProvider } from './agent/models/from-config.js';
 import { readScopeOf } from './agent/privacy.js';
@@ -34,25 +34,8 @@ import {
   type DataSourceRegistry,
   parseConnectionUrl,
 } from './datasources/index.js';
-import { ensureDemoSqlite } from './demo/index.js';
-import {
-  createJobRuntime,
-  fenceStore,
-  type InvestigationService,
-  type JobRuntime,
-  ROLE_NEEDS_POSTGRES,
-  recordEnd,
-  type ServeRole,
-} from './jobs/index.js';
-import {
-  createEmbeddedVectorIndex,
-  createKnowledgeBase,
-  createLocalEmbedder,
-  createQdrantVectorIndex,
-  type FaqOutcome,
-  type KnowledgeBase,
-  loadSensitiveColumns,
-} from './knowledge/index.js';
+import type { InvestigationService, JobRuntime, ServeRole } from './jobs/index.js';
+import type { FaqOutcome, KnowledgeBase } from './knowledge/index.js';
 import {
   createLimits,
   housekeepLimits,
@@ -62,7 +45,7 @@ import {
   type TakeRequest,
 } from './limits/index.js';
 import { createMcpClientPool, type McpClientPool } from './mcp/client/index.js';
-import { cacheKey, type MemoryStore, openMemoryStore } from './memory/index.js';
+import type { MemoryStore } from './memory/index.js';
 import {
   createObserverHub,
   type ObserverHub,
@@ -87,7 +70,7 @@ import {
   type SqlDialect,
   type SqlExecutor,
 } from './sql/index.js';
-import { createSchemaInspector, type TableDescription } from './sql/introspect/index.js';
+import type { TableDescription } from './sql/introspect/index.js';
 import type { SqlGuard } from './sql/types.js';
 import { startTracing, type Tracer } from './telemetry/index.js';
 
@@ -176,6 +159,13 @@ export interface AskRequest extends InvestigateRequest {
   faq?: boolean;
   /** Job runs: throws once the run must record nothing more (its job was handed back); checked before memory calls. */
   fence?: () => void;
+  /**
+   * The FAQ tier only (the HTTP API, in the request): a hit, a refusal or a failure is recorded as usual; a miss
+   * records nothing and returns `deferred` (the question rate is taken: queue the model run with `questionTaken`).
+   */
+  faqOnly?: boolean;
+  /** The question rate was already taken for this question (by its FAQ-only ask in the request). */
+  questionTaken?: boolean;
 }
 
 export interface RunSqlRequest {
@@ -226,7 +216,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   const clock = options.clock ?? systemClock;
   const role = options.role ?? 'all';
   // roles other than `all` share work through the memory database; with the embedded one nothing else can see it
-  if (role !== 'all' && !config.memoryUrl) throw new UsageError(ROLE_NEEDS_POSTGRES);
+  if (role !== 'all' && !config.memoryUrl) throw new UsageError((await import('./jobs/index.js')).ROLE_NEEDS_POSTGRES);
   const tracer = await startTracing(config.tracing, logger);
   const guard = await createSqlGuard();
   const mcpClients = createMcpClientPool({ config: config.mcp, logger });
@@ -290,6 +280,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       return created;
     }
     if (config.usesDemoConnection && wanted === config.defaultConnection) {
+      const { ensureDemoSqlite } = await import('./demo/index.js');
       await ensureDemoSqlite({ dataDir: config.dataDir, now: config.now, logger });
     }
     return registry.get(wanted);
@@ -305,6 +296,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   }
 
   async function openDemoSource(): Promise<DataSource> {
+    const { ensureDemoSqlite } = await import('./demo/index.js');
     const path = await ensureDemoSqlite({ dataDir: config.dataDir, now: config.now, logger });
     const created = createDataSource(
       { name: 'demo', url: `sqlite:${path}`, dialect: 'sqlite', ...config.defaults },
@@ -318,6 +310,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   let memoryOpening: Promise<MemoryStore> | undefined;
   function memory(): Promise<MemoryStore> {
     memoryOpening ??= (async () => {
+      const { openMemoryStore } = await import('./memory/index.js');
       const store = await openMemoryStore({
         url: config.memoryUrl,
         dataDir: config.memoryUrl ? undefined : join(config.dataDir, 'memory'),
@@ -359,9 +352,10 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
 
   let piiLoading: Promise<PiiMasker> | undefined;
   function pii(): Promise<PiiMasker> {
-    piiLoading ??= loadSensitiveColumns(config.knowledge.dir).then((rules) =>
-      createPiiMasker({ rules, modelView: config.pii.modelView }),
-    );
+    // the rules file only (yaml + zod), not the whole knowledge base with its vector index clients: `sleuth sql`
+    piiLoading ??= import('./knowledge/sensitive.js')
+      .then(({ loadSensitiveColumns }) => loadSensitiveColumns(config.knowledge.dir))
+      .then((rules) => createPiiMasker({ rules, modelView: config.pii.modelView }));
     // a broken sensitive.yaml fails every call until it is fixed (masking is never silently switched off)
     piiLoading.catch(() => {
       piiLoading = undefined;
@@ -380,6 +374,8 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   let knowledgeOpening: Promise<KnowledgeBase> | undefined;
   function knowledge(): Promise<KnowledgeBase> {
     knowledgeOpening ??= (async () => {
+      const { createEmbeddedVectorIndex, createKnowledgeBase, createLocalEmbedder, createQdrantVectorIndex } =
+        await import('./knowledge/index.js');
       const store = await memory();
       const settings = config.knowledge;
       const vectorIndex = settings.qdrantUrl
@@ -437,7 +433,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     return provider;
   };
   const limiters = new Map<string, { limiter: Limiter; breaker: CircuitBreaker }>();
-  const modelBreaker = createCircuitBreaker({ name: 'model' });
+  let modelBreaker: CircuitBreaker | undefined;
 
   /**
    * One question, guarded: the actor's question rate (user and workspace), then the FAQ tier; an investigation also
@@ -466,8 +462,9 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       question: request.question,
       investigationId: request.investigationId,
     });
+    const { fenceStore, recordEnd } = await import('./jobs/index.js');
     try {
-      await enforce({ kind: 'question', actor });
+      if (!request.questionTaken) await enforce({ kind: 'question', actor });
       const dataSource = await actorSource(request.actor, request.db, request.source);
       const actorExecutor = policy.executorFor(request.actor);
       const userId = request.userId ?? actor?.id;
@@ -483,9 +480,15 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
           const store = fenceStore(await memory(), request.fence);
           return yield* trail.follow(recordFaqAnswer(outcome, { ...request, userId }, store));
         }
-        knowledgeContext = await nearestKnowledge(kb, request.question, dataSource.name);
+        if (!request.faqOnly) knowledgeContext = await nearestKnowledge(kb, request.question, dataSource.name);
       }
+      if (request.faqOnly) return { investigationId: request.investigationId ?? '', status: 'deferred' };
       const provider = model();
+      const { createCircuitBreaker, createInvestigationTarget, createLimiter, investigate } = await import(
+        './agent/index.js'
+      );
+      const { createSchemaInspector } = await import('./sql/introspect/index.js');
+      modelBreaker ??= createCircuitBreaker({ name: 'model' });
       const shared = limiters.get(dataSource.name) ?? {
         limiter: createLimiter(3),
         breaker: createCircuitBreaker({ name: `db:${dataSource.name}` }),
@@ -499,7 +502,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         executor: actorExecutor,
         explorer: createPolicyExplorer(policy, dataSource, createSchemaInspector({ executor, source: dataSource })),
         ...shared,
-        cache: queryCache(store, dataSource.name, masker),
+        cache: queryCache(store, dataSource.name, masker, (await import('./memory/index.js')).cacheKey),
         knowledge: await knowledge(),
         pii: masker,
       });
@@ -564,7 +567,12 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
    * Identical statements on a connection within QUERY_CACHE_TTL_MS reuse the stored result. Only statements the guard
    * allowed and the database answered are cached (the executor runs before any put).
    */
-  function queryCache(store: MemoryStore, connection: string, masker: PiiMasker): QueryCache {
+  function queryCache(
+    store: MemoryStore,
+    connection: string,
+    masker: PiiMasker,
+    cacheKey: (connection: string, dataVersion: string, sql: string) => string,
+  ): QueryCache {
     // the policy's fingerprint is part of the key: a result cached under other data rules is never served
     const day = (config.now ?? new Date()).toISOString().slice(0, 10);
     const dataVersion = `day:${day};policy:${policy.fingerprint(connection)}`;
@@ -584,7 +592,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   let closing: Promise<void> | undefined;
   function investigations(): Promise<InvestigationService> {
     jobs ??= (async () =>
-      createJobRuntime({
+      (await import('./jobs/index.js')).createJobRuntime({
         role,
         memoryUrl: config.memoryUrl,
         store: await memory(),
@@ -605,6 +613,8 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     const named = request.db ?? config.defaultConnection;
     const entry = { actor, action: 'sql', connection: named.includes(':') ? 'adhoc' : named, sql: request.sql };
     const started = clock();
+    // the audit entry needs the memory store: open it now, so an embedded store's start overlaps the guard and query
+    memory().catch(() => undefined);
     try {
       await enforce({ kind: 'statement', actor });
       const dataSource = await actorSource(actor, request.db);
@@ -635,6 +645,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   async function schema(request: SchemaRequest): Promise<SchemaView> {
     try {
       const dataSource = await actorSource(request.actor, request.db);
+      const { createSchemaInspector } = await import('./sql/introspect/index.js');
       const explorer = createPolicyExplorer(
         policy,
         dataSource,

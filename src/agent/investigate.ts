@@ -71,7 +71,11 @@ export interface InvestigateRequest {
 
 export interface InvestigationOutcome {
   investigationId: string;
-  status: 'succeeded' | 'failed' | 'cancelled';
+  /**
+   * `deferred` only from a front end's FAQ-only ask (the HTTP API answering in the request): the FAQ tier missed,
+   * nothing was recorded, and the model investigation is queued instead.
+   */
+  status: 'succeeded' | 'failed' | 'cancelled' | 'deferred';
 }
 
 /**

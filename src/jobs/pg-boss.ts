@@ -21,7 +21,7 @@
  */
 import { hostname } from 'node:os';
 import type pg from 'pg';
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import { UserError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { createJobTableSql, type JobRow, withJobLockProbe } from './pg-boss-sql.js';
@@ -103,6 +103,8 @@ export function createPgBossQueue(options: PgBossQueueOptions): PgBossQueue {
 
   function ready(): Promise<PgBoss> {
     starting ??= (async () => {
+      // pg-boss loads with the first durable queue call, never for a process with the embedded in-process queue
+      const { default: PgBoss } = await import('pg-boss');
       const boss = new PgBoss({
         db: { executeSql: (text, values) => pool.query(text, values) },
         schema: options.schema ?? 'pgboss',

@@ -4,15 +4,14 @@
  * embedded store (PGlite, one process): the in-process pair, and only role `all` makes sense.
  */
 import { hostname } from 'node:os';
-import pg from 'pg';
 import { UsageError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import { type JobMemory, recordEnd } from './events.js';
+import { isFinishedStatus, isTerminalEvent, type JobMemory, recordEnd, toInvestigationEvent } from './events.js';
 import { createInProcessEventBus, createInProcessQueue } from './in-process.js';
 import { createPgBossQueue } from './pg-boss.js';
 import { createPgEventBus } from './pg-event-bus.js';
 import { createPgNotifications } from './pg-notifications.js';
-import { createInvestigationService, type InvestigationService } from './service.js';
+import { createInvestigationService, type InvestigationService, type StartInvestigationRequest } from './service.js';
 import type { EventBus, JobQueue, ServeRole } from './types.js';
 import { createInvestigationWorker, type RunInvestigation } from './worker.js';
 
@@ -56,6 +55,7 @@ export async function createJobRuntime(options: JobRuntimeOptions): Promise<JobR
     return finish({ queue, bus, close: async () => undefined });
   }
   const url = options.memoryUrl;
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max: 4, application_name: `sleuth-jobs ${role}` });
   pool.on('error', (error) => logger.warn({ err: String(error) }, 'job pool connection error'));
   const notifications = createPgNotifications({ url, pool, logger });
@@ -91,6 +91,42 @@ export async function createJobRuntime(options: JobRuntimeOptions): Promise<JobR
     },
   });
 
+  /**
+   * The FAQ tier (and the limits and access checks before it) in the caller's request: only a model investigation
+   * waits in the queue. Its events are recorded by the run and published here, as a worker would.
+   */
+  async function answerFirst(
+    request: StartInvestigationRequest & { investigationId: string },
+    bus: EventBus,
+  ): Promise<'answered' | 'queue'> {
+    const events = options.run({
+      question: request.question,
+      db: request.connection,
+      sessionId: request.sessionId,
+      actor: request.actor,
+      faq: request.faq,
+      faqOnly: true,
+      investigationId: request.investigationId,
+      signal: new AbortController().signal,
+    });
+    try {
+      for (;;) {
+        const next = await events.next();
+        if (next.done) return next.value.status === 'deferred' ? 'queue' : 'answered';
+        await bus.publish(next.value);
+      }
+    } catch (error) {
+      // refused or failed before a model was involved: the run recorded the end; let watchers know
+      const last = (await options.store.listEvents(request.investigationId)).at(-1);
+      if (last && isTerminalEvent(last)) await bus.publish(toInvestigationEvent(last));
+      const record = await options.store.getInvestigation(request.investigationId);
+      if (record && isFinishedStatus(record.status)) return 'answered';
+      // not recorded (a bug or an outage): the queue runs it as before, and records how it ends
+      logger.warn({ err: String(error), investigationId: request.investigationId }, 'answering in the request failed');
+      return 'queue';
+    }
+  }
+
   async function finish(parts: { queue: JobQueue; bus: EventBus; close: () => Promise<void> }): Promise<JobRuntime> {
     if (role !== 'api') {
       const worker = createInvestigationWorker({ run: options.run, store: options.store, bus: parts.bus, logger });
@@ -101,6 +137,7 @@ export async function createJobRuntime(options: JobRuntimeOptions): Promise<JobR
       queue: parts.queue,
       bus: parts.bus,
       defaultConnection: options.defaultConnection,
+      answerFirst: (request) => answerFirst(request, parts.bus),
     });
     return {
       role,

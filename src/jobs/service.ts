@@ -43,6 +43,12 @@ export interface InvestigationServiceDeps {
   defaultConnection: string;
   /** How often a watcher re-reads the store when the bus is quiet (covers a lost notification). Default 2000 ms. */
   pollMs?: number;
+  /**
+   * Answers in the request what needs no model (a FAQ hit, a refusal by a limit or the access policy), recording it
+   * under the queued record and publishing its events; 'queue' when a model investigation must run. Without it,
+   * every question is queued.
+   */
+  answerFirst?: (request: StartInvestigationRequest & { investigationId: string }) => Promise<'answered' | 'queue'>;
 }
 
 const CLOSING_EVENT_WAIT_MS = 5000;
@@ -115,14 +121,20 @@ export function createInvestigationService(deps: InvestigationServiceDeps): Inve
         userId: request.actor.id,
         status: 'queued',
       });
-      await deps.queue.enqueue({
-        investigationId: created.id,
-        question: request.question,
-        connection,
-        sessionId: request.sessionId,
-        actor: request.actor,
-        faq: request.faq,
-      });
+      const first = deps.answerFirst
+        ? await deps.answerFirst({ ...request, connection, investigationId: created.id })
+        : 'queue';
+      if (first === 'queue') {
+        await deps.queue.enqueue({
+          investigationId: created.id,
+          question: request.question,
+          connection,
+          sessionId: request.sessionId,
+          actor: request.actor,
+          faq: request.faq,
+          accepted: deps.answerFirst !== undefined,
+        });
+      }
       const record = await deps.store.getInvestigation(created.id);
       if (!record) throw new Error(`investigation ${created.id} vanished after it was created`);
       return record;

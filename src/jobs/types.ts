@@ -34,6 +34,11 @@ export interface InvestigationJob {
   actor: Actor;
   /** false: skip the FAQ tier and always investigate with the model. */
   faq?: boolean;
+  /**
+   * The FAQ tier and the question rate were applied when the question was accepted (in the request): the worker
+   * skips both and investigates with the model.
+   */
+  accepted?: boolean;
 }
 
 export interface JobRunContext {

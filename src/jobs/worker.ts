@@ -28,6 +28,9 @@ export type RunInvestigation = (request: {
   sessionId?: string;
   actor: Actor;
   faq?: boolean;
+  /** See AskRequest: the FAQ tier only, in the request (`deferred` on a miss); the question rate already taken. */
+  faqOnly?: boolean;
+  questionTaken?: boolean;
   investigationId: string;
   signal: AbortSignal;
   /** Throws once the run must record nothing more (its job was handed back); called before every memory call. */
@@ -77,7 +80,8 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): JobHan
         db: job.connection,
         sessionId: job.sessionId,
         actor: job.actor,
-        faq: job.faq,
+        faq: job.accepted ? false : job.faq,
+        questionTaken: job.accepted,
         investigationId: id,
         signal,
         fence,

@@ -48,7 +48,9 @@ export async function* observeInvestigation(
       const next = await events.next();
       if (next.done) {
         done = true;
-        finished = await finishedFrom(next.value, lookup);
+        // a deferred FAQ-only ask did not finish anything: its queued investigation is observed when it runs
+        const { status } = next.value;
+        finished = status === 'deferred' ? undefined : await finishedFrom({ ...next.value, status }, lookup);
         return next.value;
       }
       observer.investigationEvent?.(next.value);
@@ -62,7 +64,7 @@ export async function* observeInvestigation(
 }
 
 async function finishedFrom(
-  outcome: InvestigationOutcome,
+  outcome: InvestigationOutcome & { status: InvestigationFinished['status'] },
   lookup: (id: string) => Promise<InvestigationRecord | undefined>,
 ): Promise<InvestigationFinished> {
   const record = await lookup(outcome.investigationId).catch(() => undefined);

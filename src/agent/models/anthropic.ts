@@ -3,7 +3,7 @@
  * system prompt and tool definitions, our own retries (the SDK's are off so backoff and Retry-After are ours and
  * testable), and translation between Anthropic's blocks and the engine's ModelContent.
  */
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { Logger } from '../../common/logger.js';
 import { type AttemptFailure, retryOptionsFor, withRetries } from './retry.js';
 import type { ModelContent, ModelProvider, ModelRequest, ModelResponse, ModelStopReason, ModelUsage } from './types.js';
@@ -41,15 +41,24 @@ export function estimateCostUsd(model: string, usage: ModelUsage): number {
 export function createAnthropicProvider(options: AnthropicProviderOptions): ModelProvider {
   const model = options.model ?? DEFAULT_ANTHROPIC_MODEL;
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: 0, timeout: timeoutMs });
+  // the SDK loads on the first call, not when the context is built (cold start of commands that never ask)
+  let client: Promise<{ sdk: typeof Anthropic; client: Anthropic }> | undefined;
+  const connect = () => {
+    client ??= import('@anthropic-ai/sdk').then(({ default: sdk }) => ({
+      sdk,
+      client: new sdk({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: 0, timeout: timeoutMs }),
+    }));
+    return client;
+  };
   return {
     id: 'anthropic',
     model,
     async complete(request: ModelRequest): Promise<ModelResponse> {
       const started = performance.now();
       const params = toParams(model, request);
+      const sdk = await connect();
       const message = await withRetries(retryOptionsFor('anthropic', options, request.signal), () =>
-        streamOnce(client, params, request, timeoutMs),
+        streamOnce(sdk, params, request, timeoutMs),
       );
       const usage: ModelUsage = {
         inputTokens: message.usage.input_tokens ?? 0,
@@ -76,7 +85,7 @@ type Attempt = { ok: true; value: Anthropic.Message } | { ok: false; failure: At
  * every stream event) also bounds a stream that stalls half-way; either counts as a per-attempt timeout.
  */
 async function streamOnce(
-  client: Anthropic,
+  { sdk, client }: { sdk: typeof Anthropic; client: Anthropic },
   params: Anthropic.MessageCreateParamsNonStreaming,
   request: ModelRequest,
   timeoutMs: number,
@@ -100,7 +109,7 @@ async function streamOnce(
     if (idleTimedOut && !request.signal?.aborted) {
       return { ok: false, failure: { kind: 'timeout', message: `no response within ${timeoutMs} ms` }, cause: error };
     }
-    return { ok: false, failure: classify(error, request.signal), cause: error };
+    return { ok: false, failure: classify(sdk, error, request.signal), cause: error };
   } finally {
     clearTimeout(timer);
   }
@@ -166,7 +175,11 @@ const STATUS_BY_ERROR_TYPE: Record<string, number> = {
   overloaded_error: 529,
 };
 
-function classify(error: unknown, signal: AbortSignal | undefined): AttemptFailure {
+function classify(
+  Anthropic: typeof import('@anthropic-ai/sdk').default,
+  error: unknown,
+  signal: AbortSignal | undefined,
+): AttemptFailure {
   if (signal?.aborted || error instanceof Anthropic.APIUserAbortError) return { kind: 'aborted', message: 'aborted' };
   if (error instanceof Anthropic.APIConnectionTimeoutError) return { kind: 'timeout', message: 'request timed out' };
   if (error instanceof Anthropic.APIConnectionError) return { kind: 'connection', message: error.message };

@@ -45,7 +45,7 @@ export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
   let lastText = '';
 
   const finalize = async (
-    status: InvestigationOutcome['status'],
+    status: Exclude<InvestigationOutcome['status'], 'deferred'>,
     rawAnswer: FinalAnswer | null,
     rawError?: { code: string; message: string },
   ) => {

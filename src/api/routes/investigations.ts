@@ -59,13 +59,16 @@ export function investigationRoutes(
       method: 'post',
       path: `${API_PREFIX}/investigations`,
       operationId: 'createInvestigation',
-      summary: 'Ask a question: the investigation is queued and runs in the background',
+      summary: 'Ask a question: answered at once from a verified query, or queued for the model in the background',
       description:
-        'Returns at once with the id. Follow it with GET .../events (SSE) or the WebSocket, or poll GET .../{id}.',
+        'A question a verified query answers (the FAQ tier), or one refused by a limit or the access policy, is ' +
+        'finished in the request: 200, status succeeded or failed. Otherwise the investigation is queued: 202. Either ' +
+        'way follow it with GET .../events (SSE) or the WebSocket, or read GET .../{id}.',
       tag: 'investigations',
       auth: 'api',
       body: createInvestigationBody,
       responses: {
+        200: { description: 'Answered (or refused) in the request: already finished', schema: acceptedInvestigation },
         202: { description: 'Accepted (queued)', schema: acceptedInvestigation },
         400: error('Invalid body or unknown connection'),
         401: error('No valid API key'),
@@ -85,7 +88,7 @@ export function investigationRoutes(
         });
         const links = investigationLinks(record.id);
         return {
-          status: 202,
+          status: isFinishedStatus(record.status) ? 200 : 202,
           headers: { location: links.self },
           body: { id: record.id, status: record.status, sessionId: record.sessionId, links },
         };
@@ -116,7 +119,9 @@ export function investigationRoutes(
       summary: 'Server-Sent Events: the recorded events, then live ones, ending after done/failed',
       description:
         'Each message has `id: <seq>`, `event: <type>` and `data: <event JSON>`. Resume with the Last-Event-ID header ' +
-        `(EventSource does it on reconnect) or ?after=<seq>: nothing is missed or repeated. ${OWNED}`,
+        `(EventSource does it on reconnect) or ?after=<seq>: nothing is missed or repeated. A stream that cannot go on ` +
+        '(the memory store is unreachable) ends with `event: reconnect` ({code, message, retryMs}) instead of done/failed: ' +
+        `resume later. ${OWNED}`,
       tag: 'investigations',
       auth: 'api',
       params: idParams,

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { API_KEY_NAME, createApiKey } from '../../api/index.js';
 import { ACTOR_ROLES, type ActorRole, cliActor } from '../../common/actor.js';
 import { UsageError } from '../../common/errors.js';
 import { formatTable } from '../format/table.js';
@@ -35,6 +34,7 @@ export function registerApiKeyCommands(program: Command, io: CliIo): void {
     )
     .option('--format <format>', 'text|json', 'text')
     .action(async (name: string, options: { format: string; role: string }) => {
+      const { API_KEY_NAME, createApiKey } = await import('../../api/index.js');
       if (!API_KEY_NAME.test(name))
         throw new UsageError('The key name must be 1-63 letters, digits, spaces, ".", "_" or "-".');
       if (!ACTOR_ROLES.includes(options.role as ActorRole))

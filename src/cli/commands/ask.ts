@@ -2,7 +2,6 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { ChartKind } from '../../agent/events.js';
 import type { InvestigationEvent } from '../../agent/index.js';
-import { renderResultChart } from '../../charts/index.js';
 import { cliActor } from '../../common/actor.js';
 import { type ErrorCode, UpstreamError, UsageError } from '../../common/errors.js';
 import type { SleuthContext } from '../../main.js';
@@ -135,7 +134,10 @@ async function writeChart(
   result: Extract<InvestigationEvent, { type: 'sql_result' }> | undefined,
   requested: ChartKind | 'none' | undefined,
 ): Promise<void> {
-  const chart = result ? await renderResultChart(result, { requested }) : undefined;
+  // charts (vega, resvg) load only when there is a result to draw
+  const chart = result
+    ? await (await import('../../charts/index.js')).renderResultChart(result, { requested })
+    : undefined;
   if (!chart) {
     writeLine(io.stderr, 'No chart: the last result is not a time series, a breakdown or two measures.');
     return;

@@ -2,7 +2,6 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
 import { isSqlDialect, SQL_DIALECTS, type SqlDialect } from '../../sql/dialect.js';
-import { createSqlGuard } from '../../sql/guard/index.js';
 import type { GuardVerdict, SqlGuard, TableRef } from '../../sql/types.js';
 import { type CliIo, readAll, writeLine } from '../io.js';
 
@@ -33,6 +32,7 @@ export function registerCheckSqlCommand(program: Command, io: CliIo): void {
     .action(async (options: CheckSqlOptions) => {
       const dialect = options.dialect ?? '';
       if (!isSqlDialect(dialect)) throw new UsageError(`--dialect must be one of ${SQL_DIALECTS.join(', ')}.`);
+      const { createSqlGuard } = await import('../../sql/guard/index.js');
       const guard = await createSqlGuard();
       if (options.batch) await checkBatch(guard, dialect, io);
       else writeLine(io.stdout, verdictLine(guard.check(await readAll(io.stdin), dialect)));

@@ -1,5 +1,5 @@
 import type { ServeRole } from '../../jobs/index.js';
-import { createSleuthContext, type SleuthContext } from '../../main.js';
+import type { SleuthContext } from '../../main.js';
 import type { CliIo } from '../io.js';
 
 type Work<T> = (context: SleuthContext) => Promise<T>;
@@ -15,6 +15,8 @@ export async function withContext<T>(
 ): Promise<T> {
   const options = typeof optionsOrWork === 'function' ? {} : optionsOrWork;
   const work = typeof optionsOrWork === 'function' ? optionsOrWork : (maybeWork as Work<T>);
+  // the composition root loads on first use: `--help` and usage errors never load the app (cold start)
+  const { createSleuthContext } = await import('../../main.js');
   const context = await createSleuthContext({ env: io.env, cwd: io.cwd, role: options.role });
   try {
     return await work(context);

@@ -2,16 +2,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
 import { redactUrl } from '../../common/redact.js';
-import {
-  DEFAULT_DEMO_SCALE,
-  DEFAULT_DEMO_SEED,
-  DEMO_TABLES,
-  type DemoLoadResult,
-  type DemoOptions,
-  loadDemoMariadb,
-  loadDemoPostgres,
-  loadDemoSqlite,
-} from '../../demo/index.js';
+import type { DemoLoadResult, DemoOptions } from '../../demo/index.js';
+// the defaults only: the generators and database drivers load when the command runs
+import { DEFAULT_DEMO_SCALE, DEFAULT_DEMO_SEED } from '../../demo/options.js';
 import { type CliIo, writeLine } from '../io.js';
 
 const DIALECTS = ['sqlite', 'postgres', 'mariadb'] as const;
@@ -61,7 +54,8 @@ export function registerDemoDbCommand(program: Command, io: CliIo): void {
       };
       const { target, load } = targetFor(dialect, options, io);
       const result = await load(demoOptions);
-      printSummary(io, result, demoOptions, target);
+      const { DEMO_TABLES } = await import('../../demo/index.js');
+      printSummary(io, result, demoOptions, target, DEMO_TABLES);
     });
 }
 
@@ -73,7 +67,7 @@ function targetFor(
   if (dialect === 'sqlite') {
     if (options.url !== undefined) throw new UsageError('--url is for postgres and mariadb; use --out for sqlite.');
     const path = resolve(io.cwd, options.out ?? '.sleuth/demo.sqlite');
-    return { target: path, load: (o) => loadDemoSqlite(path, o) };
+    return { target: path, load: async (o) => (await import('../../demo/index.js')).loadDemoSqlite(path, o) };
   }
   if (options.out !== undefined) throw new UsageError('--out is for sqlite; use --url for postgres and mariadb.');
   const url = options.url;
@@ -84,7 +78,10 @@ function targetFor(
   }
   return {
     target: redactUrl(url),
-    load: (o) => (dialect === 'postgres' ? loadDemoPostgres(url, o) : loadDemoMariadb(url, o)),
+    load: async (o) => {
+      const { loadDemoMariadb, loadDemoPostgres } = await import('../../demo/index.js');
+      return dialect === 'postgres' ? loadDemoPostgres(url, o) : loadDemoMariadb(url, o);
+    },
   };
 }
 
@@ -119,7 +116,13 @@ function parseNow(value: string | undefined, source: string): Date {
   return parsed;
 }
 
-function printSummary(io: CliIo, result: DemoLoadResult, options: DemoOptions, target: string): void {
+function printSummary(
+  io: CliIo,
+  result: DemoLoadResult,
+  options: DemoOptions,
+  target: string,
+  DEMO_TABLES: readonly string[],
+): void {
   const width = Math.max(...DEMO_TABLES.map((t) => t.length));
   const anchor = options.anchor?.toISOString().slice(0, 10) ?? '';
   writeLine(io.stdout, `Demo data (seed ${options.seed}, scale ${options.scale}, ending before ${anchor}):`);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { MODEL_SETUP_HELP } from '../../agent/models/from-config.js';
 import { cliActor } from '../../common/actor.js';
 import { isSleuthError } from '../../common/errors.js';
 import { type CliIo, writeLine } from '../io.js';
@@ -81,6 +80,7 @@ Examples:
           }
         }
         if (!context.config.model) {
+          const { MODEL_SETUP_HELP } = await import('../../agent/models/from-config.js');
           writeLine(io.stdout, `\n== Investigations\n${MODEL_SETUP_HELP}`);
           return;
         }

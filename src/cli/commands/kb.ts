@@ -1,10 +1,8 @@
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml, stringify } from 'yaml';
 import { cliActor } from '../../common/actor.js';
 import { isSleuthError, UsageError } from '../../common/errors.js';
-import { installVerifiedQuery, removeVerifiedQuery, verifiedQueryFileSchema } from '../../knowledge/index.js';
 import { formatTable } from '../format/table.js';
 import { type CliIo, writeLine } from '../io.js';
 import { withContext } from './context.js';
@@ -131,6 +129,8 @@ export function registerKbCommands(program: Command, io: CliIo): void {
       const raw = await readFile(file, 'utf8').catch(() => {
         throw new UsageError(`Cannot read ${file}.`);
       });
+      const { installVerifiedQuery, verifiedQueryFileSchema } = await import('../../knowledge/index.js');
+      const { parse: parseYaml } = await import('yaml');
       const parsed = verifiedQueryFileSchema.safeParse(parseYaml(raw));
       if (!parsed.success) {
         throw new UsageError(
@@ -158,7 +158,10 @@ export function registerKbCommands(program: Command, io: CliIo): void {
       await withContext(io, async (context) => {
         const base = await context.knowledge();
         const { file } = await asUsage(
-          removeVerifiedQuery(base, { dir: context.config.knowledge.dir, name }),
+          (await import('../../knowledge/index.js')).removeVerifiedQuery(base, {
+            dir: context.config.knowledge.dir,
+            name,
+          }),
           ' See sleuth kb list.',
         );
         writeLine(io.stdout, `Removed ${name} (${basename(file)}).`);
@@ -179,7 +182,7 @@ export function registerKbCommands(program: Command, io: CliIo): void {
           glossary: files.glossary,
           docs: files.docs,
         };
-        const text = options.format === 'yaml' ? stringify(data) : JSON.stringify(data, null, 2);
+        const text = options.format === 'yaml' ? (await import('yaml')).stringify(data) : JSON.stringify(data, null, 2);
         if (options.out) {
           await writeFile(options.out, text, 'utf8');
           writeLine(io.stdout, `Wrote ${options.out}.`);

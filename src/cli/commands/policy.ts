@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { type Actor, cliActor } from '../../common/actor.js';
 import { isSleuthError, UsageError } from '../../common/errors.js';
 import type { SleuthContext } from '../../main.js';
-import { createPolicyExplorer, evaluateRules, type RuleEvaluation } from '../../policy/index.js';
-import { createSchemaInspector } from '../../sql/introspect/index.js';
+import type { RuleEvaluation } from '../../policy/index.js';
 import { type CliIo, ExitStatus, writeLine } from '../io.js';
 import { withContext } from './context.js';
 
@@ -110,6 +109,8 @@ async function buildReport(
   db: string | undefined,
   sql: string | undefined,
 ): Promise<Report> {
+  const { createPolicyExplorer, evaluateRules } = await import('../../policy/index.js');
+  const { createSchemaInspector } = await import('../../sql/introspect/index.js');
   const enforcer = context.policy;
   const names = context.config.connections.map((c) => c.name);
   const connection = db ?? context.config.defaultConnection;

@@ -1,9 +1,8 @@
 import { type Command, Option } from 'commander';
-import { type ApiMount, createApiServer, type HttpRoute, type RateLimitHook, startServer } from '../../api/index.js';
+import type { ApiMount, HttpRoute, RateLimitHook } from '../../api/index.js';
 import { UsageError } from '../../common/errors.js';
-import { SERVE_ROLES, type ServeRole } from '../../jobs/index.js';
-import { createMcpHttpHandler } from '../../mcp/server/index.js';
-import { createSlackApp, parseSlackConfig, slackConfigProblems, slackHttpHandler } from '../../slack/index.js';
+// the constant only (jobs/types has no imports): the queue and its drivers load with the context, not for --help
+import { SERVE_ROLES, type ServeRole } from '../../jobs/types.js';
 import { type CliIo, writeLine } from '../io.js';
 import { withContext } from './context.js';
 
@@ -62,6 +61,8 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       if (!onInterrupt)
         throw new UsageError('sleuth serve runs until interrupted; start it from a process (bin/sleuth.js).');
       const { role } = options;
+      // each role loads only what it serves: the HTTP server always, MCP unless a worker, Slack when configured
+      const { createApiServer, startServer } = await import('../../api/index.js');
       await withContext(io, { role }, async (context) => {
         // the job runtime first: a worker starts working the queue, and a role that cannot work fails here
         const service = await context.investigations();
@@ -72,6 +73,9 @@ export function registerServeCommand(program: Command, io: CliIo): void {
           components.slack = 'off (worker role)';
         } else if (io.env.SLACK_BOT_TOKEN) {
           const env = { ...io.env, SLACK_MODE: io.env.SLACK_MODE ?? 'http' };
+          const { createSlackApp, parseSlackConfig, slackConfigProblems, slackHttpHandler } = await import(
+            '../../slack/index.js'
+          );
           const problems = slackConfigProblems(env);
           if (problems.length > 0)
             throw new UsageError(`Slack is not configured correctly:\n  ${problems.join('\n  ')}`);
@@ -94,7 +98,10 @@ export function registerServeCommand(program: Command, io: CliIo): void {
           components.slack = 'off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)';
         }
         // MCP over Streamable HTTP, behind the API's keys and rate limit (a worker serves operations routes only)
-        const mcp = role === 'worker' ? undefined : createMcpHttpHandler({ context, logger: context.logger });
+        const mcp =
+          role === 'worker'
+            ? undefined
+            : (await import('../../mcp/server/index.js')).createMcpHttpHandler({ context, logger: context.logger });
         const mounts: ApiMount[] = mcp
           ? [{ path: '/mcp', handle: (req, res, actor) => mcp.handle(req, res, actor) }]
           : [];
