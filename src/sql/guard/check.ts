@@ -69,8 +69,29 @@ export function reject(dialect: SqlDialect, code: GuardCode, reason: string): Gu
 }
 
 export function checkSql(sql: string, dialect: SqlDialect, policy: GuardPolicy, parsers: GuardParsers): GuardVerdict {
-  const verdict = checkStatement(sql, dialect, policy, parsers);
+  let verdict: GuardVerdict;
+  try {
+    verdict = checkStatement(sql, dialect, policy, parsers);
+  } catch (error) {
+    // a parser or tree walk that runs out of stack: refused as too complex, never an internal error
+    if (error instanceof RangeError) return reject(dialect, 'SQL_TOO_COMPLEX', TOO_COMPLEX_REASON);
+    throw error;
+  }
   return verdict.allowed ? { ...verdict, functions: verdict.functions ?? [] } : verdict;
+}
+
+export const TOO_COMPLEX_REASON = 'The statement is too complex for the guard to analyse; simplify or split it.';
+
+/** Where the query of an EXPLAIN starts (the first SELECT, WITH, VALUES or parenthesis), or 0. */
+function bodyTokens(tokens: readonly Token[], kind: StatementKind, body: string | undefined): Token[] | undefined {
+  if (body === undefined) return undefined;
+  if (kind !== 'explain') return [...tokens];
+  const start = tokens.findIndex(
+    (t, i) =>
+      i > 0 &&
+      ((t.kind === 'word' && ['select', 'with', 'values'].includes(t.lower)) || (t.kind === 'punct' && t.text === '(')),
+  );
+  return start < 0 ? undefined : tokens.slice(start);
 }
 
 function checkStatement(sql: string, dialect: SqlDialect, policy: GuardPolicy, parsers: GuardParsers): GuardVerdict {
@@ -111,7 +132,8 @@ function checkStatement(sql: string, dialect: SqlDialect, policy: GuardPolicy, p
   const finding = scanTokens(tokens, dialect, extraDenied);
   if (finding) return reject(dialect, finding.code, finding.reason);
   if (classified.kind === 'values') return literalValues(trimmed, tokens, dialect);
-  return withFunctions(analyzeWithNodeSqlParser(trimmed, dialect, classified.kind, classified.body, classified.tables));
+  const body = bodyTokens(tokens, classified.kind, classified.body);
+  return withFunctions(analyzeWithNodeSqlParser(trimmed, dialect, classified.kind, body, classified.tables));
 }
 
 const ALLOWED_LEADERS: Record<SqlDialect, readonly string[]> = {
