@@ -9,7 +9,14 @@ import type { Actor } from '../common/index.js';
 import type { Logger } from '../common/logger.js';
 import type { AccessPolicy } from '../config/index.js';
 import type { DataSource } from '../datasources/index.js';
-import type { ExecutedQuery, ExecuteOptions, GuardAllowed, SqlExecutor, SqlGuard } from '../sql/index.js';
+import {
+  type ExecutedQuery,
+  type ExecuteOptions,
+  type GuardAllowed,
+  type SqlExecutor,
+  type SqlGuard,
+  verifySql,
+} from '../sql/index.js';
 import { type AccessDecision, connectionAccess } from './access.js';
 import { decideStatement, type StatementDecision } from './decide.js';
 import { maskResult } from './mask.js';
@@ -93,7 +100,7 @@ export function createPolicyEnforcer(deps: PolicyEnforcerDeps): PolicyEnforcer {
         async execute(source: DataSource, sql: string, options?: ExecuteOptions): Promise<ExecutedQuery> {
           enforcer.assertAccess(actor, source.name);
           if (!rules(source.name).restricted) return deps.executor.execute(source, sql, options);
-          const verdict = deps.guard.check(sql, source.dialect, options?.policy);
+          const verdict = await verifySql(deps.guard, sql, source.dialect, options?.policy);
           // a statement the guard refuses is refused by the executor with the guard's own error
           if (!verdict.allowed) return deps.executor.execute(source, sql, options);
           const decision = await enforcer.decide(source, verdict);

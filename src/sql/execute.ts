@@ -22,6 +22,7 @@ import {
   type QueryBudget,
   queryTooExpensive,
 } from './budget/index.js';
+import { verifySql } from './guard/index.js';
 import type { GuardAllowed, GuardPolicy, QueryResult, ReadOnlyLimits, SqlGuard } from './types.js';
 
 export interface ExecuteOptions {
@@ -74,7 +75,7 @@ export function createSqlExecutor(deps: SqlExecutorDeps): SqlExecutor {
     if (!budget) return undefined;
     const explainSql = explainStatement(source.dialect, verdict.sql);
     if (!explainSql) return undefined;
-    const explainVerdict = deps.guard.check(explainSql, source.dialect, options.policy);
+    const explainVerdict = await verifySql(deps.guard, explainSql, source.dialect, options.policy);
     if (!explainVerdict.allowed) {
       log.warn({ guardCode: explainVerdict.code }, 'query budget: the guard refused the EXPLAIN; running unestimated');
       return undefined;
@@ -99,7 +100,7 @@ export function createSqlExecutor(deps: SqlExecutorDeps): SqlExecutor {
 
   const tracer = deps.tracer ?? NOOP_TRACER;
   const run = async (source: DataSource, sql: string, options: ExecuteOptions, span: TraceSpan) => {
-    const verdict = deps.guard.check(sql, source.dialect, options.policy);
+    const verdict = await verifySql(deps.guard, sql, source.dialect, options.policy);
     const log = deps.logger.child({ connection: source.name, correlationId: options.correlationId });
     if (!verdict.allowed) {
       span.setAttributes({ 'sleuth.sql.outcome': 'rejected', 'sleuth.guard.code': verdict.code });

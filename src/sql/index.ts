@@ -18,5 +18,5 @@ export {
   type SqlExecutor,
   type SqlExecutorDeps,
 } from './execute.js';
-export { addRowLimit, createSqlGuard, DEFAULT_MAX_SQL_LENGTH } from './guard/index.js';
+export { addRowLimit, createSqlGuard, DEFAULT_MAX_SQL_LENGTH, verifySql } from './guard/index.js';
 export type * from './types.js';

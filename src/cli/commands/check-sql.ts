@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
 import { isSqlDialect, SQL_DIALECTS, type SqlDialect } from '../../sql/dialect.js';
-import { createSqlGuard } from '../../sql/guard/index.js';
+import { createSqlGuard, verifySql } from '../../sql/guard/index.js';
 import type { GuardVerdict, SqlGuard, TableRef } from '../../sql/types.js';
 import { type CliIo, readAll, writeLine } from '../io.js';
 
@@ -12,7 +12,9 @@ Reads one SQL text on stdin and prints exactly one JSON line:
 Exit status is 0 whatever the verdict, 2 on usage errors. This interface is stable: other tools depend on it.
 
 With --batch, stdin is JSON Lines ({"sql": "..."} per line) and one verdict line is printed per input line, in order;
-a line that is not such an object gets {"allowed":false,"code":"INVALID_INPUT",...}.
+a line that is not such an object gets {"allowed":false,"code":"INVALID_INPUT",...}. Every line gets its verdict, even
+when the guard fails on it ({"code":"GUARD_ERROR"}); a statement the guard cannot analyse in time gets
+SQL_TOO_COMPLEX. Parsing runs in worker threads with a time budget, so one line cannot stall the others.
 
 Examples:
   echo "SELECT 1; DROP TABLE t" | sleuth check-sql --dialect postgres
@@ -35,7 +37,7 @@ export function registerCheckSqlCommand(program: Command, io: CliIo): void {
       if (!isSqlDialect(dialect)) throw new UsageError(`--dialect must be one of ${SQL_DIALECTS.join(', ')}.`);
       const guard = await createSqlGuard();
       if (options.batch) await checkBatch(guard, dialect, io);
-      else writeLine(io.stdout, verdictLine(guard.check(await readAll(io.stdin), dialect)));
+      else writeLine(io.stdout, await verdictFor(guard, await readAll(io.stdin), dialect));
     });
 }
 
@@ -49,8 +51,18 @@ async function checkBatch(guard: SqlGuard, dialect: SqlDialect, io: CliIo): Prom
       io.stdout,
       sql === undefined
         ? invalidLine(`line ${lineNumber} is not a JSON object with a string "sql"`)
-        : verdictLine(guard.check(sql, dialect)),
+        : await verdictFor(guard, sql, dialect),
     );
+  }
+}
+
+/** One JSON verdict line whatever happens: an internal failure is a refusal line, never a lost line. */
+async function verdictFor(guard: SqlGuard, sql: string, dialect: SqlDialect): Promise<string> {
+  try {
+    return verdictLine(await verifySql(guard, sql, dialect));
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return JSON.stringify({ allowed: false, code: 'GUARD_ERROR', reason: `The guard failed: ${detail}`, tables: [] });
   }
 }
 

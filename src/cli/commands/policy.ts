@@ -3,6 +3,7 @@ import { type Actor, cliActor } from '../../common/actor.js';
 import { isSleuthError, UsageError } from '../../common/errors.js';
 import type { SleuthContext } from '../../main.js';
 import { createPolicyExplorer, evaluateRules, type RuleEvaluation } from '../../policy/index.js';
+import { verifySql } from '../../sql/guard/index.js';
 import { createSchemaInspector } from '../../sql/introspect/index.js';
 import { type CliIo, ExitStatus, writeLine } from '../io.js';
 import { withContext } from './context.js';
@@ -157,7 +158,7 @@ async function judge(
   source: Awaited<ReturnType<SleuthContext['source']>>,
   sql: string,
 ): Promise<NonNullable<Report['sql']>> {
-  const verdict = context.guard.check(sql, source.dialect);
+  const verdict = await verifySql(context.guard, sql, source.dialect);
   if (!verdict.allowed) return { allowed: false, code: verdict.code, reason: verdict.reason };
   const decision = await context.policy.decide(source, verdict);
   if (!decision.allowed) return { allowed: false, code: 'PERMISSION_DENIED', reason: decision.reason };

@@ -62,14 +62,36 @@ const CALL_LIKE_KEYWORDS = new Set([
 
 export interface GuardParsers {
   parsePostgres: PostgresParse;
+  /**
+   * When true, a MariaDB/SQLite statement that passed every check before its grammar parse is not parsed here:
+   * `checkSql` returns `undefined` and the caller parses it elsewhere (the worker pool, with a time budget).
+   */
+  deferGrammar?: boolean;
 }
 
 export function reject(dialect: SqlDialect, code: GuardCode, reason: string): GuardVerdict {
   return { allowed: false, dialect, code, reason };
 }
 
-export function checkSql(sql: string, dialect: SqlDialect, policy: GuardPolicy, parsers: GuardParsers): GuardVerdict {
-  let verdict: GuardVerdict;
+export function checkSql(
+  sql: string,
+  dialect: SqlDialect,
+  policy: GuardPolicy,
+  parsers: GuardParsers & { deferGrammar?: false },
+): GuardVerdict;
+export function checkSql(
+  sql: string,
+  dialect: SqlDialect,
+  policy: GuardPolicy,
+  parsers: GuardParsers,
+): GuardVerdict | undefined;
+export function checkSql(
+  sql: string,
+  dialect: SqlDialect,
+  policy: GuardPolicy,
+  parsers: GuardParsers,
+): GuardVerdict | undefined {
+  let verdict: GuardVerdict | undefined;
   try {
     verdict = checkStatement(sql, dialect, policy, parsers);
   } catch (error) {
@@ -77,6 +99,7 @@ export function checkSql(sql: string, dialect: SqlDialect, policy: GuardPolicy, 
     if (error instanceof RangeError) return reject(dialect, 'SQL_TOO_COMPLEX', TOO_COMPLEX_REASON);
     throw error;
   }
+  if (verdict === undefined) return undefined;
   return verdict.allowed ? { ...verdict, functions: verdict.functions ?? [] } : verdict;
 }
 
@@ -94,7 +117,12 @@ function bodyTokens(tokens: readonly Token[], kind: StatementKind, body: string 
   return start < 0 ? undefined : tokens.slice(start);
 }
 
-function checkStatement(sql: string, dialect: SqlDialect, policy: GuardPolicy, parsers: GuardParsers): GuardVerdict {
+function checkStatement(
+  sql: string,
+  dialect: SqlDialect,
+  policy: GuardPolicy,
+  parsers: GuardParsers,
+): GuardVerdict | undefined {
   const maxLength = policy.maxLength ?? DEFAULT_MAX_SQL_LENGTH;
   if (sql.length > maxLength) {
     return reject(dialect, 'TOO_LONG', `The statement is ${sql.length} characters long; the limit is ${maxLength}.`);
@@ -133,6 +161,7 @@ function checkStatement(sql: string, dialect: SqlDialect, policy: GuardPolicy, p
   if (finding) return reject(dialect, finding.code, finding.reason);
   if (classified.kind === 'values') return literalValues(trimmed, tokens, dialect);
   const body = bodyTokens(tokens, classified.kind, classified.body);
+  if (parsers.deferGrammar && body !== undefined) return undefined;
   return withFunctions(analyzeWithNodeSqlParser(trimmed, dialect, classified.kind, body, classified.tables));
 }
 
