@@ -103,12 +103,13 @@ export class GuardPool {
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
     clearTimeout(slot.timer);
+    const current = slot.current;
+    slot.current = undefined;
+    // the refusal goes out first; stopping and replacing the worker comes after
+    if (current) current.resolve(tooComplex(current.job.dialect, reason));
     slot.worker.removeAllListeners();
     slot.worker.on('error', () => undefined);
     void slot.worker.terminate();
-    const current = slot.current;
-    slot.current = undefined;
-    if (current) current.resolve(tooComplex(current.job.dialect, reason));
     if (!slot.ready && this.startupFailure !== undefined && ++this.startupFailures >= 3) {
       // workers cannot start at all: refuse what waits (fail closed) instead of respawning forever
       const detail = this.startupFailure instanceof Error ? this.startupFailure.message : String(this.startupFailure);
@@ -129,8 +130,14 @@ export class GuardPool {
       this.slots.splice(index, 1);
       return;
     }
-    this.slots[index] = this.spawn();
-    this.pump();
+    const placeholder: Slot = { worker: slot.worker, ready: false };
+    this.slots[index] = placeholder;
+    setImmediate(() => {
+      const at = this.slots.indexOf(placeholder);
+      if (at < 0 || this.closed) return;
+      this.slots[at] = this.spawn();
+      this.pump();
+    });
   }
 
   private pump(): void {
