@@ -8,6 +8,7 @@ import type { GuardCode, GuardVerdict, StatementKind, TableRef } from '../types.
 import { ColumnCollector, type OutputTarget, resolveTargetReference, Scope } from './columns.js';
 import { deniedFunctionMatcher, type FunctionMatcher, isDeniedRelation, POSTGRES_SHOW_ALLOWED } from './deny-list.js';
 import type { Token } from './lexer.js';
+import { postgresDisagreement } from './postgres-agree.js';
 
 /** Parses SQL into libpg-query's JSON tree; throws on a syntax error. */
 export type PostgresParse = (sql: string) => unknown;
@@ -28,7 +29,7 @@ const WRITE_NODES: Record<string, string> = {
 
 export function analyzePostgres(
   trimmed: string,
-  _tokens: readonly Token[],
+  tokens: readonly Token[],
   parse: PostgresParse,
   extraDeniedFunctions: readonly string[],
 ): GuardVerdict {
@@ -45,6 +46,13 @@ export function analyzePostgres(
     return reject({ code: 'MULTIPLE_STATEMENTS', reason: 'Exactly one statement is allowed per query.' });
   }
   const root = stmts[0].stmt;
+  const disagreement = postgresDisagreement(root, tokens, trimmed);
+  if (disagreement) {
+    return reject({
+      code: 'SQL_AMBIGUOUS',
+      reason: `The parser found a name where the guard's lexer saw none (${disagreement}); the statement is refused.`,
+    });
+  }
   const top = classifyRoot(root);
   if ('code' in top) return reject(top);
 
