@@ -14,11 +14,13 @@ Exit status is 0 whatever the verdict, 2 on usage errors. This interface is stab
 With --batch, stdin is JSON Lines ({"sql": "..."} per line) and one verdict line is printed per input line, in order;
 a line that is not such an object gets {"allowed":false,"code":"INVALID_INPUT",...}. Every line gets its verdict, even
 when the guard fails on it ({"code":"GUARD_ERROR"}); a statement the guard cannot analyse in time gets
-SQL_TOO_COMPLEX. Parsing runs in worker threads with a time budget, so one line cannot stall the others.
+SQL_TOO_COMPLEX. Parsing runs in worker threads with a 1 s budget, so one line cannot stall the others.
 
 Examples:
   echo "SELECT 1; DROP TABLE t" | sleuth check-sql --dialect postgres
   sleuth check-sql --dialect mariadb --batch < statements.jsonl`;
+
+const CHECK_SQL_BUDGET_MS = 1_000;
 
 interface CheckSqlOptions {
   dialect?: string;
@@ -35,7 +37,8 @@ export function registerCheckSqlCommand(program: Command, io: CliIo): void {
     .action(async (options: CheckSqlOptions) => {
       const dialect = options.dialect ?? '';
       if (!isSqlDialect(dialect)) throw new UsageError(`--dialect must be one of ${SQL_DIALECTS.join(', ')}.`);
-      const guard = await createSqlGuard();
+      // offline tool: a 1 s budget per statement (the server's is 100 ms) keeps verdicts stable on a busy machine
+      const guard = await createSqlGuard({}, { pool: { budgetMs: CHECK_SQL_BUDGET_MS } });
       if (options.batch) await checkBatch(guard, dialect, io);
       else writeLine(io.stdout, await verdictFor(guard, await readAll(io.stdin), dialect));
     });
