@@ -69,6 +69,7 @@ import {
   type QueryResult,
   type SqlDialect,
   type SqlExecutor,
+  verifySql,
 } from './sql/index.js';
 import type { TableDescription } from './sql/introspect/index.js';
 import type { SqlGuard } from './sql/types.js';
@@ -366,7 +367,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
   /** FAQ results are query results like any other: masked before anyone sees them. */
   async function maskFaq(outcome: FaqOutcome, dialect: SqlDialect): Promise<FaqOutcome> {
     if (outcome.kind !== 'answered') return outcome;
-    const verdict = guard.check(outcome.sql, dialect);
+    const verdict = await verifySql(guard, outcome.sql, dialect);
     const scope = verdict.allowed ? readScopeOf(verdict, outcome.connection) : undefined;
     return { ...outcome, result: (await pii()).maskResult(outcome.result, scope) };
   }

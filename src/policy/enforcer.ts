@@ -17,6 +17,7 @@ import {
   type SqlExecutor,
   type SqlGuard,
   statementGuardPolicy,
+  verifySql,
 } from '../sql/index.js';
 import { type AccessDecision, connectionAccess } from './access.js';
 import { decideStatement, type StatementDecision } from './decide.js';
@@ -104,7 +105,7 @@ export function createPolicyEnforcer(deps: PolicyEnforcerDeps): PolicyEnforcer {
           enforcer.assertAccess(actor, source.name);
           if (!rules(source.name).restricted) return deps.executor.execute(source, sql, options);
           const guardPolicy = statementGuardPolicy(source, options ?? {}, deps.guardPolicy?.(source));
-          const verdict = deps.guard.check(sql, source.dialect, guardPolicy);
+          const verdict = await verifySql(deps.guard, sql, source.dialect, guardPolicy);
           // a statement the guard refuses is refused by the executor with the guard's own error
           if (!verdict.allowed) return deps.executor.execute(source, sql, options);
           const decision = await enforcer.decide(source, verdict);

@@ -22,7 +22,7 @@ import {
   type QueryBudget,
   queryTooExpensive,
 } from './budget/index.js';
-import { INTROSPECTION_FUNCTIONS } from './guard/index.js';
+import { INTROSPECTION_FUNCTIONS, verifySql } from './guard/index.js';
 import type { GuardAllowed, GuardPolicy, QueryResult, ReadOnlyLimits, SqlGuard } from './types.js';
 
 export interface ExecuteOptions {
@@ -94,7 +94,8 @@ export function createSqlExecutor(deps: SqlExecutorDeps): SqlExecutor {
     if (!budget) return undefined;
     const explainSql = explainStatement(source.dialect, verdict.sql);
     if (!explainSql) return undefined;
-    const explainVerdict = deps.guard.check(
+    const explainVerdict = await verifySql(
+      deps.guard,
       explainSql,
       source.dialect,
       statementGuardPolicy(source, options, deps.guardPolicy?.(source)),
@@ -123,7 +124,8 @@ export function createSqlExecutor(deps: SqlExecutorDeps): SqlExecutor {
 
   const tracer = deps.tracer ?? NOOP_TRACER;
   const run = async (source: DataSource, sql: string, options: ExecuteOptions, span: TraceSpan) => {
-    const verdict = deps.guard.check(
+    const verdict = await verifySql(
+      deps.guard,
       sql,
       source.dialect,
       statementGuardPolicy(source, options, deps.guardPolicy?.(source)),

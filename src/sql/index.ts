@@ -19,5 +19,5 @@ export {
   type SqlExecutorDeps,
   statementGuardPolicy,
 } from './execute.js';
-export { addRowLimit, createSqlGuard, DEFAULT_MAX_SQL_LENGTH } from './guard/index.js';
+export { addRowLimit, createSqlGuard, DEFAULT_MAX_SQL_LENGTH, verifySql } from './guard/index.js';
 export type * from './types.js';

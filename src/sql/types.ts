@@ -47,7 +47,11 @@ export type GuardCode =
   | 'FUNCTION_NOT_ALLOWED'
   | 'CAST_NOT_ALLOWED'
   | 'EXPLAIN_ANALYZE'
-  | 'TOO_LONG';
+  | 'TOO_LONG'
+  /** The guard's dialect lexer and the parser read the text differently (comments, strings, identifiers). */
+  | 'SQL_AMBIGUOUS'
+  /** Too deep, too many tokens, or the parser did not finish within its time budget. */
+  | 'SQL_TOO_COMPLEX';
 
 export type StatementKind = 'select' | 'values' | 'explain' | 'show' | 'describe';
 
@@ -89,7 +93,13 @@ export interface GuardPolicy {
 }
 
 export interface SqlGuard {
+  /** In-process and synchronous (tests, trusted text such as view definitions). */
   check(sql: string, dialect: SqlDialect, policy?: GuardPolicy): GuardVerdict;
+  /**
+   * Never blocks the event loop: MariaDB/SQLite parsing runs in a worker-thread pool with a per-statement time budget
+   * (refused with SQL_TOO_COMPLEX past it). Every path that serves a request uses this (see `verifySql`).
+   */
+  verify?(sql: string, dialect: SqlDialect, policy?: GuardPolicy): Promise<GuardVerdict>;
 }
 
 export interface ResultColumn {

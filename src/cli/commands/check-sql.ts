@@ -11,11 +11,15 @@ Reads one SQL text on stdin and prints exactly one JSON line:
 Exit status is 0 whatever the verdict, 2 on usage errors. This interface is stable: other tools depend on it.
 
 With --batch, stdin is JSON Lines ({"sql": "..."} per line) and one verdict line is printed per input line, in order;
-a line that is not such an object gets {"allowed":false,"code":"INVALID_INPUT",...}.
+a line that is not such an object gets {"allowed":false,"code":"INVALID_INPUT",...}. Every line gets its verdict, even
+when the guard fails on it ({"code":"GUARD_ERROR"}); a statement the guard cannot analyse in time gets
+SQL_TOO_COMPLEX. Parsing runs in worker threads with a 1 s budget, so one line cannot stall the others.
 
 Examples:
   echo "SELECT 1; DROP TABLE t" | sleuth check-sql --dialect postgres
   sleuth check-sql --dialect mariadb --batch < statements.jsonl`;
+
+const CHECK_SQL_BUDGET_MS = 1_000;
 
 interface CheckSqlOptions {
   dialect?: string;
@@ -32,10 +36,11 @@ export function registerCheckSqlCommand(program: Command, io: CliIo): void {
     .action(async (options: CheckSqlOptions) => {
       const dialect = options.dialect ?? '';
       if (!isSqlDialect(dialect)) throw new UsageError(`--dialect must be one of ${SQL_DIALECTS.join(', ')}.`);
+      // offline tool: a 1 s budget per statement (the server's is 100 ms) keeps verdicts stable on a busy machine
       const { createSqlGuard } = await import('../../sql/guard/index.js');
-      const guard = await createSqlGuard();
+      const guard = await createSqlGuard({}, { pool: { budgetMs: CHECK_SQL_BUDGET_MS } });
       if (options.batch) await checkBatch(guard, dialect, io);
-      else writeLine(io.stdout, verdictLine(guard.check(await readAll(io.stdin), dialect)));
+      else writeLine(io.stdout, await verdictFor(guard, await readAll(io.stdin), dialect));
     });
 }
 
@@ -49,8 +54,18 @@ async function checkBatch(guard: SqlGuard, dialect: SqlDialect, io: CliIo): Prom
       io.stdout,
       sql === undefined
         ? invalidLine(`line ${lineNumber} is not a JSON object with a string "sql"`)
-        : verdictLine(guard.check(sql, dialect)),
+        : await verdictFor(guard, sql, dialect),
     );
+  }
+}
+
+/** One JSON verdict line whatever happens: an internal failure is a refusal line, never a lost line. */
+async function verdictFor(guard: SqlGuard, sql: string, dialect: SqlDialect): Promise<string> {
+  try {
+    return verdictLine(await verifySql(guard, sql, dialect));
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return JSON.stringify({ allowed: false, code: 'GUARD_ERROR', reason: `The guard failed: ${detail}`, tables: [] });
   }
 }
 

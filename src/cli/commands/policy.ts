@@ -158,9 +158,10 @@ async function judge(
   source: Awaited<ReturnType<SleuthContext['source']>>,
   sql: string,
 ): Promise<NonNullable<Report['sql']>> {
+  const { verifySql } = await import('../../sql/guard/index.js');
   // the connection's reviewed extra functions, as the executor would apply them
   const allowFunctions = context.config.connections.find((c) => c.name === source.name)?.allowFunctions;
-  const verdict = context.guard.check(sql, source.dialect, allowFunctions ? { allowFunctions } : undefined);
+  const verdict = await verifySql(context.guard, sql, source.dialect, allowFunctions ? { allowFunctions } : undefined);
   if (!verdict.allowed) return { allowed: false, code: verdict.code, reason: verdict.reason };
   const decision = await context.policy.decide(source, verdict);
   if (!decision.allowed) return { allowed: false, code: 'PERMISSION_DENIED', reason: decision.reason };

@@ -64,18 +64,67 @@ const CALL_LIKE_KEYWORDS = new Set([
 
 export interface GuardParsers {
   parsePostgres: PostgresParse;
+  /**
+   * When true, a MariaDB/SQLite statement that passed every check before its grammar parse is not parsed here:
+   * `checkSql` returns `undefined` and the caller parses it elsewhere (the worker pool, with a time budget).
+   */
+  deferGrammar?: boolean;
 }
 
 export function reject(dialect: SqlDialect, code: GuardCode, reason: string): GuardVerdict {
   return { allowed: false, dialect, code, reason };
 }
 
-export function checkSql(sql: string, dialect: SqlDialect, policy: GuardPolicy, parsers: GuardParsers): GuardVerdict {
-  const verdict = checkStatement(sql, dialect, policy, parsers);
+export function checkSql(
+  sql: string,
+  dialect: SqlDialect,
+  policy: GuardPolicy,
+  parsers: GuardParsers & { deferGrammar?: false },
+): GuardVerdict;
+export function checkSql(
+  sql: string,
+  dialect: SqlDialect,
+  policy: GuardPolicy,
+  parsers: GuardParsers,
+): GuardVerdict | undefined;
+export function checkSql(
+  sql: string,
+  dialect: SqlDialect,
+  policy: GuardPolicy,
+  parsers: GuardParsers,
+): GuardVerdict | undefined {
+  let verdict: GuardVerdict | undefined;
+  try {
+    verdict = checkStatement(sql, dialect, policy, parsers);
+  } catch (error) {
+    // a parser or tree walk that runs out of stack: refused as too complex, never an internal error
+    if (error instanceof RangeError) return reject(dialect, 'SQL_TOO_COMPLEX', TOO_COMPLEX_REASON);
+    throw error;
+  }
+  if (verdict === undefined) return undefined;
   return verdict.allowed ? { ...verdict, functions: verdict.functions ?? [] } : verdict;
 }
 
-function checkStatement(sql: string, dialect: SqlDialect, policy: GuardPolicy, parsers: GuardParsers): GuardVerdict {
+export const TOO_COMPLEX_REASON = 'The statement is too complex for the guard to analyse; simplify or split it.';
+
+/** Where the query of an EXPLAIN starts (the first SELECT, WITH, VALUES or parenthesis), or 0. */
+function bodyTokens(tokens: readonly Token[], kind: StatementKind, body: string | undefined): Token[] | undefined {
+  if (body === undefined) return undefined;
+  if (kind !== 'explain') return [...tokens];
+  const start = tokens.findIndex(
+    (t, i) =>
+      i > 0 &&
+      ((t.kind === 'word' && ['select', 'with', 'values'].includes(t.lower)) || (t.kind === 'punct' && t.text === '(')),
+  );
+  return start < 0 ? undefined : tokens.slice(start);
+}
+
+function checkStatement(
+  sql: string,
+  dialect: SqlDialect,
+  policy: GuardPolicy,
+  parsers: GuardParsers,
+): GuardVerdict | undefined {
   const maxLength = policy.maxLength ?? DEFAULT_MAX_SQL_LENGTH;
   if (sql.length > maxLength) {
     return reject(dialect, 'TOO_LONG', `The statement is ${sql.length} characters long; the limit is ${maxLength}.`);
@@ -118,11 +167,13 @@ function checkStatement(sql: string, dialect: SqlDialect, policy: GuardPolicy, p
   // SHOW/DESCRIBE/PRAGMA forms (no body) were vetted word by word; `PRAGMA table_info(t)` is not a call
   const calls = classified.body === undefined ? undefined : tokenCallProblem(tokens, dialect, policy.allowFunctions);
   if (calls) return reject(dialect, calls.code, calls.reason);
+  const body = bodyTokens(tokens, classified.kind, classified.body);
+  if (parsers.deferGrammar && body !== undefined) return undefined;
   const analyzed = analyzeWithNodeSqlParser(
     trimmed,
     dialect,
     classified.kind,
-    classified.body,
+    body,
     classified.tables,
     policy.allowFunctions,
   );

@@ -3,24 +3,26 @@
  * (fail closed), never a fall-back to the raw text. Known gap handled elsewhere: it treats MySQL executable comments
  * as comments, so the lexer rejects them before this runs.
  */
-import nodeSqlParser from 'node-sql-parser';
+import mariadbGrammar from 'node-sql-parser/build/mariadb.js';
+import sqliteGrammar from 'node-sql-parser/build/sqlite.js';
 import type { SqlDialect } from '../dialect.js';
 import type { ColumnRef, GuardVerdict, StatementKind, TableRef } from '../types.js';
+import { canonicalText, restorePlaceholders } from './canonical.js';
 import { isDeniedRelation } from './deny-list.js';
 import { treeCallProblem } from './generic-calls.js';
 import { extractGeneric, type GenericExtraction } from './generic-walk.js';
+import type { Token } from './lexer.js';
 
-const parser = new nodeSqlParser.Parser();
+type Parser = InstanceType<typeof mariadbGrammar.Parser>;
 
 /**
- * Grammars tried in order. node-sql-parser's own MariaDB and SQLite grammars reject some valid queries (a column
- * named `status` in a CASE, window frames without PARTITION BY, [bracket] identifiers), so a related grammar is tried
- * when the dialect's own fails. Whatever grammar parses the text, its whole tree is walked the same way, and the
- * dialect-correct token checks have already run; if no grammar parses it, the statement is refused.
+ * Each dialect is parsed by its own grammar only, never another dialect's: a statement the grammar cannot parse is
+ * refused. The grammar reads the canonical text (see canonical.ts), never the user's, so comments, quotes and
+ * escapes cannot be read differently from the server.
  */
-const PARSER_DATABASES: Record<Exclude<SqlDialect, 'postgres'>, readonly string[]> = {
-  mariadb: ['MariaDB', 'MySQL'],
-  sqlite: ['Sqlite', 'MySQL', 'TransactSQL'],
+const GRAMMARS: Record<Exclude<SqlDialect, 'postgres'>, { parser: Parser; database: string }> = {
+  mariadb: { parser: new mariadbGrammar.Parser(), database: 'MariaDB' },
+  sqlite: { parser: new sqliteGrammar.Parser(), database: 'Sqlite' },
 };
 
 const WRITE_NODE_TYPES = new Set([
@@ -48,7 +50,7 @@ export function analyzeWithNodeSqlParser(
   trimmed: string,
   dialect: Exclude<SqlDialect, 'postgres'>,
   kind: StatementKind,
-  body: string | undefined,
+  body: readonly Token[] | undefined,
   knownTables: TableRef[],
   allowFunctions: readonly string[] = [],
 ): GuardVerdict {
@@ -61,7 +63,8 @@ export function analyzeWithNodeSqlParser(
     columns,
   });
   if (body === undefined) return deniedRelationVerdict(dialect, knownTables) ?? allowed(knownTables, []);
-  const parsed = parseWithFallbacks(body, PARSER_DATABASES[dialect]);
+  const parsed = parseCanonical(body, dialect);
+  if ('code' in parsed) return { allowed: false, dialect, code: parsed.code, reason: parsed.reason };
   if ('error' in parsed) {
     return {
       allowed: false,
@@ -113,18 +116,26 @@ interface Parsed {
   tableList: string[];
 }
 
-function parseWithFallbacks(body: string, databases: readonly string[]): Parsed | { error: string } {
-  let firstError: string | undefined;
-  for (const database of databases) {
-    const options = { database };
-    try {
-      const { ast, tableList } = parser.parse(body, options);
-      return { ast, tableList };
-    } catch (error) {
-      firstError ??= error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    }
+/** Parses the canonical text with the dialect's own grammar and restores the real names and strings in the tree. */
+export function parseCanonical(
+  body: readonly Token[],
+  dialect: Exclude<SqlDialect, 'postgres'>,
+): Parsed | { error: string } | { code: 'SQL_AMBIGUOUS'; reason: string } {
+  const canonical = canonicalText(body, dialect);
+  if (!canonical.ok) return { code: 'SQL_AMBIGUOUS', reason: canonical.reason };
+  const { parser, database } = GRAMMARS[dialect];
+  let parsed: Parsed;
+  try {
+    const { ast, tableList } = parser.parse(canonical.text, { database });
+    parsed = { ast, tableList };
+  } catch (error) {
+    if (error instanceof RangeError) throw error;
+    const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    return { error: message.replace(/\uE000\d+\uE001/g, '…') };
   }
-  return { error: firstError ?? 'unknown parse error' };
+  const disagreement = restorePlaceholders(parsed, canonical.values);
+  if (disagreement) return { code: 'SQL_AMBIGUOUS', reason: disagreement.reason };
+  return parsed;
 }
 
 function deniedRelationVerdict(dialect: SqlDialect, tables: readonly TableRef[]): GuardVerdict | undefined {

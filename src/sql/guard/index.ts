@@ -2,31 +2,68 @@ import { loadModule, parseSync } from 'libpg-query';
 import type { SqlDialect } from '../dialect.js';
 import type { GuardAllowed, GuardPolicy, GuardVerdict, SqlGuard } from '../types.js';
 import { checkSql } from './check.js';
+import { GuardPool, type GuardPoolOptions } from './pool.js';
 
 export { DEFAULT_MAX_SQL_LENGTH } from './check.js';
 export { deniedFunctionMatcher } from './deny-list.js';
 export { functionAllowList, INTROSPECTION_FUNCTIONS } from './functions.js';
+export { DEFAULT_GUARD_BUDGET_MS, GuardPool, type GuardPoolOptions } from './pool.js';
 
 let parserReady: Promise<void> | undefined;
 
+/** One worker pool per process, shared by every guard (created on first use). */
+let sharedPool: GuardPool | undefined;
+
 /**
- * Creates the SQL guard. Async only because PostgreSQL's parser is WebAssembly and loads once per process; after
- * that every check is synchronous and pure.
+ * Creates the SQL guard. Async only because PostgreSQL's parser is WebAssembly and loads once per process.
+ *
+ * `check` is synchronous and in-process. `verify` never blocks the event loop for long: the lexer, its size, depth
+ * and chain limits and every token check run in-process (microseconds, linear); PostgreSQL's parser (the server's
+ * own LALR grammar, linear time) runs in-process too; the MariaDB/SQLite grammar parse (node-sql-parser, a PEG that
+ * can backtrack exponentially) runs in the worker pool with a per-statement time budget (SQL_TOO_COMPLEX past it).
+ * The split was chosen by measurement: see README "Guard speed and the worker pool".
  */
-export async function createSqlGuard(defaultPolicy: GuardPolicy = {}): Promise<SqlGuard> {
+export async function createSqlGuard(
+  defaultPolicy: GuardPolicy = {},
+  options: { pool?: GuardPool | GuardPoolOptions } = {},
+): Promise<SqlGuard> {
   parserReady ??= loadModule();
   await parserReady;
   const parsers = { parsePostgres: (sql: string) => parseSync(sql) as unknown };
+  const merge = (policy?: GuardPolicy): GuardPolicy => ({
+    maxLength: policy?.maxLength ?? defaultPolicy.maxLength,
+    extraDeniedFunctions: [...(defaultPolicy.extraDeniedFunctions ?? []), ...(policy?.extraDeniedFunctions ?? [])],
+    allowFunctions: [...(defaultPolicy.allowFunctions ?? []), ...(policy?.allowFunctions ?? [])],
+  });
+  let pool = options.pool instanceof GuardPool ? options.pool : undefined;
+  const poolFor = (): GuardPool => {
+    if (pool) return pool;
+    if (options.pool) pool = new GuardPool(options.pool as GuardPoolOptions);
+    else pool = sharedPool ??= new GuardPool();
+    return pool;
+  };
   return {
     check(sql: string, dialect: SqlDialect, policy?: GuardPolicy): GuardVerdict {
-      const merged: GuardPolicy = {
-        maxLength: policy?.maxLength ?? defaultPolicy.maxLength,
-        extraDeniedFunctions: [...(defaultPolicy.extraDeniedFunctions ?? []), ...(policy?.extraDeniedFunctions ?? [])],
-        allowFunctions: [...(defaultPolicy.allowFunctions ?? []), ...(policy?.allowFunctions ?? [])],
-      };
-      return checkSql(sql, dialect, merged, parsers);
+      return checkSql(sql, dialect, merge(policy), parsers);
+    },
+    verify(sql: string, dialect: SqlDialect, policy?: GuardPolicy): Promise<GuardVerdict> {
+      const merged = merge(policy);
+      const quick = checkSql(sql, dialect, merged, { ...parsers, deferGrammar: true });
+      if (quick) return Promise.resolve(quick);
+      return poolFor().run(sql, dialect, merged);
     },
   };
+}
+
+/** The guard's verdict without blocking the event loop when the guard can (`verify`), else `check`. */
+export function verifySql(
+  guard: SqlGuard,
+  sql: string,
+  dialect: SqlDialect,
+  policy?: GuardPolicy,
+): Promise<GuardVerdict> {
+  if (guard.verify) return guard.verify(sql, dialect, policy);
+  return Promise.resolve(guard.check(sql, dialect, policy));
 }
 
 /**

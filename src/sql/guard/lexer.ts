@@ -10,8 +10,13 @@
  * - PostgreSQL nests block comments, ends `--` comments at a bare carriage return, has E'' strings with backslash
  *   escapes, dollar-quoted strings and U& escapes (rejected: they can hide identifiers).
  * - SQLite accepts "", [] and `` quoted identifiers.
+ * - SQLite has no backslash escapes and no `#` comments: a `#` outside a string is refused (SQL_AMBIGUOUS), since
+ *   other grammars read it as a comment.
  * A bare carriage return inside a line comment, a NUL byte, or an unterminated string/comment is a rejection in
  * every dialect: the servers disagree about such input, so we refuse to guess.
+ *
+ * The lexer also bounds the work any parser will do (SQL_TOO_COMPLEX): at most MAX_TOKENS tokens and MAX_DEPTH
+ * nested brackets, checked before any parser runs, so deep or long input cannot overflow a recursive parser or walk.
  */
 import type { SqlDialect } from '../dialect.js';
 import type { GuardCode } from '../types.js';
@@ -32,6 +37,18 @@ export interface LexFailure {
   code: GuardCode;
   reason: string;
 }
+
+/** Most tokens in one input: `SELECT 1+1+...` of 40k characters is refused here, before any parser. */
+export const MAX_TOKENS = 10_000;
+/** Most nested brackets (parentheses and array brackets). */
+export const MAX_DEPTH = 100;
+/**
+ * Most operators (and AND/OR) in one chain, between two commas at one bracket level: a chain is a tree as deep as it
+ * is long for every parser and walk, so `1+1+...+1` with 5,000 terms overflows the stack where 1,000 does not.
+ */
+export const MAX_CHAIN = 1_000;
+/** Characters the guard reserves for its own placeholders when it hands text to a parser (see canonical.ts). */
+export const RESERVED_CHARS = /[\uE000\uE001]/;
 
 export type LexResult = { ok: true; tokens: Token[] } | { ok: false; failure: LexFailure };
 
@@ -74,7 +91,41 @@ class Lexer {
 
   run(): Token[] {
     if (this.src.includes('\u0000')) throw new LexError('PARSE_ERROR', 'The statement contains a NUL byte.');
-    while (this.pos < this.src.length) this.next();
+    if (RESERVED_CHARS.test(this.src)) {
+      throw new LexError('SQL_AMBIGUOUS', 'The statement contains private-use characters (U+E000/U+E001).');
+    }
+    const chains = [0];
+    while (this.pos < this.src.length) {
+      const before = this.tokens.length;
+      this.next();
+      if (this.tokens.length === before) continue;
+      if (this.tokens.length > MAX_TOKENS) {
+        throw new LexError('SQL_TOO_COMPLEX', `The statement has more than ${MAX_TOKENS} tokens; split it up.`);
+      }
+      const token = this.tokens[before]!;
+      if (token.kind === 'word') {
+        if (token.lower === 'and' || token.lower === 'or') chains[chains.length - 1]!++;
+      } else if (token.kind !== 'punct') {
+        continue;
+      } else if (token.text === '(' || token.text === '[') {
+        chains.push(0);
+        if (chains.length > MAX_DEPTH + 1) {
+          throw new LexError('SQL_TOO_COMPLEX', `The statement nests brackets more than ${MAX_DEPTH} deep.`);
+        }
+      } else if (token.text === ')' || token.text === ']') {
+        if (chains.length > 1) chains.pop();
+      } else if (token.text === ',' || token.text === ';') {
+        chains[chains.length - 1] = 0;
+      } else if (token.text !== '.') {
+        chains[chains.length - 1]!++;
+      }
+      if (chains[chains.length - 1]! > MAX_CHAIN) {
+        throw new LexError(
+          'SQL_TOO_COMPLEX',
+          `The statement chains more than ${MAX_CHAIN} operators in one expression; split it up.`,
+        );
+      }
+    }
     return this.tokens;
   }
 
@@ -107,6 +158,12 @@ class Lexer {
     if (c === '#' && this.mysql) {
       this.lineComment();
       return;
+    }
+    if (c === '#' && this.dialect === 'sqlite') {
+      throw new LexError(
+        'SQL_AMBIGUOUS',
+        'SQLite does not treat # as a comment, other SQL grammars do: a # outside a string is refused.',
+      );
     }
     if (c === '/' && this.peek(1) === '*') {
       this.blockComment();
@@ -150,7 +207,11 @@ class Lexer {
       this.dollar(start);
       return;
     }
-    if ((c === '?' || c === ':' || c === '@') && this.dialect === 'sqlite' && WORD_PART.test(this.peek(1))) {
+    if (
+      (c === '?' || c === ':' || c === '@' || c === '$') &&
+      this.dialect === 'sqlite' &&
+      WORD_PART.test(this.peek(1))
+    ) {
       this.pos++;
       while (WORD_PART.test(this.peek())) this.pos++;
       this.push('param', start);

@@ -9,6 +9,7 @@ import { ColumnCollector, type OutputTarget, resolveTargetReference, Scope } fro
 import { deniedFunctionMatcher, type FunctionMatcher, isDeniedRelation, POSTGRES_SHOW_ALLOWED } from './deny-list.js';
 import { type FunctionAllowList, functionAllowList, functionNotAllowedReason } from './functions.js';
 import type { Token } from './lexer.js';
+import { postgresDisagreement } from './postgres-agree.js';
 import { castProblem, catalogRelationProblem, operatorProblem } from './postgres-calls.js';
 
 /** Parses SQL into libpg-query's JSON tree; throws on a syntax error. */
@@ -30,7 +31,7 @@ const WRITE_NODES: Record<string, string> = {
 
 export function analyzePostgres(
   trimmed: string,
-  _tokens: readonly Token[],
+  tokens: readonly Token[],
   parse: PostgresParse,
   extraDeniedFunctions: readonly string[],
   allowFunctions: readonly string[] = [],
@@ -48,6 +49,13 @@ export function analyzePostgres(
     return reject({ code: 'MULTIPLE_STATEMENTS', reason: 'Exactly one statement is allowed per query.' });
   }
   const root = stmts[0].stmt;
+  const disagreement = postgresDisagreement(root, tokens, trimmed);
+  if (disagreement) {
+    return reject({
+      code: 'SQL_AMBIGUOUS',
+      reason: `The parser found a name where the guard's lexer saw none (${disagreement}); the statement is refused.`,
+    });
+  }
   const top = classifyRoot(root);
   if ('code' in top) return reject(top);
 

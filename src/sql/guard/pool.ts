@@ -1,0 +1,169 @@
+/**
+ * A tiny worker-thread pool for the guard (node:worker_threads, no dependency). Each statement gets a time budget
+ * once a worker starts on it; past the budget the worker is terminated and replaced, and the statement is refused
+ * with SQL_TOO_COMPLEX. Workers are unref'd while idle, so a CLI exits when its work is done.
+ */
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { SqlDialect } from '../dialect.js';
+import type { GuardPolicy, GuardVerdict } from '../types.js';
+import type { GuardJob, GuardWorkerMessage } from './worker.js';
+
+export const DEFAULT_GUARD_BUDGET_MS = 100;
+
+export interface GuardPoolOptions {
+  /** Workers (default: the machine's cores, at most 4). */
+  size?: number;
+  /** Time one statement may take in a worker (default 100 ms). */
+  budgetMs?: number;
+}
+
+interface Pending {
+  job: GuardJob;
+  resolve: (verdict: GuardVerdict) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  current?: Pending;
+  timer?: NodeJS.Timeout;
+}
+
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
+  // running from source (tsx, vitest): the worker registers the TypeScript loader first, then loads worker.ts
+  const api = createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/index\.cjs$/, 'index.mjs');
+  const tsx = pathToFileURL(api).href;
+  const worker = new URL('./worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(worker)}); })`;
+  return new Worker(boot, { eval: true });
+}
+
+export class GuardPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private readonly size: number;
+  private readonly budgetMs: number;
+  private nextId = 1;
+  private closed = false;
+  private startupFailures = 0;
+  private startupFailure: unknown;
+
+  constructor(options: GuardPoolOptions = {}) {
+    this.size = Math.max(1, options.size ?? Math.min(4, availableParallelism()));
+    this.budgetMs = options.budgetMs ?? DEFAULT_GUARD_BUDGET_MS;
+  }
+
+  run(sql: string, dialect: SqlDialect, policy: GuardPolicy): Promise<GuardVerdict> {
+    if (this.closed) return Promise.reject(new Error('the guard pool is closed'));
+    return new Promise((resolve) => {
+      this.queue.push({ job: { id: this.nextId++, sql, dialect, policy }, resolve });
+      // every worker starts on first use: a replacement (after a budget kill) starts while the others serve
+      while (this.slots.length < this.size) this.slots.push(this.spawn());
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots.length = 0;
+  }
+
+  private spawn(): Slot {
+    const worker = startWorker();
+    const slot: Slot = { worker, ready: false };
+    worker.on('message', (message: GuardWorkerMessage) => {
+      if ('ready' in message) {
+        slot.ready = true;
+        this.startupFailures = 0;
+      } else if (slot.current?.job.id === message.id) {
+        clearTimeout(slot.timer);
+        const { resolve } = slot.current;
+        slot.current = undefined;
+        resolve(message.verdict);
+      }
+      this.pump();
+    });
+    worker.on('error', (error) => {
+      if (!slot.ready) this.startupFailure = error;
+      this.replace(slot, 'The guard worker failed on this statement, so it is refused.');
+    });
+    worker.on('exit', () => this.replace(slot, 'The guard worker stopped on this statement, so it is refused.'));
+    return slot;
+  }
+
+  /** Refuses the slot's statement (if any) and puts a fresh worker in its place. */
+  private replace(slot: Slot, reason: string): void {
+    const index = this.slots.indexOf(slot);
+    if (index < 0) return;
+    clearTimeout(slot.timer);
+    const current = slot.current;
+    slot.current = undefined;
+    // the refusal goes out first; stopping and replacing the worker comes after
+    if (current) current.resolve(tooComplex(current.job.dialect, reason));
+    slot.worker.removeAllListeners();
+    slot.worker.on('error', () => undefined);
+    void slot.worker.terminate();
+    if (!slot.ready && this.startupFailure !== undefined && ++this.startupFailures >= 3) {
+      // workers cannot start at all: refuse what waits (fail closed) instead of respawning forever
+      const detail = this.startupFailure instanceof Error ? this.startupFailure.message : String(this.startupFailure);
+      this.startupFailure = undefined;
+      this.slots.splice(index, 1);
+      for (const pending of this.queue.splice(0)) {
+        pending.resolve({
+          allowed: false,
+          dialect: pending.job.dialect,
+          code: 'PARSE_ERROR',
+          reason: `The guard's parser workers could not start (${detail.split('\n')[0]}), so the statement is refused.`,
+        });
+      }
+      this.startupFailures = 0;
+      return;
+    }
+    if (this.closed) {
+      this.slots.splice(index, 1);
+      return;
+    }
+    const placeholder: Slot = { worker: slot.worker, ready: false };
+    this.slots[index] = placeholder;
+    setImmediate(() => {
+      const at = this.slots.indexOf(placeholder);
+      if (at < 0 || this.closed) return;
+      this.slots[at] = this.spawn();
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (!slot.ready || slot.current) continue;
+      const next = this.queue.shift();
+      if (!next) break;
+      slot.current = next;
+      slot.timer = setTimeout(
+        () =>
+          this.replace(
+            slot,
+            `The statement took the guard more than ${this.budgetMs} ms to analyse; simplify it (less nesting).`,
+          ),
+        this.budgetMs,
+      );
+      slot.worker.postMessage(next.job);
+    }
+    const busy = this.queue.length > 0 || this.slots.some((s) => s.current);
+    for (const slot of this.slots) {
+      if (busy) slot.worker.ref();
+      else slot.worker.unref();
+    }
+  }
+}
+
+function tooComplex(dialect: SqlDialect, reason: string): GuardVerdict {
+  return { allowed: false, dialect, code: 'SQL_TOO_COMPLEX', reason };
+}
