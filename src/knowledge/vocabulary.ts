@@ -8,6 +8,8 @@ import { z } from 'zod';
 
 const id = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'lower case letters, digits and _');
 const entry = z.strictObject({
+  /** Values of the dimension users name as filters, when no verified query filters on it ("Europe"). */
+  values: z.array(z.string().min(1)).optional(),
   label: z.string().min(1),
   words: z.array(z.string().min(1)).min(1),
   /** A countable thing that is also a dimension ("customers": counted, or listed by "which customers"). */
