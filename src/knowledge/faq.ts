@@ -70,7 +70,7 @@ export function choose(
   for (const parsed of readings) {
     const choice = chooseFor(ranked, parsed, queryWords);
     if (choice.chosen) return { ...choice, reading: parsed };
-    reason ??= choice.reason;
+    if (choice.reason) reason = reason ? `${reason}; ${choice.reason}` : choice.reason;
   }
   return { chosen: null, reason, reading: null };
 }

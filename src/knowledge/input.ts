@@ -11,7 +11,7 @@ import { basicWords } from './text.js';
 import type { Vocabulary } from './vocabulary.js';
 
 export interface InputCleaner {
-  /** The cleaned question (lower case) and the corrections made ("revnue" -> "revenue"). */
+  /** The cleaned question (case kept) and the corrections made ("revnue" -> "revenue"). */
   clean(text: string): { text: string; corrections: readonly { from: string; to: string }[] };
   /** Whether a word is part of the knowledge vocabulary (after cleaning). */
   knows(word: string): boolean;
@@ -86,7 +86,7 @@ export function createInputCleaner(vocabulary: Vocabulary, knownWords: Iterable<
   const abbreviations = new Map(Object.entries(vocabulary.abbreviations).map(([k, v]) => [k.toLowerCase(), v]));
   const fillers = [...vocabulary.filler].sort((a, b) => b.length - a.length).map((f) => escape(f.toLowerCase()));
   const filler = fillers.length
-    ? new RegExp(`(?<![a-z0-9])(?:${fillers.join('|')})(?![a-z0-9])[,!.]?`, 'g')
+    ? new RegExp(`(?<![a-z0-9])(?:${fillers.join('|')})(?![a-z0-9])[,!.]?`, 'gi')
     : null;
   const byLength = new Map<number, string[]>();
   for (const w of known) {
@@ -105,7 +105,8 @@ export function createInputCleaner(vocabulary: Vocabulary, knownWords: Iterable<
     let tie = false;
     for (let len = word.length - max; len <= word.length + max; len++) {
       for (const candidate of byLength.get(len) ?? []) {
-        if (candidate.length < 4) continue;
+        // Typos rarely change the first letter; requiring it keeps real words ("hour", "never") from being "fixed".
+        if (candidate.length < 4 || candidate[0] !== word[0]) continue;
         const d = editDistance(word, candidate, max);
         if (d < bestDistance) {
           best = candidate;
@@ -126,10 +127,10 @@ export function createInputCleaner(vocabulary: Vocabulary, knownWords: Iterable<
         .replace(/<(?:https?|mailto):[^>]*>/g, ' ')
         .replace(/https?:\/\/\S+/g, ' ')
         .replace(/(^|\s)@[\w.-]+/g, ' ')
-        .replace(/[‘’]/g, "'")
-        .toLowerCase()
-        .replace(/([a-z])'s\b/g, '$1');
-      text = text.replace(/[a-z]+'[a-z]+|[a-z]+/g, (w) => CONTRACTIONS[w] ?? w);
+        .replace(/[‘’]/g, "'");
+      // Case is kept (a quoted or named value is used as typed); matching below is case-insensitive.
+      text = text.replace(/[a-z]+'[a-z]+|[a-z]+/gi, (w) => CONTRACTIONS[w.toLowerCase()] ?? w);
+      text = text.replace(/([a-z])'s\b/gi, '$1');
       if (filler) text = text.replace(filler, ' ');
       const corrections: { from: string; to: string }[] = [];
       // Words only: quoted values ("lamp") keep their spelling.
@@ -138,12 +139,13 @@ export function createInputCleaner(vocabulary: Vocabulary, knownWords: Iterable<
         .map((part, i) =>
           i % 2 === 1
             ? part
-            : part.replace(/[a-z]+/g, (w) => {
-                const expanded = abbreviations.get(w);
+            : part.replace(/[a-z]+/gi, (w) => {
+                const lower = w.toLowerCase();
+                const expanded = abbreviations.get(lower);
                 if (expanded) return expanded.toLowerCase();
-                const fixed = correct(w);
+                const fixed = correct(lower);
                 if (fixed) {
-                  corrections.push({ from: w, to: fixed });
+                  corrections.push({ from: lower, to: fixed });
                   return fixed;
                 }
                 return w;

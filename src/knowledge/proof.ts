@@ -82,7 +82,13 @@ export function prove(
       const got = fromQuestion.get(param);
       if (!wanted || !got) {
         // An ambiguous value (several matches) is reported as a missing parameter: ask back, not miss.
-        if (wanted && extraction.kind === 'missing' && extraction.parameter === param) applied = true;
+        if (
+          wanted &&
+          extraction.kind === 'missing' &&
+          extraction.parameter === param &&
+          wanted.some((v) => extraction.options.includes(v))
+        )
+          applied = true;
         continue;
       }
       if (got.type === 'text' || (got.type === 'enum' && wanted.includes(got.value))) applied = true;
@@ -94,6 +100,7 @@ export function prove(
   if (parsed.periods.length > 0 && periodParams.length === 0 && !nowOnly)
     return { ok: false, reason: 'the query has no period' };
   if (parsed.periods.length > 1) return { ok: false, reason: 'two periods: a comparison' };
+  if (parsed.unclearPeriod && periodParams.length === 0) return { ok: false, reason: 'the query has no period' };
 
   // Ranking.
   if (parsed.ranking) {

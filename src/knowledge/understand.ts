@@ -19,14 +19,47 @@ export const FUNCTION_WORDS = new Set(
     'largest highest lowest worst least leading bottom smallest fewest when they them he she altogether sum value ' +
     'values figure figures stats data look looking overview summary whole entire one our them were come came ' +
     'went going go make made get via through within our at moment today so far is as where here still ' +
-    'recently recent receive received'
+    'recently recent receive received broken down distributed distribution big large'
   ).split(' '),
 );
 
 const RANK_DESC = new Set(['top', 'best', 'biggest', 'largest', 'highest', 'most', 'leading', 'greatest']);
 const RANK_ASC = new Set(['lowest', 'worst', 'least', 'bottom', 'smallest', 'fewest']);
 /** A countable thing right after one of these words is listed, not counted ("which customers", "top customers"). */
-const LIST_CUES = new Set([...RANK_DESC, ...RANK_ASC, 'which', 'what', 'by', 'per', 'each', 'every', 'list', 'who']);
+const LIST_CUES = new Set([
+  ...RANK_DESC,
+  ...RANK_ASC,
+  'which',
+  'what',
+  'by',
+  'per',
+  'each',
+  'every',
+  'list',
+  'who',
+  'show',
+  'all',
+]);
+/** Words that say "a rate of": with a measure that has a rate ("churn" -> churn rate), the rate is asked. */
+const RATE_WORDS = new Set(['rate', 'rates', 'percent', 'percentage', 'share', 'proportion', 'ratio', 'fraction']);
+/** Measure words too general to outweigh a specific one ("how much money did we refund"): dropped beside one. */
+const WEAK_MEASURE_WORDS = new Set([
+  'money',
+  'made',
+  'make',
+  'makes',
+  'earn',
+  'earned',
+  'bring in',
+  'brings in',
+  'brought in',
+  'bringing in',
+  'generate',
+  'generated',
+  'generates',
+]);
+/** Words that, between a rank cue and a countable thing, keep the cue ("highest revenue software products"). */
+const CUE_BRIDGE = new Set(['the', 'our', 'most', 'of', 'in', 'by']);
 
 export interface Mention {
   readonly words: string;
@@ -136,6 +169,8 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
     }
     return p;
   };
+  const rateOf = new Map<string, string>();
+  for (const [id, m] of Object.entries(vocabulary.measures)) if (m.rate) rateOf.set(id, m.rate);
   for (const [id, m] of Object.entries(vocabulary.measures)) {
     for (const w of m.words) {
       const p = entry(basicWords(w).join(' '));
@@ -150,6 +185,8 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
     }
   }
   const vocabularyWords = new Set([...table.keys()].flatMap((k) => k.split(' ')));
+  /** Multi-word vocabulary phrases: a one-word value inside one of them is read as part of the phrase. */
+  const multiWord = [...table.keys()].filter((k) => k.includes(' '));
   const maxLen = Math.max(1, ...[...table.keys()].map((k) => k.split(' ').length));
   const regionValues = Object.entries(vocabulary.dimensions).flatMap(([id, d]) =>
     (d.values ?? []).map((v) => ({ id, v, pattern: new RegExp(`(?<![a-z0-9])${v.toLowerCase()}(?![a-z0-9])`, 'g') })),
@@ -169,9 +206,14 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
       const mask = (index: number, length: number) => {
         for (let i = index; i < index + length; i++) masked[i] = ' ';
       };
-      const periods = findPeriods(text, now);
-      for (const p of periods) mask(p.index, p.length);
+      // An unclear span ("this time last year") is not read as the period inside it ("last year").
       const unclear = unclearPeriod(text);
+      const unclearAt = unclear ? text.indexOf(unclear) : -1;
+      const periods = findPeriods(text, now).filter(
+        (p) => unclearAt < 0 || p.index + p.length <= unclearAt || p.index >= unclearAt + (unclear?.length ?? 0),
+      );
+      for (const p of periods) mask(p.index, p.length);
+      if (unclear) mask(unclearAt, unclear.length);
       // Quoted values are text filters; the words inside are not question words.
       const quoted = [...text.matchAll(/"([^"]+)"|“([^”]+)”/g)];
       const filters: FilterMention[] = [];
@@ -191,16 +233,45 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
           mask(topN.index + topN[0].indexOf(raw), raw.length);
         }
       }
+      // Text filters: "products named lamp", "called cooler", "with tent in the name".
+      const named =
+        /\b(?:named|called|containing|contains|matching|like)\s+([a-z0-9][a-z0-9-]*)|\bwith\s+([a-z0-9][a-z0-9-]*)\s+in (?:the|their|its) names?\b/.exec(
+          masked.join(''),
+        );
+      if (named) {
+        mask(named.index, named[0].length);
+        filters.push({ words: named[0], values: new Map([['product', [(named[1] ?? named[2]) as string]]]) });
+      }
+      const plain = basicWords(text).join(' ');
+      const asksRate = basicWords(text).some((w) => RATE_WORDS.has(w));
+      const valueEntities: { words: string; measure: string; dimension: string; listed: boolean }[] = [];
       // Filter values, longest phrase first.
       for (const entry of getValues().phrases) {
-        if (entry.alsoWord && !valuesFirst) continue;
+        if (entry.alsoWord) {
+          if (!valuesFirst) continue;
+          // "refunded" in "share of orders refunded" is the rate's word, not the status.
+          const asWord = lookup([entry.phrase], 0, 1);
+          if (asksRate && asWord?.measures.some((m) => rateOf.has(m))) continue;
+          if (multiWord.some((k) => k.split(' ').includes(entry.phrase) && plain.includes(k))) continue;
+        }
         const view = masked.join('');
         entry.pattern.lastIndex = 0;
         for (const m of view.matchAll(entry.pattern)) {
           const at = m.index ?? 0;
           if (masked.slice(at, at + m[0].length).join('') !== m[0]) continue;
-          mask(at, m[0].length);
+          let length = m[0].length;
+          // "the partner channel", "the Home category": the dimension word names the filter, not a breakdown.
+          const next = /^\s+([a-z]+)/.exec(view.slice(at + length));
+          const nextHit = next ? lookup([next[1] as string], 0, 1) : undefined;
+          if (next && nextHit && nextHit.dimensions.some((d) => entry.values.has(d))) length += next[0].length;
+          mask(at, length);
           filters.push({ words: m[0], values: entry.values });
+          // "enterprise accounts": the alias also names what is counted.
+          for (const w of basicWords(m[0])) {
+            const owner = lookup([w], 0, 1);
+            for (const [measure, dimension] of owner?.entity ?? [])
+              valueEntities.push({ words: w, measure, dimension, listed: false });
+          }
         }
       }
       for (const { id, v, pattern } of regionValues) {
@@ -212,7 +283,7 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
 
       const words = basicWords(masked.join(''));
       const measures: Mention[] = [];
-      const entities: { words: string; measure: string; dimension: string; listed: boolean }[] = [];
+      const entities: { words: string; measure: string; dimension: string; listed: boolean }[] = [...valueEntities];
       const dimensions: Mention[] = [];
       const leftovers: string[] = [];
       let direction: 'desc' | 'asc' | null = limit !== null ? 'desc' : null;
@@ -228,22 +299,29 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
           if (RANK_DESC.has(word) && (word !== 'most' || words[i - 1] !== 'the' || true)) direction ??= 'desc';
           if (RANK_ASC.has(word)) direction = 'asc';
           if (/^bottom|^worst|^least|^lowest|^fewest|^smallest/.test(word)) direction = 'asc';
-          if (!FUNCTION_WORDS.has(word) && !FUNCTION_WORDS.has(stem(word))) leftovers.push(stem(word));
+          const rateWord = asksRate && RATE_WORDS.has(word);
+          if (!rateWord && !FUNCTION_WORDS.has(word) && !FUNCTION_WORDS.has(stem(word))) leftovers.push(stem(word));
           i += 1;
           continue;
         }
         const phrase = words.slice(i, i + len).join(' ');
-        const previous = [words[i - 1], words[i - 2]];
-        const cue =
-          LIST_CUES.has(previous[0] ?? '') ||
-          ((/(?:ing|est)$/.test(previous[0] ?? '') || previous[0] === 'the' || previous[0] === 'our') &&
-            LIST_CUES.has(previous[1] ?? ''));
+        let cue = false;
+        for (let j = i - 1; j >= Math.max(0, i - 3); j--) {
+          const w = words[j] as string;
+          if (LIST_CUES.has(w)) {
+            cue = true;
+            break;
+          }
+          const bridge = CUE_BRIDGE.has(w) || /(?:ing|est)$/.test(w) || (lookup([w], 0, 1)?.measures.length ?? 0) > 0;
+          if (!bridge) break;
+        }
         const entityIds = [...hit.entity.keys()];
         if (entityIds.length > 0) {
           for (const id of entityIds)
             entities.push({ words: phrase, measure: id, dimension: hit.entity.get(id) as string, listed: cue });
         } else if (hit.measures.length > 0) {
-          measures.push({ words: phrase, ids: hit.measures });
+          const rate = asksRate ? hit.measures.map((m) => rateOf.get(m)).filter((r): r is string => !!r) : [];
+          measures.push({ words: phrase, ids: rate.length > 0 ? rate : hit.measures });
         } else if (hit.dimensions.length > 0) {
           if (!dimensions.some((d) => d.ids.join() === hit.dimensions.join()))
             dimensions.push({ words: phrase, ids: hit.dimensions });
@@ -262,9 +340,11 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
           if (!dimensions.some((m) => m.ids.join() === dims.join())) dimensions.push({ words: f.words, ids: dims });
         } else kept.push(f);
       }
+      const strong = measures.filter((m) => !WEAK_MEASURE_WORDS.has(m.words));
+      if (strong.length > 0 && strong.length < measures.length) measures.splice(0, measures.length, ...strong);
       const entityMentions: Mention[] = [];
       for (const e of entities) {
-        if (e.listed) {
+        if (e.listed && vocabulary.dimensions[e.dimension]) {
           if (!dimensions.some((d) => d.ids.includes(e.dimension))) dimensions.push({ words: e.words, ids: [e.dimension] });
         } else entityMentions.push({ words: e.words, ids: [e.measure] });
       }
@@ -286,7 +366,7 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
           finalMeasures = entityMentions;
           finalEntities = [];
         } else {
-          finalMeasures = entities.filter((e) => e.listed).map((e) => ({ words: e.words, ids: [e.measure] }));
+          finalMeasures = entities.filter((e) => e.listed && vocabulary.dimensions[e.dimension]).map((e) => ({ words: e.words, ids: [e.measure] }));
           measuresFromList = finalMeasures.length > 0;
         }
       }

@@ -29,7 +29,8 @@ const CALENDAR_WORDS =
   'january february march april may june july august september october november december jan feb mar apr jun jul ' +
   'aug sep sept oct nov dec day days week weeks month months quarter quarters year years today yesterday last this ' +
   'next past previous since between from until date half first second third fourth ever time period recent ' +
-  'recently so far trailing ago monday tuesday wednesday thursday friday saturday sunday';
+  'recently so far trailing ago monday tuesday wednesday thursday friday saturday sunday hour hours minute ' +
+  'minutes never acquire why forecast predict expect compare growth average median';
 
 /** Builds the FAQ tier's reading of questions from the knowledge files and the known enum values. */
 export function buildUnderstanding(

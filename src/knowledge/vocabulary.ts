@@ -14,6 +14,8 @@ const entry = z.strictObject({
   words: z.array(z.string().min(1)).min(1),
   /** A countable thing that is also a dimension ("customers": counted, or listed by "which customers"). */
   entity: id.optional(),
+  /** The measure asked when the question says "rate", "share" or "percentage" ("churn" -> "churn_rate"). */
+  rate: id.optional(),
 });
 
 export const vocabularySchema = z.strictObject({
