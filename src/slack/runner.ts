@@ -22,6 +22,8 @@ export interface RunRequest {
   /** The thread's root ts: the session key and where the reply goes. */
   threadTs: string;
   client: WebClient;
+  /** false: skip the FAQ tier ("Not what I asked - investigate"). */
+  faq?: boolean;
 }
 
 export interface RunnerDeps {
@@ -158,6 +160,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         userId: request.userId,
         actor,
         signal,
+        ...(request.faq === false ? { faq: false } : {}),
       });
       for await (const event of events) {
         state = reduceEvent(state, event);

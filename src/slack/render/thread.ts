@@ -6,7 +6,7 @@
 import type { PlanStep } from '../../agent/index.js';
 import { actions, type Block, button, context, fields, type SlackMessage, section } from './blocks.js';
 import { codeBlock, oneLine, safeText, truncate } from './escape.js';
-import { ACTION, QUESTION_PREFIX } from './ids.js';
+import { ACTION, faqValue, QUESTION_PREFIX } from './ids.js';
 import { assertMessageWithinLimits } from './limits.js';
 import { findRun, type SqlEntry, type ThreadState } from './state.js';
 import { renderTable } from './table.js';
@@ -130,7 +130,12 @@ export function renderFinal(state: ThreadState): SlackMessage {
   if (answer.followUps.length > 0) {
     blocks.push(context(`*Try next:* ${answer.followUps.map((f) => safeText(oneLine(f), 200)).join(' · ')}`));
   }
+  // An instant answer from a verified query (the FAQ tier's sql call) can be sent to the agent instead.
+  const instant = state.sql.some((s) => s.callId === 'faq');
   const buttons = [
+    ...(instant
+      ? [button('Not what I asked - investigate', ACTION.faqNotWhatIAsked, faqValue(state.question))]
+      : []),
     ...(answer.evidence.length > 0 || state.sql.length > 0 ? [button('Show SQL', ACTION.showSql, id)] : []),
     button('Re-run', ACTION.rerun, id),
     button(':thumbsup: Helpful', ACTION.helpful, id),
