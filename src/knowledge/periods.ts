@@ -135,7 +135,7 @@ const RULES: Rule[] = [
   },
   {
     pattern:
-      /\b(?:(?:in |of |for )?all[- ]time|ever|in total|overall|since (?:the )?(?:beginning|start)|since (?:we|launch)[a-z ]{0,20}?(?=$|[?.!,]))\b/,
+      /\b(?:(?:in |of |for )?all[- ]time|ever|in total|overall|since (?:the )?(?:beginning|start)(?! of)|since (?:we|launch)[a-z ]{0,20}?(?=$|[?.!,]))\b/,
     range: (_m, today) => ({ start: ALL_TIME_START, end: addDays(today, 1) }),
   },
   {

@@ -95,6 +95,13 @@ export function prove(
     }
     if (!applied) return { ok: false, reason: `the query does not filter on "${f.words}"` };
   }
+  // A query that needs a value (no default) answers a narrower question unless the question names one.
+  for (const [param, dimension] of Object.entries(answers.filters)) {
+    const definition = query.parameters[param];
+    if (!definition || definition.type === 'date_range' || definition.default !== undefined) continue;
+    if (!parsed.filters.some((f) => f.values.has(dimension)) && !fromQuestion.has(param))
+      return { ok: false, reason: `the query needs one ${dimension.replace(/_/g, ' ')}` };
+  }
   const periodParams = Object.entries(answers.filters).filter(([, d]) => d === PERIOD_FILTER);
   const nowOnly = parsed.periods.every((p) => /^(?:today|right now|now)$/.test(p.text.trim()));
   if (parsed.periods.length > 0 && periodParams.length === 0 && !nowOnly)

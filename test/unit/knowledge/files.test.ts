@@ -196,6 +196,7 @@ ${extra}sql: |
       dir,
       verifiedQueries: [],
       glossary: [],
+      vocabulary: { measures: {}, dimensions: {}, abbreviations: {}, filler: [] },
       docs: [],
       sensitive: { sensitive: [], notSensitive: [] },
     });
