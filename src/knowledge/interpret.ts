@@ -95,7 +95,9 @@ export function answerSentence(
   const numeric = columns
     .map((c, i) => ({ c, i, v: first[i] }))
     .filter(({ v }) => typeof v === 'number' || (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)));
-  const labels = columns.map((c, i) => ({ c, i, v: first[i] })).filter((x) => !numeric.includes(x));
+  const labels = columns
+    .map((c, i) => ({ c, i, v: first[i] }))
+    .filter((x) => !numeric.some((n) => n.i === x.i));
   if (rows.length === 1 && interpretation.dimensions.length === 0) {
     const [head, ...rest] = numeric;
     if (!head) return `${title}: ${labels.map((l) => `${words(l.c)} ${String(l.v)}`).join(', ')}.`;
