@@ -43,7 +43,13 @@ export function prove(
   context: ProofContext,
 ): Proof {
   const answers = query.answers;
-  if (!answers) return { ok: false, reason: 'the verified query does not declare what it answers' };
+  if (!answers) {
+    // Without an answers block (e.g. a just-confirmed proposal) only the very question the owner verified answers.
+    const asked = basicWords(parsed.text).join(' ');
+    return query.questions.some((q) => basicWords(q).join(' ') === asked) && extraction.kind !== 'conflict'
+      ? { ok: true, exactDimensions: true }
+      : { ok: false, reason: 'the verified query does not declare what it answers (only its own phrasings match)' };
+  }
   if (extraction.kind === 'conflict') return { ok: false, reason: `two values for ${extraction.parameter}` };
   const reported = [...answers.measures, ...answers.population];
   if (parsed.measures.length === 0) return { ok: false, reason: 'the question names no measure' };
@@ -53,8 +59,8 @@ export function prove(
     }
     if (!parsed.measures.some((m) => intersects(m.ids, answers.measures)))
       return { ok: false, reason: 'none of the measures named is the query answer' };
-  } else if (answers.ranking && !parsed.ranking) {
-    return { ok: false, reason: 'a list of all, not a ranking' };
+  } else if (answers.limit && !parsed.ranking) {
+    return { ok: false, reason: 'a list of all, not a top N' };
   }
   const dimensionIds = answers.dimensions;
   for (const e of parsed.entities) {

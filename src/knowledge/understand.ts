@@ -19,7 +19,7 @@ export const FUNCTION_WORDS = new Set(
     'largest highest lowest worst least leading bottom smallest fewest when they them he she altogether sum value ' +
     'values figure figures stats data look looking overview summary whole entire one our them were come came ' +
     'went going go make made get via through within our at moment today so far is as where here still ' +
-    'recently recent receive received broken down distributed distribution big large'
+    'recently recent receive received broken down distributed distribution big large find named called containing'
   ).split(' '),
 );
 
@@ -39,6 +39,7 @@ const LIST_CUES = new Set([
   'who',
   'show',
   'all',
+  'find',
 ]);
 /** Words that say "a rate of": with a measure that has a rate ("churn" -> churn rate), the rate is asked. */
 const RATE_WORDS = new Set(['rate', 'rates', 'percent', 'percentage', 'share', 'proportion', 'ratio', 'fraction']);
@@ -357,6 +358,8 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
         for (const d of dimensions) {
           for (const w of d.words.split(' ')) {
             const owner = lookup([w], 0, 1);
+            // a listed thing ("find products") is the listing, not a count of it
+            if ([...(owner?.entity.values() ?? [])].some((dim) => d.ids.includes(dim))) continue;
             for (const id of owner?.entity.keys() ?? []) {
               if (!entityMentions.some((e) => e.ids.includes(id))) entityMentions.push({ words: w, ids: [id] });
             }
