@@ -301,12 +301,28 @@ function calendar(unit: string, which: 'last' | 'this' | 'trailing', today: Ymd)
  * The input should be lower case; offsets refer to it.
  */
 export function findPeriods(text: string, now: Date): PeriodMatch[] {
+  // The FAQ tier reads one question's periods once per verified query: remember the last few answers.
+  const key = `${now.getTime()}|${text}`;
+  const cached = recent.get(key);
+  if (cached) return [...cached];
+  const found = scanPeriods(text, now);
+  recent.set(key, found);
+  if (recent.size > 64) recent.delete(recent.keys().next().value as string);
+  return [...found];
+}
+
+const recent = new Map<string, readonly PeriodMatch[]>();
+const GLOBAL_RULES = () => RULES.map((rule) => ({ rule, global: new RegExp(rule.pattern.source, 'g') }));
+let compiled: ReturnType<typeof GLOBAL_RULES> | null = null;
+
+function scanPeriods(text: string, now: Date): PeriodMatch[] {
   const today = dayOf(now);
   const lower = text.toLowerCase();
   const taken: boolean[] = new Array(lower.length).fill(false);
   const found: PeriodMatch[] = [];
-  for (const rule of RULES) {
-    const global = new RegExp(rule.pattern.source, 'g');
+  compiled ??= GLOBAL_RULES();
+  for (const { rule, global } of compiled) {
+    global.lastIndex = 0;
     for (let m = global.exec(lower); m !== null; m = global.exec(lower)) {
       const index = m.index;
       const length = m[0].length;

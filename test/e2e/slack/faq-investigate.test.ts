@@ -49,7 +49,7 @@ describe('an instant answer in a thread', () => {
     await h.app.idle();
     expect(h.model.requests.length).toBeGreaterThan(0); // the agent ran
     const second = h.slack.ok('chat.stopStream')[1]!;
-    expect(second.body.thread_ts ?? h.slack.ok('chat.startStream')[1]?.body.thread_ts).toBe(ts);
+    expect(String(second.body.thread_ts ?? h.slack.ok('chat.startStream')[1]?.body.thread_ts)).toBe(ts);
     expect(JSON.stringify(second.body.blocks)).toContain('Investigated by the agent.');
     expect(JSON.stringify(second.body.blocks)).not.toContain('sleuth_faq_not_what_i_asked');
   }, 120_000);
