@@ -44,7 +44,7 @@ describe('an instant answer in a thread', () => {
     const value = buttonValue(final.body.blocks, 'sleuth_faq_not_what_i_asked');
     expect(value).toBeDefined();
 
-    await h.click('sleuth_faq_not_what_i_asked', value!, { messageTs: final.response?.ts ?? ts, threadTs: ts });
+    await h.click('sleuth_faq_not_what_i_asked', value!, { messageTs: String(final.response?.ts ?? ts), threadTs: ts });
     await h.slack.waitFor(() => h.slack.ok('chat.stopStream').length === 2, 60_000);
     await h.app.idle();
     expect(h.model.requests.length).toBeGreaterThan(0); // the agent ran
