@@ -18,7 +18,6 @@ import { createFaqMatcher, type FaqMatcher, type MatchCandidate } from './matche
 import { confirmProposalToFile } from './proposals.js';
 import { schemaDocuments } from './schema-docs.js';
 import { createNormalizer, type Normalizer } from './text.js';
-import { buildUnderstanding, type Understanding } from './understanding.js';
 import type {
   FaqOutcome,
   FaqRequest,
@@ -26,6 +25,7 @@ import type {
   ProposeVerifiedQueryInput,
   VerifiedQueryProposal,
 } from './types.js';
+import { buildUnderstanding, type Understanding } from './understanding.js';
 import type { KnowledgeKind, VectorIndex } from './vector/types.js';
 
 export interface KnowledgeBaseDeps {

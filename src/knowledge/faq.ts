@@ -10,13 +10,13 @@ import { isSleuthError } from '../common/errors.js';
 import type { DataSource } from '../datasources/index.js';
 import type { SqlExecutor } from '../sql/index.js';
 import { fillSql } from './fill.js';
-import type { MatchCandidate } from './matcher.js';
 import { answerSentence, interpret } from './interpret.js';
+import type { MatchCandidate } from './matcher.js';
 import { displayValue, PERIOD_PROMPT } from './parameters.js';
 import { prove } from './proof.js';
+import type { FaqOutcome, VerifiedQueryRef } from './types.js';
 import type { ParsedQuestion } from './understand.js';
 import type { Vocabulary } from './vocabulary.js';
-import type { FaqOutcome, VerifiedQueryRef } from './types.js';
 
 export interface FaqSettings {
   /**

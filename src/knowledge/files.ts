@@ -208,7 +208,8 @@ export async function loadKnowledgeFiles(dir: string): Promise<KnowledgeFiles> {
   }
   const glossaryBroken = problems.some((p) => p.startsWith('glossary.yaml'));
   for (const query of verifiedQueries) {
-    if (query.answers && !glossaryBroken) problems.push(...checkAnswers(query.file, query.answers, query.parameters, vocabulary));
+    if (query.answers && !glossaryBroken)
+      problems.push(...checkAnswers(query.file, query.answers, query.parameters, vocabulary));
   }
   let sensitive: PiiRules = { sensitive: [], notSensitive: [] };
   const sensitiveRaw = await readFile(join(dir, SENSITIVE_FILE), 'utf8').catch(() => null);

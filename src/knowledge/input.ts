@@ -41,7 +41,7 @@ const CONTRACTIONS: Record<string, string> = {
   "wasn't": 'was not',
 };
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -84,10 +84,8 @@ export function createInputCleaner(vocabulary: Vocabulary, knownWords: Iterable<
   }
   for (const expansion of Object.values(vocabulary.abbreviations)) addWords(expansion);
   const abbreviations = new Map(Object.entries(vocabulary.abbreviations).map(([k, v]) => [k.toLowerCase(), v]));
-  const fillers = [...vocabulary.filler].sort((a, b) => b.length - a.length).map((f) => escape(f.toLowerCase()));
-  const filler = fillers.length
-    ? new RegExp(`(?<![a-z0-9])(?:${fillers.join('|')})(?![a-z0-9])[,!.]?`, 'gi')
-    : null;
+  const fillers = [...vocabulary.filler].sort((a, b) => b.length - a.length).map((f) => escapeRegExp(f.toLowerCase()));
+  const filler = fillers.length ? new RegExp(`(?<![a-z0-9])(?:${fillers.join('|')})(?![a-z0-9])[,!.]?`, 'gi') : null;
   const byLength = new Map<number, string[]>();
   for (const w of known) {
     if (/\d/.test(w)) continue;
@@ -152,7 +150,10 @@ export function createInputCleaner(vocabulary: Vocabulary, knownWords: Iterable<
               }),
         )
         .join('');
-      text = text.replace(/\s+/g, ' ').replace(/^[\s,.!:;-]+/, '').trim();
+      text = text
+        .replace(/\s+/g, ' ')
+        .replace(/^[\s,.!:;-]+/, '')
+        .trim();
       return { text, corrections };
     },
   };

@@ -17,8 +17,7 @@ export function interpret(
   asked?: readonly string[],
 ): FaqInterpretation {
   const answers = query.answers;
-  const measureId =
-    (asked && answers?.measures.find((m) => asked.includes(m))) ?? answers?.measures[0] ?? query.name;
+  const measureId = (asked && answers?.measures.find((m) => asked.includes(m))) ?? answers?.measures[0] ?? query.name;
   const label = vocabulary.measures[measureId]?.label ?? measureId.replace(/_/g, ' ');
   const measure = answers?.scope ? `${label} (${answers.scope})` : label;
   const dimensions = (answers?.dimensions ?? []).map((d) => vocabulary.dimensions[d]?.label ?? d);
@@ -42,7 +41,8 @@ export function interpret(
       limit = p.value.value;
       continue;
     }
-    const dimLabel = dimension && dimension !== PERIOD_FILTER ? (vocabulary.dimensions[dimension]?.label ?? dimension) : p.name;
+    const dimLabel =
+      dimension && dimension !== PERIOD_FILTER ? (vocabulary.dimensions[dimension]?.label ?? dimension) : p.name;
     const value = p.value.type === 'number' ? String(p.value.value) : p.value.value.replace(/_/g, ' ');
     filters.push(p.value.type === 'text' ? `${dimLabel} containing "${value}"` : `${dimLabel} ${value}`);
   }
@@ -59,7 +59,12 @@ const PERCENT = /pct|percent|rate|share|ctr/;
 /** A cell for readers: thousands separators, $ for money columns, % for percentages. */
 export function formatCell(column: string, value: unknown): string {
   if (value === null || value === undefined) return '-';
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : null;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)
+        ? Number(value)
+        : null;
   if (n === null) return String(value);
   const name = column.toLowerCase();
   if (PERCENT.test(name) && !/count|orders$/.test(name)) return `${round(n, 1).toLocaleString('en-US')}%`;
@@ -95,9 +100,7 @@ export function answerSentence(
   const numeric = columns
     .map((c, i) => ({ c, i, v: first[i] }))
     .filter(({ v }) => typeof v === 'number' || (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)));
-  const labels = columns
-    .map((c, i) => ({ c, i, v: first[i] }))
-    .filter((x) => !numeric.some((n) => n.i === x.i));
+  const labels = columns.map((c, i) => ({ c, i, v: first[i] })).filter((x) => !numeric.some((n) => n.i === x.i));
   if (rows.length === 1 && interpretation.dimensions.length === 0) {
     const [head, ...rest] = numeric;
     if (!head) return `${title}: ${labels.map((l) => `${words(l.c)} ${String(l.v)}`).join(', ')}.`;

@@ -223,9 +223,10 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
         filters.push({ words: q[0], values: new Map([['product', [q[1] ?? q[2] ?? '']]]) });
       }
       let limit: number | null = null;
-      const topN = /\b(?:top|best|first|bottom|worst|largest|biggest|highest|lowest|leading|smallest)[ -](\d{1,4}|[a-z]+)\b|\b(\d{1,4}|[a-z]+) (?:top|best|biggest|largest|highest|lowest|worst|most|leading)\b/.exec(
-        masked.join(''),
-      );
+      const topN =
+        /\b(?:top|best|first|bottom|worst|largest|biggest|highest|lowest|leading|smallest)[ -](\d{1,4}|[a-z]+)\b|\b(\d{1,4}|[a-z]+) (?:top|best|biggest|largest|highest|lowest|worst|most|leading)\b/.exec(
+          masked.join(''),
+        );
       if (topN) {
         const raw = (topN[1] ?? topN[2]) as string;
         const n = /^\d+$/.test(raw) ? Number(raw) : NUMBER_WORDS[raw];
@@ -264,7 +265,7 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
           // "the partner channel", "the Home category": the dimension word names the filter, not a breakdown.
           const next = /^\s+([a-z]+)/.exec(view.slice(at + length));
           const nextHit = next ? lookup([next[1] as string], 0, 1) : undefined;
-          if (next && nextHit && nextHit.dimensions.some((d) => entry.values.has(d))) length += next[0].length;
+          if (next && nextHit?.dimensions.some((d) => entry.values.has(d))) length += next[0].length;
           mask(at, length);
           filters.push({ words: m[0], values: entry.values });
           // "enterprise accounts": the alias also names what is counted.
@@ -332,7 +333,8 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
       // Two or more values of one dimension ("web, mobile and partner") ask for a breakdown, not a filter.
       const byDimension = new Map<string, Set<string>>();
       for (const f of filters)
-        for (const [d, vs] of f.values) for (const v of vs) byDimension.set(d, (byDimension.get(d) ?? new Set()).add(v));
+        for (const [d, vs] of f.values)
+          for (const v of vs) byDimension.set(d, (byDimension.get(d) ?? new Set()).add(v));
       const kept: FilterMention[] = [];
       for (const f of filters) {
         const dims = [...f.values.keys()];
@@ -346,7 +348,8 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
       const entityMentions: Mention[] = [];
       for (const e of entities) {
         if (e.listed && vocabulary.dimensions[e.dimension]) {
-          if (!dimensions.some((d) => d.ids.includes(e.dimension))) dimensions.push({ words: e.words, ids: [e.dimension] });
+          if (!dimensions.some((d) => d.ids.includes(e.dimension)))
+            dimensions.push({ words: e.words, ids: [e.dimension] });
         } else entityMentions.push({ words: e.words, ids: [e.measure] });
       }
       // With no other measure, a counted thing is the measure ("how many orders"); a listed one is what is listed.
@@ -369,7 +372,9 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
           finalMeasures = entityMentions;
           finalEntities = [];
         } else {
-          finalMeasures = entities.filter((e) => e.listed && vocabulary.dimensions[e.dimension]).map((e) => ({ words: e.words, ids: [e.measure] }));
+          finalMeasures = entities
+            .filter((e) => e.listed && vocabulary.dimensions[e.dimension])
+            .map((e) => ({ words: e.words, ids: [e.measure] }));
           measuresFromList = finalMeasures.length > 0;
         }
       }

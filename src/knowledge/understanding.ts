@@ -62,10 +62,6 @@ export function buildUnderstanding(
     cleaner: createInputCleaner(files.vocabulary, known),
     parser,
     queryWords: new Map(files.verifiedQueries.map((q) => [q.name, wordsOf(q)])),
-    readings: (question, now) => [
-      parser.parse(question, now),
-      parser.parse(question, now, { valuesFirst: false }),
-    ],
+    readings: (question, now) => [parser.parse(question, now), parser.parse(question, now, { valuesFirst: false })],
   };
 }
-

@@ -67,7 +67,9 @@ export function checkAnswers(
   const problems: string[] = [];
   const measure = (m: string, where: string) => {
     if (!vocabulary.measures[m])
-      problems.push(`${file}: answers.${where}: unknown measure "${m}" (define it in glossary.yaml vocabulary.measures)`);
+      problems.push(
+        `${file}: answers.${where}: unknown measure "${m}" (define it in glossary.yaml vocabulary.measures)`,
+      );
   };
   for (const m of answers.measures) measure(m, 'measures');
   for (const m of answers.population) measure(m, 'population');

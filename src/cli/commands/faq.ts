@@ -29,7 +29,7 @@ Examples:
 
 export interface FaqJsonLine {
   question: string;
-  outcome: FaqOutcome["kind"];
+  outcome: FaqOutcome['kind'];
   verified_query: string | null;
   parameters: Record<string, unknown>;
   columns: string[];
@@ -63,19 +63,30 @@ export function faqJsonLine(question: string, outcome: FaqOutcome): FaqJsonLine 
       prompt: outcome.prompt,
     };
   }
-  return { question, outcome: 'miss', verified_query: null, parameters: {}, columns: [], rows: [], interpretation: null };
+  return {
+    question,
+    outcome: 'miss',
+    verified_query: null,
+    parameters: {},
+    columns: [],
+    rows: [],
+    interpretation: null,
+  };
 }
 
 export function registerFaqCommand(program: Command, io: CliIo): void {
   program
     .command('faq')
-    .description('Answer questions from verified queries only (no model): one JSON line per question with --format json')
+    .description(
+      'Answer questions from verified queries only (no model): one JSON line per question with --format json',
+    )
     .argument('[questions...]', 'questions (default: one per line on stdin)')
     .option('--db <connection>', 'connection name (default: the default connection)')
     .option('--format <format>', 'json|text', 'text')
     .addHelpText('after', HELP)
     .action(async (args: string[], options: { db?: string; format: string }) => {
-      if (options.format !== 'json' && options.format !== 'text') throw new UsageError('--format must be json or text.');
+      if (options.format !== 'json' && options.format !== 'text')
+        throw new UsageError('--format must be json or text.');
       const questions = (args.length > 0 ? args : (await readAll(io.stdin)).split(/\r?\n/))
         .map((q) => q.trim())
         .filter((q) => q.length > 0);

@@ -133,9 +133,7 @@ export function renderFinal(state: ThreadState): SlackMessage {
   // An instant answer from a verified query (the FAQ tier's sql call) can be sent to the agent instead.
   const instant = state.sql.some((s) => s.callId === 'faq');
   const buttons = [
-    ...(instant
-      ? [button('Not what I asked - investigate', ACTION.faqNotWhatIAsked, faqValue(state.question))]
-      : []),
+    ...(instant ? [button('Not what I asked - investigate', ACTION.faqNotWhatIAsked, faqValue(state.question))] : []),
     ...(answer.evidence.length > 0 || state.sql.length > 0 ? [button('Show SQL', ACTION.showSql, id)] : []),
     button('Re-run', ACTION.rerun, id),
     button(':thumbsup: Helpful', ACTION.helpful, id),

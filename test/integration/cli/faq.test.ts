@@ -25,7 +25,10 @@ describe('sleuth faq --format json: the FAQ tier for batch evaluation, no model'
     const run = await runSleuth(['faq', '--format', 'json'], { cwd, env, stdin });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatchObject({
       question: 'revenue last month',

@@ -14,7 +14,20 @@ import {
 } from '../../../src/knowledge/index.js';
 
 const COLUMN_VALUES: Record<string, readonly string[]> = {
-  'countries.name': ['Germany', 'United States', 'Canada', 'Brazil', 'Japan', 'United Kingdom', 'France', 'Spain', 'Mexico', 'Netherlands', 'Australia', 'India'],
+  'countries.name': [
+    'Germany',
+    'United States',
+    'Canada',
+    'Brazil',
+    'Japan',
+    'United Kingdom',
+    'France',
+    'Spain',
+    'Mexico',
+    'Netherlands',
+    'Australia',
+    'India',
+  ],
   'customers.acquisition_channel': ['organic', 'paid_search', 'paid_social', 'referral', 'partner', 'email'],
   'customers.plan': ['free', 'starter', 'pro', 'enterprise'],
   'orders.sales_channel': ['web', 'mobile', 'partner', 'sales'],
@@ -57,7 +70,11 @@ export async function createFaqWorld(now = new Date('2026-11-15T12:00:00Z')): Pr
     ask(question) {
       const cleaned = understanding.cleaner.clean(question).text;
       const ranked = matcher.rank(cleaned, { now, enumValues });
-      const { chosen, reason, reading } = choose(ranked, understanding.readings(cleaned, now), understanding.queryWords);
+      const { chosen, reason, reading } = choose(
+        ranked,
+        understanding.readings(cleaned, now),
+        understanding.queryWords,
+      );
       if (!chosen || !reading) return { name: null, kind: 'miss', params: {}, reason, cleaned };
       const params: Record<string, string> = {};
       const extraction = chosen.extraction;
@@ -68,7 +85,8 @@ export async function createFaqWorld(now = new Date('2026-11-15T12:00:00Z')): Pr
             p.value.type === 'date_range' ? `${p.value.range.start}..${p.value.range.end}` : String(p.value.value);
         }
       }
-      const askBack = extraction.kind === 'missing' || (reading.unclearPeriod !== null && 'period' in chosen.query.parameters);
+      const askBack =
+        extraction.kind === 'missing' || (reading.unclearPeriod !== null && 'period' in chosen.query.parameters);
       return { name: chosen.query.name, kind: askBack ? 'ask_back' : 'answered', params, reason: null, cleaned };
     },
   };

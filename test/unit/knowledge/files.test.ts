@@ -222,7 +222,10 @@ vocabulary:
       'verified/c.yaml': verified(
         'c',
         'answers:\n  measures: [orders]\n  filters: { country: region }\nparameters:\n  period: { type: date_range, default: last month }\n',
-      ).replace('SELECT count(*) FROM orders', 'SELECT count(*) FROM orders WHERE d >= {{period.start}} AND d < {{period.end}}'),
+      ).replace(
+        'SELECT count(*) FROM orders',
+        'SELECT count(*) FROM orders WHERE d >= {{period.start}} AND d < {{period.end}}',
+      ),
     });
     const error = await loadError(dir);
     expect(error.message).toContain('answers.filters: "country" is not a parameter of this query');

@@ -11,14 +11,26 @@ describe('the interpretation and the answer sentence', async () => {
   it('says measure, scope, breakdown and period, and names a default period as such', () => {
     const explicit = interpret(
       query('signups_by_region'),
-      [{ name: 'period', source: 'question', value: { type: 'date_range', range: { start: '2026-07-01', end: '2026-10-01' } } }],
+      [
+        {
+          name: 'period',
+          source: 'question',
+          value: { type: 'date_range', range: { start: '2026-07-01', end: '2026-10-01' } },
+        },
+      ],
       files.vocabulary,
       NOW,
     );
     expect(explicit.text).toBe('Signups by sales region, Jul 1 - Sep 30 2026');
     const byDefault = interpret(
       query('revenue_total'),
-      [{ name: 'period', source: 'default', value: { type: 'date_range', range: { start: '2026-10-16', end: '2026-11-15' } } }],
+      [
+        {
+          name: 'period',
+          source: 'default',
+          value: { type: 'date_range', range: { start: '2026-10-16', end: '2026-11-15' } },
+        },
+      ],
       files.vocabulary,
       NOW,
     );
@@ -34,7 +46,11 @@ describe('the interpretation and the answer sentence', async () => {
       [
         { name: 'category', source: 'question', value: { type: 'enum', value: 'Gadgets' } },
         { name: 'limit', source: 'question', value: { type: 'number', value: 5 } },
-        { name: 'period', source: 'question', value: { type: 'date_range', range: { start: '2026-11-01', end: '2026-11-16' } } },
+        {
+          name: 'period',
+          source: 'question',
+          value: { type: 'date_range', range: { start: '2026-11-01', end: '2026-11-16' } },
+        },
       ],
       files.vocabulary,
       NOW,
@@ -47,7 +63,13 @@ describe('the interpretation and the answer sentence', async () => {
   it('builds one sentence from a one-row result and from a breakdown', () => {
     const reading = interpret(
       query('revenue_total'),
-      [{ name: 'period', source: 'question', value: { type: 'date_range', range: { start: '2026-10-01', end: '2026-11-01' } } }],
+      [
+        {
+          name: 'period',
+          source: 'question',
+          value: { type: 'date_range', range: { start: '2026-10-01', end: '2026-11-01' } },
+        },
+      ],
       files.vocabulary,
       NOW,
     );
@@ -56,10 +78,14 @@ describe('the interpretation and the answer sentence', async () => {
     );
     const regions = interpret(query('signups_by_region'), [], files.vocabulary, NOW);
     expect(
-      answerSentence(regions, ['region', 'signups', 'share_pct'], [
-        ['Europe', 120, 40.1],
-        ['North America', 100, 33.4],
-      ]),
+      answerSentence(
+        regions,
+        ['region', 'signups', 'share_pct'],
+        [
+          ['Europe', 120, 40.1],
+          ['North America', 100, 33.4],
+        ],
+      ),
     ).toBe('Signups by sales region: 2 rows; first Europe with 120 signups.');
     expect(answerSentence(reading, ['revenue'], [])).toBe('Revenue, Oct 1-31 2026: no rows.');
   });

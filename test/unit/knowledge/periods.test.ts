@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  describeRange,
-  findPeriods,
-  formatRange,
-  parsePeriod,
-  unclearPeriod,
-} from '../../../src/knowledge/periods.js';
+import { describeRange, findPeriods, formatRange, parsePeriod, unclearPeriod } from '../../../src/knowledge/periods.js';
 
 // Sunday 15 November 2026, noon UTC.
 const NOW = new Date('2026-11-15T12:00:00Z');

@@ -69,7 +69,11 @@ describe('structure decides: measure, breakdown, filters, ranking', () => {
     ['Which region had the most signups this year?', 'signups_by_region', {}],
     ['Who are our top 10 customers by revenue?', 'top_customers_by_revenue', { limit: '10' }],
     ['highest revenue software products last quarter', 'top_products_in_category', { category: 'Software' }],
-    ['How much revenue from products named Backpack in the last 30 days?', 'product_search_sales', { term: 'Backpack' }],
+    [
+      'How much revenue from products named Backpack in the last 30 days?',
+      'product_search_sales',
+      { term: 'Backpack' },
+    ],
     ['How many enterprise accounts do we have?', 'customers_on_plan', { plan: 'enterprise' }],
   ])('%s -> %s', (question, name, params) => {
     expect(world.ask(question)).toMatchObject({ kind: 'answered', name, params });

@@ -132,7 +132,9 @@ describe('Block Kit snapshots', () => {
     const message = valid(renderFaq('signups last month', answered));
     // the reading first, then the cited verified query, the sentence, the table; no warning signs
     const texts = JSON.stringify(message.blocks);
-    expect(texts.indexOf('Signups by acquisition channel, Oct 1-31 2026')).toBeLessThan(texts.indexOf('signups_by_channel'));
+    expect(texts.indexOf('Signups by acquisition channel, Oct 1-31 2026')).toBeLessThan(
+      texts.indexOf('signups_by_channel'),
+    );
     expect(texts.indexOf('first organic with 41 signups')).toBeLessThan(texts.indexOf('acquisition_channel'));
     expect(texts).not.toContain(':warning:');
     expect(texts).toContain('Not what I asked - investigate');
