@@ -308,10 +308,13 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
         }
         const phrase = words.slice(i, i + len).join(' ');
         let cue = false;
+        let ratio = false;
         for (let j = i - 1; j >= Math.max(0, i - 3); j--) {
           const w = words[j] as string;
           if (LIST_CUES.has(w)) {
             cue = true;
+            // "revenue per order" is a ratio: a breakdown by each order, which no verified query has
+            ratio = j === i - 1 && (w === 'per' || w === 'each' || w === 'every');
             break;
           }
           const bridge = CUE_BRIDGE.has(w) || /(?:ing|est)$/.test(w) || (lookup([w], 0, 1)?.measures.length ?? 0) > 0;
@@ -319,8 +322,11 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
         }
         const entityIds = [...hit.entity.keys()];
         if (entityIds.length > 0) {
-          for (const id of entityIds)
-            entities.push({ words: phrase, measure: id, dimension: hit.entity.get(id) as string, listed: cue });
+          for (const id of entityIds) {
+            const dimension = hit.entity.get(id) as string;
+            if (ratio && !vocabulary.dimensions[dimension]) dimensions.push({ words: phrase, ids: [dimension] });
+            else entities.push({ words: phrase, measure: id, dimension, listed: cue });
+          }
         } else if (hit.measures.length > 0) {
           const rate = asksRate ? hit.measures.map((m) => rateOf.get(m)).filter((r): r is string => !!r) : [];
           measures.push({ words: phrase, ids: rate.length > 0 ? rate : hit.measures });

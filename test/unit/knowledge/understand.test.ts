@@ -100,6 +100,8 @@ describe('structure decides: measure, breakdown, filters, ranking', () => {
     'revenue growth year over year',
     // a comparison of two periods
     'revenue this month vs last month',
+    // a ratio no verified query computes
+    'revenue per order last month',
   ])('%s -> goes to the agent', (question) => {
     expect(world.ask(question)).toMatchObject({ kind: 'miss' });
   });
