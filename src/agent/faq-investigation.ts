@@ -39,6 +39,10 @@ export async function* recordFaqAnswer(
   };
   const cite = `verified query: ${outcome.verifiedQuery.name}`;
   let answer: FinalAnswer;
+  if (outcome.interpretation) {
+    // The reading comes first, before the SQL and rows, in every front end.
+    yield await emit({ type: 'thinking', text: `Read as: ${outcome.interpretation.text} (${cite})` });
+  }
   if (outcome.kind === 'answered') {
     yield await emit({ type: 'sql', callId: 'faq', connection: outcome.connection, sql: outcome.sql, purpose: cite });
     yield await emit({
@@ -50,21 +54,27 @@ export async function* recordFaqAnswer(
       truncated: outcome.result.truncated,
       elapsedMs: outcome.result.elapsedMs,
     });
+    // The interpretation comes first (what was measured, how, over which period: the default named as such), then
+    // the verified query cited, then one sentence from the rows; parameter echoes are part of the interpretation.
+    const vq = outcome.verifiedQuery;
+    const reading = outcome.interpretation?.text ?? vq.description;
     answer = {
-      text: `${outcome.verifiedQuery.description} (${cite}).`,
+      text: [
+        reading,
+        `Verified query \`${vq.name}\` (owner ${vq.owner}, verified ${vq.verifiedOn}), answered instantly without a model.`,
+        outcome.sentence ?? '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
       keyNumbers: keyNumbers(outcome),
-      evidence: [{ claim: outcome.verifiedQuery.description, sql: outcome.sql, rowCount: outcome.result.rowCount }],
-      caveats: [
-        `Answered instantly from ${cite} (owner ${outcome.verifiedQuery.owner}, verified ${outcome.verifiedQuery.verifiedOn}); no model was used.`,
-        ...outcome.parameters.map((p) => `${p.name}: ${p.display}${p.source === 'default' ? ' (default)' : ''}`),
-        ...(outcome.result.truncated ? [`Only the first ${outcome.result.rowCount} rows are shown.`] : []),
-      ],
+      evidence: [{ claim: reading, sql: outcome.sql, rowCount: outcome.result.rowCount }],
+      caveats: outcome.result.truncated ? [`Only the first ${outcome.result.rowCount} rows are shown.`] : [],
       followUps: [],
       partial: false,
     };
   } else {
     answer = {
-      text: outcome.prompt,
+      text: outcome.interpretation ? `${outcome.interpretation.text}\n${outcome.prompt}` : outcome.prompt,
       keyNumbers: [],
       evidence: [],
       caveats: [

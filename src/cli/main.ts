@@ -8,6 +8,7 @@ import { registerAuditCommand } from './commands/audit.js';
 import { registerCheckSqlCommand } from './commands/check-sql.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDemoDbCommand } from './commands/demo-db.js';
+import { registerFaqCommand } from './commands/faq.js';
 import { registerHistoryCommands } from './commands/history.js';
 import { registerKbCommands } from './commands/kb.js';
 import { registerKbTestCommand } from './commands/kb-test.js';
@@ -67,6 +68,7 @@ export function buildProgram(io: CliIo): Command {
   registerAuditCommand(program, io);
   registerKbCommands(program, io);
   registerKbTestCommand(program, io);
+  registerFaqCommand(program, io);
   registerDemoCommand(program, io);
   registerDemoDbCommand(program, io);
   registerSqlCommand(program, io);

@@ -25,6 +25,7 @@ import type {
   ProposeVerifiedQueryInput,
   VerifiedQueryProposal,
 } from './types.js';
+import { buildUnderstanding, type Understanding } from './understanding.js';
 import type { KnowledgeKind, VectorIndex } from './vector/types.js';
 
 export interface KnowledgeBaseDeps {
@@ -107,6 +108,7 @@ interface State {
   enumValues: Map<string, Map<string, readonly string[]>>;
   stale: Map<string, string>;
   fingerprints: Map<string, string>;
+  understanding: Understanding;
 }
 
 export function createKnowledgeBase(deps: KnowledgeBaseDeps): KnowledgeBase {
@@ -229,6 +231,7 @@ export function createKnowledgeBase(deps: KnowledgeBaseDeps): KnowledgeBase {
       enumValues,
       stale,
       fingerprints,
+      understanding: buildUnderstanding(files, enumValues),
     };
     const vectorReport = await indexVectors(next);
     lastReport = {
@@ -356,6 +359,10 @@ export function createKnowledgeBase(deps: KnowledgeBaseDeps): KnowledgeBase {
 
   async function rank(question: string, connection = deps.defaultConnection): Promise<MatchCandidate[]> {
     const s = await current();
+    return rankClean(s, s.understanding.cleaner.clean(question).text, connection);
+  }
+
+  async function rankClean(s: State, question: string, connection: string): Promise<MatchCandidate[]> {
     const ranked = s.matcher.rank(question, {
       now: deps.now(),
       enumValues: s.enumValues,
@@ -398,8 +405,14 @@ export function createKnowledgeBase(deps: KnowledgeBaseDeps): KnowledgeBase {
     async answerFaq(request: FaqRequest, options: FaqRunOptions = {}): Promise<FaqOutcome> {
       const connection = request.connection ?? deps.defaultConnection;
       const s = await current();
-      const ranked = (await rank(request.question, connection)).filter((c) => !s.stale.has(c.query.name));
+      const question = s.understanding.cleaner.clean(request.question).text;
+      const now = deps.now();
+      const ranked = (await rankClean(s, question, connection)).filter((c) => !s.stale.has(c.query.name));
       return answerWithFaq(ranked, {
+        parsed: s.understanding.readings(question, now),
+        queryWords: s.understanding.queryWords,
+        vocabulary: s.files.vocabulary,
+        now,
         connection,
         source: deps.source,
         executor: options.executor ?? deps.executor,

@@ -1,28 +1,35 @@
 /**
  * The FAQ tier: runs before any model call. Takes ranked verified queries for a question and either answers
- * (fill, guard, run read-only, cite the verified query), asks back for a missing or ambiguous parameter, or reports a
- * miss so the question goes to the agent. Two candidates too close to call are a miss too: a wrong instant answer is
- * worse than none.
+ * (fill, guard, run read-only, cite the verified query, say how it read the question), asks back for a missing,
+ * ambiguous or unclear parameter, or reports a miss so the question goes to the agent. It answers only with a
+ * verified query that provably answers the question (proof.ts); the ranking only orders the candidates and names
+ * the nearest ones for a miss: a wrong instant answer is worse than none.
  */
 
 import { isSleuthError } from '../common/errors.js';
 import type { DataSource } from '../datasources/index.js';
 import type { SqlExecutor } from '../sql/index.js';
 import { fillSql } from './fill.js';
+import { answerSentence, interpret } from './interpret.js';
 import type { MatchCandidate } from './matcher.js';
-import { displayValue } from './parameters.js';
+import { displayValue, PERIOD_PROMPT } from './parameters.js';
+import { prove } from './proof.js';
 import type { FaqOutcome, VerifiedQueryRef } from './types.js';
+import type { ParsedQuestion } from './understand.js';
+import type { Vocabulary } from './vocabulary.js';
 
 export interface FaqSettings {
-  /** Minimum confidence to answer (or ask back) from a verified query. */
+  /**
+   * Kept for configuration compatibility (SLEUTH_FAQ_THRESHOLD): the decision is a structural proof (proof.ts), not a
+   * score, so this only bounds which candidates are offered as "nearest" suggestions.
+   */
   threshold: number;
-  /** The best candidate must beat the runner-up by this much. */
+  /** Unused since answers are proofs; kept so existing settings still parse. */
   margin: number;
   /** Row cap for FAQ answers. */
   maxRows: number;
 }
 
-/** Calibrated on datasets/faq-routing.yaml; see README "Knowledge base" for precision/recall at this setting. */
 export const DEFAULT_FAQ_SETTINGS: FaqSettings = { threshold: 0.7, margin: 0.04, maxRows: 1000 };
 
 export interface FaqDeps {
@@ -31,23 +38,70 @@ export interface FaqDeps {
   executor: Pick<SqlExecutor, 'execute'>;
   enumValues: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
   settings?: Partial<FaqSettings>;
+  /**
+   * The question parsed into measures, dimensions, filters, period, ranking and leftover words: readings in order of
+   * preference (one-word values first, e.g. "refunded orders" as a status, then as words).
+   */
+  parsed: readonly ParsedQuestion[];
+  /** Stemmed words of each verified query's phrasings and description. */
+  queryWords: ReadonlyMap<string, ReadonlySet<string>>;
+  vocabulary: Vocabulary;
+  now: Date;
   /** Called when a verified query fails at run time (e.g. the schema moved under it): it is marked stale. */
   onBroken: (name: string, reason: string) => Promise<void>;
 }
 
-export function decide(ranked: readonly MatchCandidate[], settings: FaqSettings): MatchCandidate | null {
-  const [top, second] = ranked;
-  if (!top || top.confidence < settings.threshold) return null;
-  if (second && second.confidence > top.confidence - settings.margin) return null;
-  return top;
+export interface Choice {
+  readonly chosen: MatchCandidate | null;
+  /** Why the best-ranked candidate is not a proof (for a miss). */
+  readonly reason: string | null;
+}
+
+/**
+ * The verified query that provably answers the question, or none. Among several proofs, one whose breakdown matches
+ * exactly beats one that answers by summing its rows (`totals`); then the lexical rank decides.
+ */
+export function choose(
+  ranked: readonly MatchCandidate[],
+  readings: readonly ParsedQuestion[],
+  queryWords: ReadonlyMap<string, ReadonlySet<string>>,
+): Choice & { readonly reading: ParsedQuestion | null } {
+  let reason: string | null = null;
+  for (const parsed of readings) {
+    const choice = chooseFor(ranked, parsed, queryWords);
+    if (choice.chosen) return { ...choice, reading: parsed };
+    if (choice.reason) reason = reason ? `${reason}; ${choice.reason}` : choice.reason;
+  }
+  return { chosen: null, reason, reading: null };
+}
+
+function chooseFor(
+  ranked: readonly MatchCandidate[],
+  parsed: ParsedQuestion,
+  queryWords: ReadonlyMap<string, ReadonlySet<string>>,
+): Choice {
+  let reason: string | null = null;
+  let fallback: MatchCandidate | null = null;
+  for (const candidate of ranked) {
+    const proof = prove(parsed, candidate.query, candidate.extraction, {
+      queryWords: queryWords.get(candidate.query.name) ?? new Set(),
+    });
+    if (proof.ok) {
+      if (proof.exactDimensions) return { chosen: candidate, reason: null };
+      fallback ??= candidate;
+    } else reason ??= `${candidate.query.name}: ${proof.reason}`;
+  }
+  return { chosen: fallback, reason: fallback ? null : reason };
 }
 
 export async function answerWithFaq(ranked: readonly MatchCandidate[], deps: FaqDeps): Promise<FaqOutcome> {
   const settings = { ...DEFAULT_FAQ_SETTINGS, ...deps.settings };
   const started = Date.now();
   const nearest = ranked.slice(0, 3).map((c) => ({ name: c.query.name, confidence: round(c.confidence) }));
-  const chosen = decide(ranked, settings);
-  if (!chosen) return { kind: 'miss', confidence: round(ranked[0]?.confidence ?? 0), nearest };
+  const { chosen, reason, reading } = choose(ranked, deps.parsed, deps.queryWords);
+  if (!chosen || !reading) {
+    return { kind: 'miss', confidence: round(ranked[0]?.confidence ?? 0), nearest, ...(reason ? { reason } : {}) };
+  }
   const query = chosen.query;
   const ref: VerifiedQueryRef = {
     name: query.name,
@@ -57,6 +111,19 @@ export async function answerWithFaq(ranked: readonly MatchCandidate[], deps: Faq
   };
   const extraction = chosen.extraction;
   if (extraction.kind === 'conflict') return { kind: 'miss', confidence: 0, nearest };
+  const hasPeriod = Object.values(query.parameters).some((d) => d.type === 'date_range');
+  if (reading.unclearPeriod && hasPeriod) {
+    return {
+      kind: 'ask_back',
+      verifiedQuery: ref,
+      connection: deps.connection,
+      prompt: `"${reading.unclearPeriod}" can mean several periods. ${PERIOD_PROMPT}`,
+      parameter: Object.keys(query.parameters).find((k) => query.parameters[k]?.type === 'date_range') ?? 'period',
+      options: [],
+      confidence: round(chosen.confidence),
+    };
+  }
+  const asked = reading.measures.flatMap((m) => m.ids);
   if (extraction.kind === 'missing') {
     return {
       kind: 'ask_back',
@@ -66,6 +133,7 @@ export async function answerWithFaq(ranked: readonly MatchCandidate[], deps: Faq
       parameter: extraction.parameter,
       options: extraction.options,
       confidence: round(chosen.confidence),
+      interpretation: interpret(query, extraction.parameters, deps.vocabulary, deps.now, asked),
     };
   }
   const values = deps.enumValues.get(query.name) ?? new Map();
@@ -74,6 +142,7 @@ export async function answerWithFaq(ranked: readonly MatchCandidate[], deps: Faq
   try {
     const result = await deps.executor.execute(source, sql, { limits: { maxRows: settings.maxRows } });
     const { verdict: _verdict, ...rows } = result;
+    const interpretation = interpret(query, extraction.parameters, deps.vocabulary, deps.now, asked);
     return {
       kind: 'answered',
       verifiedQuery: ref,
@@ -87,6 +156,18 @@ export async function answerWithFaq(ranked: readonly MatchCandidate[], deps: Faq
       result: rows,
       confidence: round(chosen.confidence),
       elapsedMs: Date.now() - started,
+      interpretation,
+      sentence: answerSentence(
+        interpretation,
+        rows.columns.map((c) => c.name),
+        rows.rows,
+      ),
+      values: Object.fromEntries(
+        extraction.parameters.map((p) => [
+          p.name,
+          p.value.type === 'date_range' ? { start: p.value.range.start, end: p.value.range.end } : p.value.value,
+        ]),
+      ),
     };
   } catch (error) {
     // SQL_ERROR means the verified query no longer fits the database: stale. A guard refusal can come from a value

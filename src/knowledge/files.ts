@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { UserError } from '../common/errors.js';
 import type { PiiRules } from '../pii/index.js';
 import { parseSensitiveFile, SENSITIVE_FILE } from './sensitive.js';
+import { answersSchema, checkAnswers, EMPTY_VOCABULARY, type Vocabulary, vocabularySchema } from './vocabulary.js';
 
 const identifier = z
   .string()
@@ -111,6 +112,8 @@ export const verifiedQueryFileSchema = z
     owner: z.string().min(1),
     verified_on: z.union([isoDate, z.date().transform((d) => d.toISOString().slice(0, 10))]),
     tags: z.array(z.string()).default([]),
+    /** What the query answers, in glossary vocabulary terms: without it the FAQ tier never answers with it. */
+    answers: answersSchema.optional(),
     parameters: z.record(identifier, parameterDefinitionSchema).default({}),
     sql: z.string().min(1),
     /** Result tests (expected rows or invariants at a pinned date); see resultTestSchema. */
@@ -173,6 +176,7 @@ export const glossaryFileSchema = z.strictObject({
       connection: identifier.optional(),
     }),
   ),
+  vocabulary: vocabularySchema.optional(),
 });
 
 export type GlossaryTerm = z.infer<typeof glossaryFileSchema>['terms'][number];
@@ -195,6 +199,8 @@ export interface KnowledgeFiles {
   readonly dir: string;
   readonly verifiedQueries: readonly LoadedVerifiedQuery[];
   readonly glossary: readonly GlossaryTerm[];
+  /** The FAQ tier's vocabulary (glossary.yaml `vocabulary:`); empty when absent. */
+  readonly vocabulary: Vocabulary;
   readonly docs: readonly DocChunk[];
   /** Admin rules for personal data (sensitive.yaml); empty when the file is absent. */
   readonly sensitive: PiiRules;
@@ -227,16 +233,24 @@ export async function loadKnowledgeFiles(dir: string): Promise<KnowledgeFiles> {
     seen.set(query.name, query.file);
   }
   let glossary: GlossaryTerm[] = [];
+  let vocabulary: Vocabulary = EMPTY_VOCABULARY;
   const glossaryPath = join(dir, 'glossary.yaml');
   const glossaryRaw = await readFile(glossaryPath, 'utf8').catch(() => null);
   if (glossaryRaw !== null) {
     try {
       const parsed = glossaryFileSchema.safeParse(parseYamlOrThrow(glossaryRaw, 'glossary.yaml'));
-      if (parsed.success) glossary = parsed.data.terms;
-      else problems.push(...parsed.error.issues.map((i) => `glossary.yaml: ${i.path.join('.')}: ${i.message}`));
+      if (parsed.success) {
+        glossary = parsed.data.terms;
+        vocabulary = parsed.data.vocabulary ?? EMPTY_VOCABULARY;
+      } else problems.push(...parsed.error.issues.map((i) => `glossary.yaml: ${i.path.join('.')}: ${i.message}`));
     } catch (error) {
       problems.push((error as Error).message);
     }
+  }
+  const glossaryBroken = problems.some((p) => p.startsWith('glossary.yaml'));
+  for (const query of verifiedQueries) {
+    if (query.answers && !glossaryBroken)
+      problems.push(...checkAnswers(query.file, query.answers, query.parameters, vocabulary));
   }
   let sensitive: PiiRules = { sensitive: [], notSensitive: [] };
   const sensitiveRaw = await readFile(join(dir, SENSITIVE_FILE), 'utf8').catch(() => null);
@@ -267,7 +281,7 @@ export async function loadKnowledgeFiles(dir: string): Promise<KnowledgeFiles> {
     );
   }
   verifiedQueries.sort((a, b) => a.name.localeCompare(b.name));
-  return { dir, verifiedQueries, glossary, docs, sensitive };
+  return { dir, verifiedQueries, glossary, vocabulary, docs, sensitive };
 }
 
 /** Splits Markdown into chunks at `##` headings; an optional `connection: name` line in front matter scopes them. */

@@ -14,7 +14,7 @@ export {
   type Embedder,
   type LocalEmbedderOptions,
 } from './embeddings.js';
-export { DEFAULT_FAQ_SETTINGS, decide, type FaqSettings } from './faq.js';
+export { choose, DEFAULT_FAQ_SETTINGS, type FaqSettings } from './faq.js';
 export {
   type FeedbackMemory,
   proposalFrom,
@@ -31,11 +31,22 @@ export {
   verifiedQueryFileSchema,
 } from './files.js';
 export { fillSql, sqlStringLiteral } from './fill.js';
+export { createInputCleaner, editDistance, type InputCleaner } from './input.js';
+export { answerSentence, formatCell, interpret } from './interpret.js';
 export { createLexicalIndex, type LexicalIndex } from './lexical.js';
 export { installVerifiedQuery, removeVerifiedQuery } from './manage.js';
 export { createFaqMatcher, type FaqMatcher, type MatchCandidate } from './matcher.js';
 export { displayValue, type ExtractionResult, extractParameters, type ParameterValue } from './parameters.js';
-export { type DateRange, findPeriods, formatRange, parsePeriod } from './periods.js';
+export {
+  ALL_TIME_START,
+  type DateRange,
+  describeRange,
+  findPeriods,
+  formatRange,
+  parsePeriod,
+  unclearPeriod,
+} from './periods.js';
+export { type Proof, prove } from './proof.js';
 export {
   checkExpectations,
   type ResultTestDeps,
@@ -52,6 +63,14 @@ export {
 } from './sensitive.js';
 export { createNormalizer, type Normalizer } from './text.js';
 export type * from './types.js';
+export {
+  createFilterValueIndex,
+  createQuestionParser,
+  type ParsedQuestion,
+  type QuestionParser,
+} from './understand.js';
+export { buildUnderstanding, type Understanding } from './understanding.js';
 export { createEmbeddedVectorIndex } from './vector/embedded.js';
 export { createQdrantVectorIndex } from './vector/qdrant.js';
 export type * from './vector/types.js';
+export { type Answers, checkAnswers, type Vocabulary } from './vocabulary.js';

@@ -6,7 +6,14 @@
  * - "last N days/weeks" = the N whole days (7N days) before today; "last N months" = the last N whole calendar months;
  * - named: "Q3 2025", "Q3" (most recent Q3 that has started), "March 2025", "in March" (most recent March that has
  *   started), "in 2025", "between March and May", "from 2026-01-01 to 2026-03-31" (end date included);
- * - open: "since January", "since 2026-06-01", "year to date"/"YTD" run through today.
+ * - open: "since January", "since 2026-06-01", "year to date"/"YTD" run through today;
+ * - to date: "this week/month/quarter/year", "so far this month", "MTD"/"QTD"/"YTD" end today (the anchor day is
+ *   included, so the end is tomorrow) and the answer says "to date";
+ * - halves: "H1 2025", "H2", "first/second half (of 2026)" (without a year: the most recent half that has started);
+ * - whole history: "all time", "ever", "in total", "overall", "since the beginning" (start ALL_TIME_START, end
+ *   tomorrow), said as "all time", never left to a default silently;
+ * - unclear spans ("this time last year", "same time last year", "around then") are not periods: `unclearPeriod()`
+ *   finds them so the FAQ tier asks back.
  */
 import { NUMBER_WORDS } from './text.js';
 
@@ -104,7 +111,42 @@ function monthDay(month: string, day: string, year: string | undefined, today: Y
   return { y, m, d };
 }
 
+/** Start of "all time": before any business data. */
+export const ALL_TIME_START = '1900-01-01';
+
+function halfRange(y: number, h: number): DateRange {
+  return { start: fmt(y, (h - 1) * 6, 1), end: fmt(y, h * 6, 1) };
+}
+function recentHalf(today: Ymd, h: number): number {
+  return (h - 1) * 6 <= today.m ? today.y : today.y - 1;
+}
+const HALF = '(?:h([12])|(first|second|1st|2nd) half)';
+const HALF_N: Record<string, number> = { first: 1, second: 2, '1st': 1, '2nd': 2 };
+
 const RULES: Rule[] = [
+  {
+    pattern: new RegExp(`\\b${HALF}(?: of)?(?: (?:fy ?)?(\\d{4}))?\\b`),
+    range: (m, today) => {
+      const h = m[1] ? Number(m[1]) : (HALF_N[m[2] as string] as number);
+      const range = halfRange(m[3] ? Number(m[3]) : recentHalf(today, h), h);
+      const tomorrow = addDays(today, 1);
+      return range.end > tomorrow ? { start: range.start, end: tomorrow } : range;
+    },
+  },
+  {
+    pattern:
+      /\b(?:(?:in |of |for )?all[- ]time|ever|in total|overall|since (?:the )?(?:beginning|start)(?! of)|since (?:we|launch)[a-z ]{0,20}?(?=$|[?.!,]))\b/,
+    range: (_m, today) => ({ start: ALL_TIME_START, end: addDays(today, 1) }),
+  },
+  {
+    pattern:
+      /\b(?:so far (?:this|in the) (week|month|quarter|year)|(?:this|the current) (week|month|quarter|year) (?:so far|to date)|(week|month|quarter)[- ]to[- ]date|(wtd|mtd|qtd))\b/,
+    range: (m, today) => {
+      const raw = (m[1] ?? m[2] ?? m[3] ?? m[4]) as string;
+      const unit = { wtd: 'week', mtd: 'month', qtd: 'quarter' }[raw] ?? raw;
+      return calendar(unit, 'this', today);
+    },
+  },
   {
     pattern: /\b(?:from|between) (\d{4}-\d{2}-\d{2}) (?:to|and|until|through|-) (\d{4}-\d{2}-\d{2})\b/,
     range: (m) => {
@@ -237,18 +279,20 @@ function calendar(unit: string, which: 'last' | 'this' | 'trailing', today: Ymd)
     return { start: addDays(today, -365), end: fmt(today.y, today.m, today.d) };
   }
   const offset = which === 'last' ? -1 : 0;
+  // "this week/month/quarter/year" read as "to date": through today (the rest has not happened yet).
+  const toDate = which === 'this' ? addDays(today, 1) : null;
   if (unit === 'week') {
     const weekday = (new Date(Date.UTC(today.y, today.m, today.d)).getUTCDay() + 6) % 7; // Monday = 0
     const monday = today.d - weekday + 7 * offset;
-    return { start: fmt(today.y, today.m, monday), end: fmt(today.y, today.m, monday + 7) };
+    return { start: fmt(today.y, today.m, monday), end: toDate ?? fmt(today.y, today.m, monday + 7) };
   }
-  if (unit === 'month') return { start: fmt(today.y, today.m + offset, 1), end: fmt(today.y, today.m + offset + 1, 1) };
+  if (unit === 'month')
+    return { start: fmt(today.y, today.m + offset, 1), end: toDate ?? fmt(today.y, today.m + offset + 1, 1) };
   if (unit === 'quarter') {
     const q = Math.floor(today.m / 3) + offset;
-    return { start: fmt(today.y, q * 3, 1), end: fmt(today.y, q * 3 + 3, 1) };
+    return { start: fmt(today.y, q * 3, 1), end: toDate ?? fmt(today.y, q * 3 + 3, 1) };
   }
-  // "this year" reads as year to date (through today); a whole past year ends on 1 January.
-  if (which === 'this') return { start: fmt(today.y, 0, 1), end: addDays(today, 1) };
+  if (toDate) return { start: fmt(today.y, 0, 1), end: toDate };
   return { start: fmt(today.y + offset, 0, 1), end: fmt(today.y + offset + 1, 0, 1) };
 }
 
@@ -257,12 +301,28 @@ function calendar(unit: string, which: 'last' | 'this' | 'trailing', today: Ymd)
  * The input should be lower case; offsets refer to it.
  */
 export function findPeriods(text: string, now: Date): PeriodMatch[] {
+  // The FAQ tier reads one question's periods once per verified query: remember the last few answers.
+  const key = `${now.getTime()}|${text}`;
+  const cached = recent.get(key);
+  if (cached) return [...cached];
+  const found = scanPeriods(text, now);
+  recent.set(key, found);
+  if (recent.size > 64) recent.delete(recent.keys().next().value as string);
+  return [...found];
+}
+
+const recent = new Map<string, readonly PeriodMatch[]>();
+const GLOBAL_RULES = () => RULES.map((rule) => ({ rule, global: new RegExp(rule.pattern.source, 'g') }));
+let compiled: ReturnType<typeof GLOBAL_RULES> | null = null;
+
+function scanPeriods(text: string, now: Date): PeriodMatch[] {
   const today = dayOf(now);
   const lower = text.toLowerCase();
   const taken: boolean[] = new Array(lower.length).fill(false);
   const found: PeriodMatch[] = [];
-  for (const rule of RULES) {
-    const global = new RegExp(rule.pattern.source, 'g');
+  compiled ??= GLOBAL_RULES();
+  for (const { rule, global } of compiled) {
+    global.lastIndex = 0;
     for (let m = global.exec(lower); m !== null; m = global.exec(lower)) {
       const index = m.index;
       const length = m[0].length;
@@ -284,4 +344,34 @@ export function parsePeriod(phrase: string, now: Date): DateRange | null {
 
 export function formatRange(range: DateRange): string {
   return `${range.start}..${range.end}`;
+}
+
+const UNCLEAR =
+  /\b(?:(?:this|same|that) time (?:last|next|a) year|(?:the )?same (?:period|time|month|quarter|week) (?:last|a) year(?: ago)?|around (?:then|this time)|a while (?:ago|back)|(?:the )?other (?:day|week|month)|(?:a )?(?:few|couple(?: of)?) (?:days|weeks|months) ago|lately)\b/;
+
+/** A period phrase whose span is unclear ("this time last year"): the FAQ tier asks which period is meant. */
+export function unclearPeriod(text: string): string | null {
+  return UNCLEAR.exec(text.toLowerCase())?.[0] ?? null;
+}
+
+const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * A range in words, anchored to today: "Jul 1 - Sep 30 2026", "Oct 1-31 2026", "Nov 1-15 2026 (to date)",
+ * "all time (to Nov 15 2026)". The end shown is the last day included.
+ */
+export function describeRange(range: DateRange, now: Date): string {
+  const a = isoDate(range.start) as Ymd;
+  const lastDay = new Date(Date.parse(`${range.end}T00:00:00Z`) - 86_400_000);
+  const b = dayOf(lastDay);
+  const tomorrow = addDays(dayOf(now), 1);
+  const toDate = range.end === tomorrow;
+  const day = (x: Ymd, year: boolean) => `${SHORT_MONTHS[x.m]} ${x.d}${year ? ` ${x.y}` : ''}`;
+  if (range.start === ALL_TIME_START) return `all time (to ${day(b, true)})`;
+  let text: string;
+  if (range.start === range.end || fmt(a.y, a.m, a.d) === fmt(b.y, b.m, b.d)) text = day(a, true);
+  else if (a.y === b.y && a.m === b.m) text = `${SHORT_MONTHS[a.m]} ${a.d}-${b.d} ${a.y}`;
+  else if (a.y === b.y) text = `${day(a, false)} - ${day(b, true)}`;
+  else text = `${day(a, true)} - ${day(b, true)}`;
+  return toDate ? `${text} (to date)` : text;
 }

@@ -22,6 +22,21 @@ export interface FilledParameter {
   readonly source: 'question' | 'default';
 }
 
+/** How the FAQ tier read the question, in words, shown before the answer. */
+export interface FaqInterpretation {
+  /** "Revenue (completed orders, after discounts) by sales region, Jul 1 - Sep 30 2026". */
+  readonly text: string;
+  readonly measure: string;
+  readonly dimensions: readonly string[];
+  readonly filters: readonly string[];
+  /** The period in words ("Oct 1-31 2026", "Nov 1-15 2026 (to date)", "all time (to Nov 15 2026)"), if any. */
+  readonly period: string | null;
+  /** The period is the query's default, not one the question named. */
+  readonly defaultPeriod: boolean;
+  /** The period as dates, start inclusive, end exclusive. */
+  readonly range: { readonly start: string; readonly end: string } | null;
+}
+
 export type FaqOutcome =
   | {
       readonly kind: 'answered';
@@ -34,6 +49,12 @@ export type FaqOutcome =
       /** Calibrated match confidence in [0, 1]. */
       readonly confidence: number;
       readonly elapsedMs: number;
+      /** The question as read: measure, breakdown, filters, period. */
+      readonly interpretation?: FaqInterpretation;
+      /** One plain-English sentence built from the first row(s). */
+      readonly sentence?: string;
+      /** Parameter values as filled (machine-readable; date ranges end exclusive). */
+      readonly values?: Readonly<Record<string, string | number | { start: string; end: string }>>;
     }
   | {
       /** The question matches a verified query but a parameter is missing or ambiguous: ask instead of guessing. */
@@ -46,12 +67,15 @@ export type FaqOutcome =
       /** Candidate values when the ambiguity is between known values. */
       readonly options: readonly string[];
       readonly confidence: number;
+      readonly interpretation?: FaqInterpretation;
     }
   | {
       /** No verified query is a confident match: the question goes to the agent. */
       readonly kind: 'miss';
       readonly confidence: number;
       readonly nearest: readonly { readonly name: string; readonly confidence: number }[];
+      /** Why the nearest verified query does not answer it ("the query is not broken down by region"). */
+      readonly reason?: string;
     };
 
 export interface FaqRequest {

@@ -31,6 +31,8 @@ export interface RunRequest {
   client: WebClient;
   /** A direct message (the assistant panel lives there): only then is an assistant status set. */
   dm?: boolean;
+  /** false: skip the FAQ tier ("Not what I asked - investigate"). */
+  faq?: boolean;
 }
 
 export interface RunnerDeps {
@@ -174,6 +176,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         userId: request.userId,
         actor,
         signal,
+        ...(request.faq === false ? { faq: false } : {}),
       });
       for await (const event of events) {
         state = reduceEvent(state, event);

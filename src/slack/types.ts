@@ -37,7 +37,7 @@ export interface SlackEngine {
     readonly now?: Date | undefined;
   };
   /** One investigation as recorded events (the engine records them before yielding). */
-  ask(request: InvestigateRequest): AsyncGenerator<InvestigationEvent, InvestigationOutcome>;
+  ask(request: InvestigateRequest & { faq?: boolean }): AsyncGenerator<InvestigationEvent, InvestigationOutcome>;
   memory(): Promise<SlackMemory>;
   /** May this actor use the connection (default one when omitted)? Checked before a thread starts. */
   access(request: { actor: Actor; db?: string }): Promise<{ allowed: true } | { allowed: false; reason: string }>;

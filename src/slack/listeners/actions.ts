@@ -194,6 +194,39 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     );
   });
 
+  // "Not what I asked - investigate": the same question to the agent, bypassing the FAQ tier; in the answer's thread
+  // when the answer is in one, else (an ephemeral /sleuth-faq reply) as a new thread in the channel.
+  on(ACTION.faqNotWhatIAsked, async ({ body, value, client, respond }) => {
+    const input = faqInput(value);
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    if (!input || !channel) return;
+    const where = body.container?.is_ephemeral ? undefined : threadOf(body);
+    if (where) {
+      deps.runner.start({
+        question: input.q,
+        userId: body.user.id,
+        teamId: body.team?.id,
+        channel: where.channel,
+        threadTs: where.threadTs,
+        client,
+        faq: false,
+      });
+      return;
+    }
+    const started = await startInChannel(deps, client, {
+      question: input.q,
+      userId: body.user.id,
+      channel,
+      teamId: body.team?.id,
+      faq: false,
+    });
+    await respond(
+      started.ok
+        ? { delete_original: true }
+        : { response_type: 'ephemeral', replace_original: true, ...renderNotice(started.reason) },
+    );
+  });
+
   app.view(CALLBACK.feedbackNote, async ({ ack, view, body }) => {
     await ack();
     const parsed = z

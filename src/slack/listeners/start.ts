@@ -8,7 +8,7 @@ export type StartResult = { ok: true } | { ok: false; reason: string };
 export async function startInChannel(
   deps: ListenerDeps,
   client: WebClient,
-  input: { question: string; userId: string; channel: string; teamId: string | undefined },
+  input: { question: string; userId: string; channel: string; teamId: string | undefined; faq?: boolean },
 ): Promise<StartResult> {
   let rootTs: string;
   try {

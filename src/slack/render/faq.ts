@@ -2,44 +2,46 @@
 import type { FaqOutcome } from '../../knowledge/types.js';
 import { actions, type Block, button, context, type SlackMessage, section } from './blocks.js';
 import { codeBlock, oneLine, safeText, truncate } from './escape.js';
-import { ACTION } from './ids.js';
+import { ACTION, faqValue } from './ids.js';
 import { assertMessageWithinLimits } from './limits.js';
 import { renderTable } from './table.js';
 import { questionLine } from './thread.js';
 
-/** Button payload for FAQ follow-ups: the question (and the chosen option), as JSON within the value limit. */
-export function faqValue(question: string, option?: string): string {
-  return JSON.stringify(
-    option === undefined ? { q: truncate(question, 1500) } : { q: truncate(question, 1500), o: truncate(option, 300) },
-  );
-}
+export { faqValue } from './ids.js';
 
 export function renderFaq(question: string, outcome: FaqOutcome, options: { shared?: boolean } = {}): SlackMessage {
   const blocks: Block[] = [];
   if (outcome.kind === 'answered') {
     const vq = outcome.verifiedQuery;
-    blocks.push(section(`:books: *${safeText(oneLine(vq.description || vq.name), 300)}*\n${questionLine(question)}`));
+    // How the question was read comes first (measure, breakdown, filters, period; a default period said so), then
+    // the verified query cited, one sentence from the rows, and the table.
+    const reading = outcome.interpretation?.text ?? vq.description ?? vq.name;
+    blocks.push(section(`:books: *${safeText(oneLine(reading), 300)}*\n${questionLine(question)}`));
+    blocks.push(
+      context(
+        `Verified query \`${safeText(vq.name, 100)}\` · ${safeText(vq.owner, 80)} · verified ${safeText(vq.verifiedOn, 20)} · answered without a model`,
+      ),
+    );
+    if (outcome.sentence) blocks.push(section(safeText(outcome.sentence, 1000)));
     blocks.push(section(renderTable(outcome.result.columns, outcome.result.rows, { maxRows: 10, maxChars: 2800 })));
     if (outcome.result.rowCount > 10 || outcome.result.truncated)
       blocks.push(context(`Showing 10 of ${outcome.result.rowCount}${outcome.result.truncated ? '+' : ''} rows.`));
-    const params = outcome.parameters.map(
-      (p) =>
-        `${safeText(p.name, 60)}: ${safeText(oneLine(p.display), 120)}${p.source === 'default' ? ' (default)' : ''}`,
-    );
     blocks.push(
-      context(
-        `:white_check_mark: Verified query \`${safeText(vq.name, 100)}\` · ${safeText(vq.owner, 80)} · verified ${safeText(vq.verifiedOn, 20)}`,
-        params.length > 0 ? params.join(' · ') : '',
-        `${safeText(outcome.connection, 60)} · ${Math.round(outcome.elapsedMs)} ms · match ${Math.round(outcome.confidence * 100)}%`,
-      ),
+      context(`${safeText(outcome.connection, 60)} · ${Math.round(outcome.elapsedMs)} ms`),
       section(codeBlock(outcome.sql, 1500)),
     );
-    if (!options.shared)
-      blocks.push(actions('sleuth_faq', [button('Share in channel', ACTION.faqShare, faqValue(question))]));
+    const investigate = button('Not what I asked - investigate', ACTION.faqNotWhatIAsked, faqValue(question));
+    blocks.push(
+      actions(
+        'sleuth_faq',
+        options.shared ? [investigate] : [button('Share in channel', ACTION.faqShare, faqValue(question)), investigate],
+      ),
+    );
     return assertMessageWithinLimits({ text: `Verified answer: ${safeText(oneLine(vq.name), 200)}`, blocks });
   }
   if (outcome.kind === 'ask_back') {
-    blocks.push(section(`:thinking_face: ${safeText(outcome.prompt, 1000)}\n${questionLine(question)}`));
+    const reading = outcome.interpretation ? `${safeText(oneLine(outcome.interpretation.text), 300)}\n` : '';
+    blocks.push(section(`:thinking_face: ${reading}${safeText(outcome.prompt, 1000)}\n${questionLine(question)}`));
     if (outcome.options.length > 0)
       blocks.push(
         actions(

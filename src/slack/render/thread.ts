@@ -17,7 +17,7 @@ import {
 import { actions, type Block, button, context, fields, type SlackMessage, section } from './blocks.js';
 import { codeBlock, oneLine, safeText, truncate } from './escape.js';
 import { type ClosedStatus, closedPlan, type EvidenceRun, evidenceRuns, FINAL_ROWS } from './evidence.js';
-import { ACTION, QUESTION_PREFIX } from './ids.js';
+import { ACTION, faqValue, QUESTION_PREFIX } from './ids.js';
 import { assertMessageWithinLimits } from './limits.js';
 import type { SqlEntry, ThreadState } from './state.js';
 import { renderTable } from './table.js';
@@ -199,7 +199,10 @@ export function renderFinal(state: ThreadState, options: RenderOptions = {}): Sl
   if (answer.followUps.length > 0) {
     blocks.push(context(`*Try next:* ${answer.followUps.map((f) => safeText(oneLine(f), 200)).join(' · ')}`));
   }
+  // An instant answer from a verified query (the FAQ tier's sql call) can be sent to the agent instead.
+  const instant = state.sql.some((s) => s.callId === 'faq');
   const buttons = [
+    ...(instant ? [button('Not what I asked - investigate', ACTION.faqNotWhatIAsked, faqValue(state.question))] : []),
     ...(answer.evidence.length > 0 || state.sql.length > 0 ? [button('Show SQL', ACTION.showSql, id)] : []),
     button('Re-run', ACTION.rerun, id),
     button(':thumbsup: Helpful', ACTION.helpful, id),

@@ -175,7 +175,7 @@ describe('knowledge base on the demo database', () => {
     const dir = copyKnowledge();
     writeFileSync(
       join(dir, 'verified', 'promotion_count.yaml'),
-      'name: promotion_count\ndescription: Number of promotions.\nquestions: [How many promotions exist?]\nconnection: demo\nowner: growth\nverified_on: 2026-11-01\nsql: SELECT COUNT(*) AS promotions FROM promotions\n',
+      'name: promotion_count\ndescription: Number of promotions.\nquestions: [How many promotions exist?]\nconnection: demo\nowner: growth\nverified_on: 2026-11-01\nanswers:\n  measures: [discounts]\nsql: SELECT COUNT(*) AS promotions FROM promotions\n',
     );
     const store = await openMemoryStore({ logger: silentLogger });
     try {

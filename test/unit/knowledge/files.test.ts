@@ -190,12 +190,55 @@ ${extra}sql: |
     return error as SleuthError;
   }
 
+  const glossaryWithVocabulary = `terms: []
+vocabulary:
+  measures:
+    orders: { label: Orders, words: [orders, order] }
+  dimensions:
+    region: { label: sales region, words: [region] }
+`;
+
+  it('validates answers blocks against the glossary vocabulary, naming the file and the unknown term', async () => {
+    const good = knowledgeDir({
+      'glossary.yaml': glossaryWithVocabulary,
+      'verified/a.yaml': verified('a', 'answers:\n  measures: [orders]\n  dimensions: [region]\n'),
+    });
+    const files = await loadKnowledgeFiles(good);
+    expect(files.verifiedQueries[0]?.answers).toMatchObject({ measures: ['orders'], dimensions: ['region'] });
+    expect(files.vocabulary.measures.orders?.label).toBe('Orders');
+
+    const bad = knowledgeDir({
+      'glossary.yaml': glossaryWithVocabulary,
+      'verified/b.yaml': verified('b', 'answers:\n  measures: [revnue]\n  dimensions: [week]\n'),
+    });
+    const error = await loadError(bad);
+    expect(error.message).toContain('verified/b.yaml: answers.measures: unknown measure "revnue"');
+    expect(error.message).toContain('verified/b.yaml: answers.dimensions: unknown dimension "week"');
+  });
+
+  it('rejects an answers block whose filters do not match the parameters', async () => {
+    const dir = knowledgeDir({
+      'glossary.yaml': glossaryWithVocabulary,
+      'verified/c.yaml': verified(
+        'c',
+        'answers:\n  measures: [orders]\n  filters: { country: region }\nparameters:\n  period: { type: date_range, default: last month }\n',
+      ).replace(
+        'SELECT count(*) FROM orders',
+        'SELECT count(*) FROM orders WHERE d >= {{period.start}} AND d < {{period.end}}',
+      ),
+    });
+    const error = await loadError(dir);
+    expect(error.message).toContain('answers.filters: "country" is not a parameter of this query');
+    expect(error.message).toContain('answers: parameter "period" is neither a filter nor the limit');
+  });
+
   it('treats a missing directory as an empty knowledge base', async () => {
     const dir = join(knowledgeDir({}), 'does-not-exist');
     expect(await loadKnowledgeFiles(dir)).toEqual({
       dir,
       verifiedQueries: [],
       glossary: [],
+      vocabulary: { measures: {}, dimensions: {}, abbreviations: {}, filler: [] },
       docs: [],
       sensitive: { sensitive: [], notSensitive: [] },
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPeriods, formatRange, parsePeriod } from '../../../src/knowledge/periods.js';
+import { describeRange, findPeriods, formatRange, parsePeriod, unclearPeriod } from '../../../src/knowledge/periods.js';
 
 // Sunday 15 November 2026, noon UTC.
 const NOW = new Date('2026-11-15T12:00:00Z');
@@ -8,10 +8,11 @@ describe('parsePeriod anchored at Sunday 2026-11-15', () => {
   it.each([
     // calendar units
     ['last month', '2026-10-01', '2026-11-01'],
-    ['this month', '2026-11-01', '2026-12-01'],
+    // "this month" ends today (anchor day included): the rest of the month has not happened yet
+    ['this month', '2026-11-01', '2026-11-16'],
     ['previous month', '2026-10-01', '2026-11-01'],
     ['last quarter', '2026-07-01', '2026-10-01'],
-    ['this quarter', '2026-10-01', '2027-01-01'],
+    ['this quarter', '2026-10-01', '2026-11-16'],
     ['previous quarter', '2026-07-01', '2026-10-01'],
     ['last year', '2025-01-01', '2026-01-01'],
     ['this year', '2026-01-01', '2026-11-16'],
@@ -130,5 +131,51 @@ describe('findPeriods', () => {
 describe('formatRange', () => {
   it('joins start and end with two dots', () => {
     expect(formatRange({ start: '2026-10-01', end: '2026-11-01' })).toBe('2026-10-01..2026-11-01');
+  });
+});
+
+describe('halves, to-date, all time and unclear spans (anchored at Sunday 2026-11-15)', () => {
+  it.each([
+    ['H1 2025', '2025-01-01', '2025-07-01'],
+    ['h2 2025', '2025-07-01', '2026-01-01'],
+    ['first half of 2026', '2026-01-01', '2026-07-01'],
+    ['second half of 2025', '2025-07-01', '2026-01-01'],
+    // the current half runs to today
+    ['second half', '2026-07-01', '2026-11-16'],
+    ['so far this month', '2026-11-01', '2026-11-16'],
+    ['so far this quarter', '2026-10-01', '2026-11-16'],
+    ['so far this year', '2026-01-01', '2026-11-16'],
+    ['this month so far', '2026-11-01', '2026-11-16'],
+    ['mtd', '2026-11-01', '2026-11-16'],
+    ['qtd', '2026-10-01', '2026-11-16'],
+    ['quarter to date', '2026-10-01', '2026-11-16'],
+    ['all time', '1900-01-01', '2026-11-16'],
+    ['ever', '1900-01-01', '2026-11-16'],
+    ['in total', '1900-01-01', '2026-11-16'],
+    ['overall', '1900-01-01', '2026-11-16'],
+    ['since the beginning', '1900-01-01', '2026-11-16'],
+    ['since the start of march', '2026-03-01', '2026-11-16'],
+  ])('%s -> [%s, %s)', (phrase, start, end) => {
+    expect(parsePeriod(phrase, NOW)).toEqual({ start, end });
+  });
+
+  it('reads "total" alone as no period ("total revenue" is not all time)', () => {
+    expect(findPeriods('total revenue', NOW)).toEqual([]);
+  });
+
+  it.each(['this time last year', 'same period last year', 'around this time', 'a few weeks ago', 'lately'])(
+    'finds "%s" unclear',
+    (phrase) => {
+      expect(unclearPeriod(`revenue ${phrase}`)).toBe(phrase);
+    },
+  );
+
+  it('says ranges in words: whole months, spans, to date, all time', () => {
+    expect(describeRange({ start: '2026-10-01', end: '2026-11-01' }, NOW)).toBe('Oct 1-31 2026');
+    expect(describeRange({ start: '2026-07-01', end: '2026-10-01' }, NOW)).toBe('Jul 1 - Sep 30 2026');
+    expect(describeRange({ start: '2025-12-01', end: '2026-02-01' }, NOW)).toBe('Dec 1 2025 - Jan 31 2026');
+    expect(describeRange({ start: '2026-11-01', end: '2026-11-16' }, NOW)).toBe('Nov 1-15 2026 (to date)');
+    expect(describeRange({ start: '2026-11-14', end: '2026-11-15' }, NOW)).toBe('Nov 14 2026');
+    expect(describeRange({ start: '1900-01-01', end: '2026-11-16' }, NOW)).toBe('all time (to Nov 15 2026)');
   });
 });

@@ -64,6 +64,16 @@ const answered: FaqOutcome = {
   },
   confidence: 0.91,
   elapsedMs: 7,
+  interpretation: {
+    text: 'Signups by acquisition channel, Oct 1-31 2026',
+    measure: 'Signups',
+    dimensions: ['acquisition channel'],
+    filters: [],
+    period: 'Oct 1-31 2026',
+    defaultPeriod: false,
+    range: { start: '2026-10-01', end: '2026-11-01' },
+  },
+  sentence: 'Signups by acquisition channel, Oct 1-31 2026: 1 row; first organic with 41 signups.',
 };
 
 describe('Block Kit snapshots', () => {
@@ -119,7 +129,16 @@ describe('Block Kit snapshots', () => {
   });
 
   it('FAQ: answered, ask back, miss', () => {
-    expect(valid(renderFaq('signups last month', answered))).toMatchSnapshot();
+    const message = valid(renderFaq('signups last month', answered));
+    // the reading first, then the cited verified query, the sentence, the table; no warning signs
+    const texts = JSON.stringify(message.blocks);
+    expect(texts.indexOf('Signups by acquisition channel, Oct 1-31 2026')).toBeLessThan(
+      texts.indexOf('signups_by_channel'),
+    );
+    expect(texts.indexOf('first organic with 41 signups')).toBeLessThan(texts.indexOf('acquisition_channel'));
+    expect(texts).not.toContain(':warning:');
+    expect(texts).toContain('Not what I asked - investigate');
+    expect(message).toMatchSnapshot();
     expect(
       valid(
         renderFaq('revenue', {
