@@ -1,8 +1,8 @@
 /**
  * Answer grounding: every number an answer states must come from a query the investigation ran. A number is
  * grounded when a result cell rounds to it at the precision it is written with (42.9% for 0.4287 as a percentage,
- * 11,833,296 for 11833295.69), when the question states it, or when it is too small to be a claim (0..31: ranks,
- * "top 5", days) or a year. What is left is a number no query produced: a made-up figure.
+ * 11,833,296 for 11833295.69), when the question or a query's text states it ("the first 60 days"), or when it is
+ * too small to be a claim (0..31: ranks, "top 5", days) or a year. What is left is a number no query produced: a made-up figure.
  */
 import { normalizeValue } from '../comparator.js';
 import { numbersIn } from './score.js';
@@ -23,14 +23,10 @@ function resultNumbers(results: readonly (readonly unknown[])[][]): number[] {
   return [...values];
 }
 
-/** Numbers stated in `text` that no result in `results` (rows of each SQL result) supports. */
-export function ungroundedNumbers(
-  text: string,
-  question: string,
-  results: readonly (readonly unknown[])[][],
-): number[] {
+/** Numbers stated in `text` that no result (rows of each SQL result) supports; `given`: the question and SQL text. */
+export function ungroundedNumbers(text: string, given: string, results: readonly (readonly unknown[])[][]): number[] {
   const cells = resultNumbers(results);
-  const asked = new Set(numbersIn(question).map(Math.abs));
+  const asked = new Set(numbersIn(given).map(Math.abs));
   const out: number[] = [];
   for (const match of text.matchAll(/-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?/g)) {
     const written = match[0];

@@ -181,7 +181,9 @@ export async function runGoldenCase(c: GoldenCase, deps: GoldenRunDeps): Promise
   const off = new Set(deps.disabledRules ?? []);
   const stated = answer && resultRows.length > 0 ? answerText(answer) : undefined;
   const ungrounded =
-    stated !== undefined && !off.has('grounding') ? ungroundedNumbers(stated, c.question, resultRows) : [];
+    stated !== undefined && !off.has('grounding')
+      ? ungroundedNumbers(stated, [c.question, ...sqlByCall.values()].join('\n'), resultRows)
+      : [];
   if (ungrounded.length > 0) base.ungrounded = ungrounded;
 
   if (!gold) {
