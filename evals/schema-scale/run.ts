@@ -55,7 +55,7 @@ async function loadPostgres(adminUrl: string, database: string): Promise<string>
 }
 
 export async function measureScaleRecall(
-  root: string,
+  _root: string,
   dialect: 'sqlite' | 'postgres',
   options: { pgUrl?: string; suffix?: string } = {},
 ): Promise<ScaleRecall> {
