@@ -1,17 +1,20 @@
 /**
- * `npm run eval:ci [-- --only guard,comparator,faq,kb,agent,pii] [--limit N]`: the offline eval gate. Runs the guard
- * suite (fixtures, per dialect), the comparator self-check (Spider/BIRD edge cases), the FAQ routing suite (demo
- * database, deterministic; the tuning part and the frozen test part, answers checked by their rows), the verified
- * queries' result tests (`sleuth kb test`, demo data at their pinned dates), the replayed-agent suite (golden cases
- * through the engine with recorded model turns) and the PII detector suite (generated labelled set, seed 42), scores
- * them against evals/thresholds.json, prints one line per score and exits 1 with the failing lines when any score
- * drops below its threshold. Writes evals/results/ci-latest.json. `--limit N` replays only the first N golden cases (quick local checks; CI replays all).
+ * `npm run eval:ci [-- --only guard,comparator,faq,kb,agent,pii,mutants] [--limit N]`: the offline eval gate. Runs
+ * the guard suite (fixtures, per dialect), the comparator self-check (Spider/BIRD edge cases), the FAQ routing suite
+ * (demo database, deterministic; the tuning part and the frozen test part, answers checked by their rows), the
+ * verified queries' result tests (`sleuth kb test`, demo data at their pinned dates), the replayed-agent suite (golden
+ * cases through ask() with recorded model turns), the PII detector suite (generated labelled set, seed 42) and the
+ * mutant suite (evals/mutants: per kind of mistake, the share the scorer catches), scores them against
+ * evals/thresholds.json, prints one line per score and exits 1 with the failing lines when any score drops below its
+ * threshold. Writes evals/results/ci-latest.json. `--limit N` replays only the first N golden cases (quick local
+ * checks; CI replays all).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSqlGuard } from '../src/sql/index.js';
 import { evaluateGate } from './gate.js';
+import { runMutantSuite } from './mutants/suite.js';
 import { RECORD_COMMAND, runAgentReplaySuite } from './suites/agent-replay.js';
 import { runComparatorSuite } from './suites/comparator.js';
 import { runFaqRoutingSuite } from './suites/faq-routing.js';
@@ -19,7 +22,7 @@ import { runGuardSuite } from './suites/guard.js';
 import { runKbTestSuite } from './suites/kb-tests.js';
 import { runPiiSuite } from './suites/pii.js';
 
-const SUITES = ['guard', 'comparator', 'faq', 'kb', 'agent', 'pii'] as const;
+const SUITES = ['guard', 'comparator', 'faq', 'kb', 'agent', 'pii', 'mutants'] as const;
 const { values } = parseArgs({ options: { only: { type: 'string' }, limit: { type: 'string' } }, strict: true });
 const only = new Set((values.only ?? SUITES.join(',')).split(',').map((s) => s.trim()));
 for (const name of only) {
@@ -30,6 +33,10 @@ for (const name of only) {
 }
 
 const root = join(import.meta.dirname, '..');
+function limitedIds(n: number): string[] {
+  const text = readFileSync(join(root, 'datasets', 'golden', 'demo.yaml'), 'utf8');
+  return [...text.matchAll(/^ {2}- id: (\w+)$/gm)].slice(0, n).map((m) => m[1] ?? '');
+}
 const allThresholds = JSON.parse(readFileSync(join(import.meta.dirname, 'thresholds.json'), 'utf8')) as Record<
   string,
   number
@@ -41,6 +48,7 @@ const prefixes: Record<string, string[]> = {
   kb: ['kb.'],
   agent: ['agent.'],
   pii: ['pii.'],
+  mutants: ['mutants.'],
 };
 const thresholds = Object.fromEntries(
   Object.entries(allThresholds).filter(([name]) =>
@@ -111,6 +119,8 @@ if (only.has('agent')) {
   scores['agent.execution_accuracy'] = summary.executionAccuracy;
   scores['agent.behaviour_accuracy'] = summary.behaviourAccuracy;
   scores['agent.fact_recall'] = summary.factRecall;
+  scores['agent.answer_grounding'] = 1 - (summary.ungroundedAnswers ?? 0) / Math.max(1, summary.cases);
+  hints['agent.answer_grounding'] = `${summary.ungroundedAnswers ?? 0} answers state a number no query produced`;
   // ask() route: an instant (FAQ) answer must be right, and never given to an ambiguous/unanswerable question
   const instant = summary.faqInstant ?? { answers: 0, correct: 0, onBehaviourCases: 0 };
   scores['agent.faq_instant_accuracy'] = instant.answers === 0 ? 1 : instant.correct / instant.answers;
@@ -145,6 +155,18 @@ if (only.has('pii')) {
   scores['pii.column_names.recall'] = pii.columnNames.recall;
   heading.push(`PII: ${pii.items} generated items`);
   details.push(...pii.mistakes.slice(0, 20));
+}
+
+if (only.has('mutants')) {
+  // each mutant model makes one kind of mistake on every golden case it applies to; the scorer must catch >= 95%
+  const mutants = await runMutantSuite(root, { ids: values.limit ? limitedIds(Number(values.limit)) : undefined });
+  for (const m of mutants) {
+    scores[`mutants.${m.name}.caught`] = m.share;
+    hints[`mutants.${m.name}.caught`] =
+      `the scorer missed ${m.escaped.length} of ${m.applicable} "${m.mistake}" mistakes: ${m.escaped.slice(0, 5).join(', ')}`;
+  }
+  const table = mutants.map((m) => `${m.name} ${m.caught}/${m.applicable} (${m.notApplicable} n/a)`);
+  heading.push(`mutants: ${table.join(', ')}`);
 }
 
 const gate = evaluateGate(scores, thresholds, hints);

@@ -1,21 +1,24 @@
 /**
  * `npm run eval -- --suite golden [--provider scripted|replay|anthropic|openai-compatible] [--dialect D --db URL]
- *  [--record] [--cassettes DIR] [--concurrency N] [--limit N] [--case ID...] [--baseline FILE] [--save-baseline]`
+ *  [--route ask|investigate] [--record] [--cassettes DIR] [--concurrency N] [--limit N] [--case ID...] [--trials N]
+ *  [--baseline FILE] [--save-baseline]`
  *
  * Runs the engine on each case of datasets/golden/demo.yaml and scores execution accuracy, answer facts and
  * ambiguous/unanswerable behaviour, with steps, tokens, cost and latency. Writes evals/results/<run>.json and .md.
+ * With a baseline, compares question by question (evals/golden/baseline.ts) and exits 1 when significantly worse.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROMPT_VERSION } from '../src/agent/index.js';
 import { createModelProvider } from '../src/agent/models/from-config.js';
 import { loadConfig } from '../src/config/index.js';
 import { isSqlDialect } from '../src/sql/index.js';
 import { openAskRoute } from './golden/ask.js';
+import { type Baseline, baselineFrom, comparePaired, comparisonMarkdown, passed } from './golden/baseline.js';
 import { openGoldenEnvironment } from './golden/environment.js';
-import { type GoldenSummary, goldenMarkdown, summarizeGoldenRun } from './golden/report.js';
-import { type GoldenProviderName, runGoldenCases } from './golden/runner.js';
+import { goldenMarkdown, summarizeGoldenRun } from './golden/report.js';
+import { type GoldenCaseResult, type GoldenProviderName, runGoldenCases } from './golden/runner.js';
 
 const HELP = `Usage: npm run eval -- [options]
 
@@ -35,8 +38,11 @@ Options:
   --concurrency N       cases run at once (default 4)
   --limit N             only the first N cases
   --case ID             only this case (repeatable)
-  --baseline FILE       compare with this summary (default evals/baselines/<suite>-<provider>.json when present)
-  --save-baseline       store this run's summary as the default baseline
+  --trials N            run every case N times (default 1): pass rates per question, variance per trial
+  --baseline FILE       compare with this baseline question by question (McNemar exact test); exits 1 when the run
+                        is significantly worse (default evals/baselines/<suite>-<provider>.json when present)
+  --save-baseline       store this run (per question, per category, overall; model and prompt version) as the
+                        baseline
   -h, --help            this help
 
 Examples:
@@ -51,6 +57,7 @@ const { values } = parseArgs({
     provider: { type: 'string', default: 'scripted' },
     route: { type: 'string', default: 'ask' },
     record: { type: 'boolean', default: false },
+    trials: { type: 'string', default: '1' },
     cassettes: { type: 'string' },
     dialect: { type: 'string' },
     db: { type: 'string' },
@@ -82,6 +89,8 @@ if (values.route !== 'ask' && values.route !== 'investigate')
   fail(`unknown route "${values.route}"; use ask or investigate`);
 const concurrency = Number(values.concurrency);
 if (!Number.isInteger(concurrency) || concurrency < 1) fail('--concurrency must be a positive integer');
+const trials = Number(values.trials);
+if (!Number.isInteger(trials) || trials < 1) fail('--trials must be a positive integer');
 const limit = values.limit === undefined ? undefined : Number(values.limit);
 if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) fail('--limit must be a positive integer');
 
@@ -110,25 +119,32 @@ const live =
     ? loadConfig({ env: { ...process.env, SLEUTH_LLM_PROVIDER: provider }, cwd: root }).model
     : undefined;
 const started = performance.now();
-const results = await runGoldenCases(
-  {
-    ...env,
-    ask,
-    provider,
-    liveProvider: live ? () => createModelProvider(live, env.logger) : undefined,
-    cassetteDir,
-    record: values.record,
-  },
-  {
-    concurrency,
-    limit,
-    ids: values.case,
-    onResult: (r, done, total) => {
-      if (done % 20 === 0 || done === total) process.stderr.write(`  ${done}/${total} cases\n`);
-      if (r.error && !r.cassetteMiss) process.stderr.write(`  ${r.id}: ${r.error}\n`);
-    },
-  },
-);
+const allTrials: GoldenCaseResult[][] = [];
+for (let trial = 1; trial <= trials; trial++) {
+  allTrials.push(
+    await runGoldenCases(
+      {
+        ...env,
+        ask,
+        provider,
+        liveProvider: live ? () => createModelProvider(live, env.logger) : undefined,
+        cassetteDir,
+        record: values.record && trial === 1,
+      },
+      {
+        concurrency,
+        limit,
+        ids: values.case,
+        onResult: (r, done, total) => {
+          if (done % 20 === 0 || done === total)
+            process.stderr.write(`  ${trials > 1 ? `trial ${trial}: ` : ''}${done}/${total} cases\n`);
+          if (r.error && !r.cassetteMiss) process.stderr.write(`  ${r.id}: ${r.error}\n`);
+        },
+      },
+    ),
+  );
+}
+const results = allTrials[0] ?? [];
 const wallMs = performance.now() - started;
 await ask?.close();
 await env.close();
@@ -139,22 +155,48 @@ const summary = summarizeGoldenRun(results, {
   dialect: env.source.dialect,
   promptVersion: PROMPT_VERSION,
 });
+const modelName = live?.model ?? (provider === 'scripted' ? 'reference' : 'recorded');
+const candidate = baselineFrom(allTrials, {
+  provider,
+  model: modelName ?? provider,
+  promptVersion: PROMPT_VERSION,
+  dialect: env.source.dialect,
+});
 const baselinePath = values.baseline ?? join(import.meta.dirname, 'baselines', `${values.suite}-${provider}.json`);
-const baseline = existsSync(baselinePath)
-  ? (JSON.parse(readFileSync(baselinePath, 'utf8')) as GoldenSummary)
-  : undefined;
-const markdown = goldenMarkdown(summary, results, baseline);
+const baseline =
+  existsSync(baselinePath) && !values['save-baseline']
+    ? (JSON.parse(readFileSync(baselinePath, 'utf8')) as Baseline)
+    : undefined;
+const comparison = baseline ? comparePaired(baseline, candidate) : undefined;
+const trialLine =
+  trials > 1
+    ? `\nTrials: ${trials}; pass rate per trial ${allTrials.map((t) => (t.filter(passed).length / Math.max(1, t.length)).toFixed(3)).join(', ')}.\n`
+    : '';
+const markdown = `${goldenMarkdown(summary, results)}${trialLine}${
+  baseline && comparison ? `\n${comparisonMarkdown(baseline, candidate, comparison)}` : ''
+}`;
 const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${values.suite}-${provider}`;
 const resultsDir = join(import.meta.dirname, 'results');
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, `${runId}.json`), `${JSON.stringify({ summary, wallMs, results }, null, 2)}\n`);
+writeFileSync(
+  join(resultsDir, `${runId}.json`),
+  `${JSON.stringify({ summary, candidate, comparison, wallMs, results }, null, 2)}\n`,
+);
 writeFileSync(join(resultsDir, `${runId}.md`), markdown);
+writeFileSync(join(resultsDir, 'latest.md'), markdown);
 console.log(markdown);
 console.log(
-  `${results.length} cases in ${(wallMs / 1000).toFixed(1)} s; wrote evals/results/${runId}.json and .md${values.record ? `; cassettes in ${cassetteDir}` : ''}`,
+  `${results.length} cases x ${trials} trial(s) in ${(wallMs / 1000).toFixed(1)} s; wrote evals/results/${runId}.json and .md (and evals/results/latest.md)${values.record ? `; cassettes in ${cassetteDir}` : ''}`,
 );
 if (values['save-baseline']) {
-  mkdirSync(join(import.meta.dirname, 'baselines'), { recursive: true });
-  writeFileSync(baselinePath, `${JSON.stringify(summary, null, 2)}\n`);
+  mkdirSync(dirname(baselinePath), { recursive: true });
+  writeFileSync(baselinePath, `${JSON.stringify(candidate, null, 2)}\n`);
   console.log(`baseline saved to ${baselinePath}`);
+} else if (comparison) {
+  if (comparison.verdict === 'significantly_worse') {
+    console.log(
+      `eval: significantly worse than the baseline (p = ${comparison.pValue.toFixed(4)}); now failing: ${comparison.regressed.join(', ')}`,
+    );
+    process.exitCode = 1;
+  } else console.log(`eval: ${comparison.verdict.replace(/_/g, ' ')} (p = ${comparison.pValue.toFixed(4)})`);
 }

@@ -60,7 +60,19 @@ export function cassetteFileText(summary: CassetteSummary, cassette: Cassette): 
     ...(summary.outcome ? { outcome: summary.outcome } : {}),
   };
   const plain = JSON.parse(JSON.stringify({ summary: ordered, cassette })) as unknown;
-  return stringify(plain, { lineWidth: 0, minContentWidth: 0, indent: 2 });
+  // every style choice explicit, so the bytes do not depend on the yaml library's defaults
+  return stringify(plain, {
+    lineWidth: 0,
+    minContentWidth: 0,
+    indent: 2,
+    indentSeq: true,
+    singleQuote: false,
+    blockQuote: 'literal',
+    defaultStringType: 'PLAIN',
+    defaultKeyType: 'PLAIN',
+    doubleQuotedAsJSON: true,
+    sortMapEntries: false,
+  });
 }
 
 export function readCassetteFile(path: string): Cassette {

@@ -25,6 +25,8 @@ export interface GoldenSummary {
   /** Share of investigation facts the answers stated. */
   factRecall: number;
   cassetteMisses: number;
+  /** Answers stating a number no query of theirs produced (evals/golden/grounding.ts). */
+  ungroundedAnswers?: number;
   errors: number;
   byCategory: Record<string, CategorySummary>;
   /** Which tier answered (ask() route): cases and accuracy per tier; the investigate() route is all `agent`. */
@@ -72,6 +74,7 @@ export function summarizeGoldenRun(
     factsTotal,
     factRecall: share(factsStated, factsTotal),
     cassetteMisses: results.filter((r) => r.cassetteMiss).length,
+    ungroundedAnswers: results.filter((r) => (r.ungrounded?.length ?? 0) > 0).length,
     errors: results.filter((r) => r.error).length,
     byCategory: Object.fromEntries(
       [...categories]
@@ -155,6 +158,7 @@ export function goldenMarkdown(
           `| FAQ instant answers right / on ambiguous or unanswerable | ${summary.faqInstant.correct} of ${summary.faqInstant.answers} / ${summary.faqInstant.onBehaviourCases} | |`,
         ]
       : []),
+    `| answers with a number no query produced | ${summary.ungroundedAnswers ?? 0} | |`,
     `| cassette misses | ${summary.cassetteMisses} | |`,
     `| failed investigations | ${summary.errors} | |`,
     `| latency p50 / p95 | ${summary.medianLatencyMs.toFixed(0)} / ${summary.p95LatencyMs.toFixed(0)} ms | |`,
@@ -178,6 +182,11 @@ export function goldenMarkdown(
       lines.push(
         `- ${r.id} (${r.category}, ${r.tier ?? 'agent'} tier): ${r.rule}: ${r.reason.replace(/\s+/g, ' ').slice(0, 300)}`,
       );
+  }
+  const ungrounded = results.filter((r) => (r.ungrounded?.length ?? 0) > 0);
+  if (ungrounded.length > 0) {
+    lines.push('', 'Numbers no query produced:');
+    for (const r of ungrounded) lines.push(`- ${r.id}: ${r.ungrounded?.join(', ')}`);
   }
   const missingFacts = results.filter((r) => r.facts && r.facts.missing.length > 0);
   if (missingFacts.length > 0) {

@@ -22,12 +22,13 @@ import type { Logger } from '../../src/common/logger.js';
 import type { DataSource } from '../../src/datasources/index.js';
 import type { MemoryStore } from '../../src/memory/index.js';
 import type { SqlExecutor } from '../../src/sql/index.js';
-import { compareResults } from '../comparator.js';
+import { type ComparisonOutcome, compareResults, type ResultSet, type TieInfo } from '../comparator.js';
 import type { AskRoute } from './ask.js';
 import { cassetteFilePath, cassetteFileText, readCassetteFile, summarizeEvents } from './cassette-file.js';
 import { type GoldenCase, type GoldenDataset, goldSqlFor } from './dataset.js';
+import { ungroundedNumbers } from './grounding.js';
 import { referenceProvider } from './reference.js';
-import { type BehaviourScore, type FactScore, scoreBehaviour, scoreFacts } from './score.js';
+import { answerText, type BehaviourScore, type FactScore, scoreBehaviour, scoreFacts } from './score.js';
 import { splitTopK, tieInfo } from './ties.js';
 
 export type GoldenProviderName = 'scripted' | 'replay' | 'anthropic' | 'openai-compatible';
@@ -46,9 +47,14 @@ export interface GoldenRunDeps {
   record?: boolean;
   /** Route each question through ask() (FAQ tier first, then the agent), as a Slack question; else investigate(). */
   ask?: AskRoute;
+  /** Scorer rules switched off (the mutant suite's sensitivity test shows the gate going red without them). */
+  disabledRules?: readonly ScorerRule[];
   /** Overrides the per-case model (mutant models); the cassette and provider options are then unused. */
   modelFor?: (c: GoldenCase, gold: string | undefined) => ModelProvider;
 }
+
+/** The scorer's rules: result comparison, answer facts, number grounding, ambiguous/unanswerable behaviour. */
+export type ScorerRule = 'comparator' | 'facts' | 'grounding' | 'behaviour';
 
 export interface GoldenCaseResult {
   id: string;
@@ -65,6 +71,8 @@ export interface GoldenCaseResult {
   reason: string;
   facts?: FactScore;
   behaviour?: BehaviourScore;
+  /** Numbers the final answer states that no query of the investigation produced (evals/golden/grounding.ts). */
+  ungrounded?: number[];
   /** Set when the replayed model had no recorded turn for a request (the case is a miss, not a pass). */
   cassetteMiss?: string;
   /** An engine failure (failed investigation) other than a cassette miss. */
@@ -131,7 +139,9 @@ export async function runGoldenCase(c: GoldenCase, deps: GoldenRunDeps): Promise
   let answer: FinalAnswer | undefined;
   let failure: { code: string; message: string } | undefined;
   const guardRefusals: Record<string, number> = {};
+  const resultRows: unknown[][][] = [];
   for (const e of events) {
+    if (e.type === 'sql_result') resultRows.push(e.rows);
     if (e.type === 'sql_error' && e.code === 'SQL_REJECTED') {
       const code = /Query refused \(([A-Z_]+)\)/.exec(e.message)?.[1] ?? 'SQL_REJECTED';
       guardRefusals[code] = (guardRefusals[code] ?? 0) + 1;
@@ -147,7 +157,7 @@ export async function runGoldenCase(c: GoldenCase, deps: GoldenRunDeps): Promise
     mkdirSync(deps.cassetteDir, { recursive: true });
     writeFileSync(cassetteFilePath(deps.cassetteDir, c.id), cassetteFileText(summarizeEvents(events, tier), cassette));
   }
-  const base = {
+  const base: Omit<GoldenCaseResult, 'match' | 'rule' | 'reason'> = {
     id: c.id,
     category: c.category,
     difficulty: c.difficulty,
@@ -168,35 +178,71 @@ export async function runGoldenCase(c: GoldenCase, deps: GoldenRunDeps): Promise
     return { ...base, match: false, rule: 'cassette_miss', reason: failure.message, cassetteMiss: failure.message };
   }
   const error = failure ? `${failure.code}: ${failure.message}` : undefined;
+  const off = new Set(deps.disabledRules ?? []);
+  const stated = answer && resultRows.length > 0 ? answerText(answer) : undefined;
+  const ungrounded =
+    stated !== undefined && !off.has('grounding')
+      ? ungroundedNumbers(stated, [c.question, ...sqlByCall.values()].join('\n'), resultRows)
+      : [];
+  if (ungrounded.length > 0) base.ungrounded = ungrounded;
 
   if (!gold) {
     const behaviour = scoreBehaviour(c.expected_behaviour ?? 'refuse', answer);
+    if (off.has('behaviour')) behaviour.ok = true;
     return { ...base, match: behaviour.ok, rule: 'behaviour', reason: error ?? behaviour.reason, behaviour, error };
   }
-  const facts = c.facts ? scoreFacts(c.facts, answer) : undefined;
+  const facts = c.facts && !off.has('facts') ? scoreFacts(c.facts, answer) : undefined;
+  if (off.has('comparator') && predicted)
+    return { ...base, match: true, rule: 'exact', reason: 'comparator off', facts };
   if (!predicted) {
     return { ...base, match: false, rule: 'no_sql', reason: error ?? 'no SQL returned rows', facts, error };
   }
+  const outcome = await compareToGold(deps, c, gold, predicted);
+  return { ...base, ...outcome, facts, error };
+}
+
+/**
+ * Runs the predicted and the gold SQL on the case's database and compares them (tie-aware when the gold ends in
+ * ORDER BY ... LIMIT); a predicted query that fails is `execution_error`.
+ */
+export async function compareToGold(
+  deps: Pick<GoldenRunDeps, 'executor' | 'source'>,
+  c: GoldenCase,
+  gold: string | GoldReference,
+  predicted: string,
+): Promise<ComparisonOutcome> {
   try {
     const [p, g] = await Promise.all([
       deps.executor.execute(deps.source, predicted),
-      deps.executor.execute(deps.source, gold),
+      typeof gold === 'string' ? goldReference(deps, gold) : gold,
     ]);
-    const goldColumns = g.columns.map((col) => col.name);
-    const topK = splitTopK(gold);
-    const ties = topK
-      ? tieInfo(topK.orderBy, goldColumns, (await deps.executor.execute(deps.source, topK.unlimited)).rows, topK.limit)
-      : undefined;
-    const outcome = compareResults(
-      { columns: p.columns.map((col) => col.name), rows: p.rows },
-      { columns: goldColumns, rows: g.rows },
-      { ordered: c.ordered ?? false, ties },
-    );
-    return { ...base, ...outcome, facts, error };
+    return compareResults({ columns: p.columns.map((col) => col.name), rows: p.rows }, g.result, {
+      ordered: c.ordered ?? false,
+      ties: g.ties,
+    });
   } catch (caught) {
     const message = isSleuthError(caught) ? `${caught.code}: ${caught.message}` : String(caught);
-    return { ...base, match: false, rule: 'execution_error', reason: message, facts, error };
+    return { match: false, rule: 'execution_error', reason: message };
   }
+}
+
+/** The gold result and its tie information, computed once when many predictions are compared with it. */
+export interface GoldReference {
+  result: ResultSet;
+  ties?: TieInfo;
+}
+
+export async function goldReference(
+  deps: Pick<GoldenRunDeps, 'executor' | 'source'>,
+  gold: string,
+): Promise<GoldReference> {
+  const g = await deps.executor.execute(deps.source, gold);
+  const columns = g.columns.map((col) => col.name);
+  const topK = splitTopK(gold);
+  const ties = topK
+    ? tieInfo(topK.orderBy, columns, (await deps.executor.execute(deps.source, topK.unlimited)).rows, topK.limit)
+    : undefined;
+  return { result: { columns, rows: g.rows }, ties };
 }
 
 export interface GoldenRunOptions {

@@ -3,8 +3,8 @@
  * SQL on the same demo database by evals/comparator.ts), facts an investigation must state, and the handling of
  * ambiguous or unanswerable questions. Each returns promptfoo's GradingResult ({pass, score, reason}).
  */
-import { compareResults } from '../comparator.js';
 import { goldSqlFor } from '../golden/dataset.js';
+import { compareToGold } from '../golden/runner.js';
 import { factStated, scoreBehaviour } from '../golden/score.js';
 import { goldenEnvironment } from './shared.js';
 
@@ -29,20 +29,9 @@ export async function sqlAccuracy(_output: string, context: AssertionContext): P
   if (!golden || !gold) return graded(false, `no gold SQL for case ${String(context.vars.case_id)}`);
   const predicted = context.metadata?.sql;
   if (typeof predicted !== 'string') return graded(false, 'no SQL returned rows in this investigation');
-  try {
-    const [p, g] = await Promise.all([
-      env.executor.execute(env.source, predicted),
-      env.executor.execute(env.source, gold),
-    ]);
-    const outcome = compareResults(
-      { columns: p.columns.map((c) => c.name), rows: p.rows },
-      { columns: g.columns.map((c) => c.name), rows: g.rows },
-      { ordered: golden.ordered ?? false },
-    );
-    return graded(outcome.match, `${outcome.rule}: ${outcome.reason}`);
-  } catch (error) {
-    return graded(false, `the predicted SQL did not run: ${(error as Error).message}`);
-  }
+  // the same tie-aware comparison as the golden runner; a predicted query that fails is an execution_error
+  const outcome = await compareToGold(env, golden, gold, predicted);
+  return graded(outcome.match, `${outcome.rule}: ${outcome.reason}`);
 }
 
 /** One fact (assertion config `fact: {label, value, tolerance?}`) stated in the answer text. */

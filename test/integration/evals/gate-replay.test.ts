@@ -20,6 +20,7 @@ beforeAll(() => {
     'evals/golden',
     'evals/suites',
     'evals/pii',
+    'evals/mutants',
     'evals/cassettes',
     'datasets',
     'knowledge',
