@@ -13,6 +13,7 @@ import { fillSql } from './fill.js';
 import { answerSentence, interpret } from './interpret.js';
 import type { MatchCandidate } from './matcher.js';
 import { displayValue, PERIOD_PROMPT } from './parameters.js';
+import { parsePeriod } from './periods.js';
 import { prove } from './proof.js';
 import type { FaqOutcome, VerifiedQueryRef } from './types.js';
 import type { ParsedQuestion } from './understand.js';
@@ -109,7 +110,7 @@ export async function answerWithFaq(ranked: readonly MatchCandidate[], deps: Faq
     owner: query.owner,
     verifiedOn: query.verified_on,
   };
-  const extraction = chosen.extraction;
+  let extraction = chosen.extraction;
   if (extraction.kind === 'conflict') return { kind: 'miss', confidence: 0, nearest };
   const hasPeriod = Object.values(query.parameters).some((d) => d.type === 'date_range');
   if (reading.unclearPeriod && hasPeriod) {
@@ -135,6 +136,21 @@ export async function answerWithFaq(ranked: readonly MatchCandidate[], deps: Faq
       confidence: round(chosen.confidence),
       interpretation: interpret(query, extraction.parameters, deps.vocabulary, deps.now, asked),
     };
+  }
+  // No period, and the question asks to date in the present perfect ("how many units have we sold", "how many
+  // customers have signed up"): that is the whole history, not the query's default window.
+  if (reading.periods.length === 0 && askedToDate(reading.text)) {
+    const allTime = parsePeriod('all time', deps.now);
+    if (allTime) {
+      extraction = {
+        ...extraction,
+        parameters: extraction.parameters.map((p) =>
+          p.source === 'default' && p.value.type === 'date_range'
+            ? { ...p, value: { type: 'date_range', range: allTime }, source: 'question' }
+            : p,
+        ),
+      };
+    }
   }
   const values = deps.enumValues.get(query.name) ?? new Map();
   const source = await deps.source(deps.connection);
@@ -183,6 +199,14 @@ export async function answerWithFaq(ranked: readonly MatchCandidate[], deps: Faq
     }
     throw error;
   }
+}
+
+/** "have we sold", "has signed up", "we've made": a present-perfect question, asked to date. */
+function askedToDate(text: string): boolean {
+  if (/\b(?:recent|recently|lately|latest|new|newly)\b/i.test(text)) return false;
+  return /\b(?:have|has|'ve)\s+(?:we\s+|they\s+|you\s+|our\s+\w+\s+|\w+\s+)?(?:ever\s+)?(?:\w+ed|sold|made|had|got|gotten|won|lost|spent|paid|brought|seen|done|taken|given|earned|grown|built|sent|written|shipped)\b/i.test(
+    text,
+  );
 }
 
 function round(n: number): number {

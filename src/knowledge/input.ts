@@ -7,7 +7,7 @@
  *   1 for words of 4+ letters, 2 for 8+; a swap of two letters counts as 1). Numbers are never corrected, and a word
  *   with two equally close known words is left as typed (then it is an unexplained word and the question misses).
  */
-import { basicWords } from './text.js';
+import { basicWords, NUMBER_WORDS } from './text.js';
 import type { Vocabulary } from './vocabulary.js';
 
 export interface InputCleaner {
@@ -78,6 +78,8 @@ export function createInputCleaner(vocabulary: Vocabulary, knownWords: Iterable<
     for (const w of basicWords(text)) known.add(w);
   };
   for (const w of knownWords) addWords(w);
+  // Numbers are never "corrected" ("three" is not a typo of "there")
+  for (const w of Object.keys(NUMBER_WORDS)) known.add(w);
   for (const entry of [...Object.values(vocabulary.measures), ...Object.values(vocabulary.dimensions)]) {
     for (const w of entry.words) addWords(w);
     for (const v of entry.values ?? []) addWords(v);

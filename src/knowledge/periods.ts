@@ -337,6 +337,11 @@ function scanPeriods(text: string, now: Date): PeriodMatch[] {
 }
 
 /** Parses a whole phrase (a parameter's default such as "last 30 days"); null when it is not a period. */
+/** True when the range runs past today: a period that has not ended ("Q4" in November) reads two ways. */
+export function endsAfterToday(range: DateRange, now: Date): boolean {
+  return range.end > addDays(dayOf(now), 1);
+}
+
 export function parsePeriod(phrase: string, now: Date): DateRange | null {
   const matches = findPeriods(phrase, now);
   return matches.length === 1 ? (matches[0] as PeriodMatch).range : null;

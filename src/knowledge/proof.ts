@@ -2,7 +2,8 @@
  * The FAQ tier's decision: a verified query answers a question instantly only when the parsed question
  * (understand.ts) and the query's `answers:` block agree on everything the question says:
  * - every measure the question names is one the query gives (or reports beside it), and at least one is its answer;
- * - the dimensions are exactly the query's (a query marked `totals` also answers without its breakdown);
+ * - the dimensions are exactly the query's (a query marked `totals` also answers without its breakdown; a query
+ *   should carry it only when its rows include a total row);
  * - every filter value the question names is a value of one of the query's filter parameters, taken from the
  *   question; a period only when the query has a period parameter;
  * - a ranking ("top 5", "most", "lowest") only with a query that ranks, by the same measure and direction, and a
@@ -113,13 +114,17 @@ export function prove(
   if (parsed.periods.length > 0 && periodParams.length === 0 && !nowOnly)
     return { ok: false, reason: 'the query has no period' };
   if (parsed.periods.length > 1) return { ok: false, reason: 'two periods: a comparison' };
+  if (parsed.unfinishedPeriod)
+    return { ok: false, reason: 'the period has not ended: so far, or the last complete one?' };
   if (parsed.unclearPeriod && periodParams.length === 0) return { ok: false, reason: 'the query has no period' };
 
   // Ranking.
   if (parsed.ranking) {
     if (!answers.ranking) return { ok: false, reason: 'the query does not rank' };
     if (parsed.ranking.direction !== 'desc') return { ok: false, reason: 'the query ranks largest first' };
-    if (!parsed.measuresFromList && !parsed.measures.some((m) => m.ids.includes(answers.ranking as string)))
+    // "best customers", "top products": by what? The ranking key must be named, never assumed.
+    if (parsed.measuresFromList) return { ok: false, reason: 'the question does not say by what to rank' };
+    if (!parsed.measures.some((m) => m.ids.includes(answers.ranking as string)))
       return { ok: false, reason: `the query ranks by ${answers.ranking}` };
     if (parsed.ranking.limit !== null && !answers.limit) return { ok: false, reason: 'the query has no limit' };
   }

@@ -4,7 +4,7 @@
  * what, and the content words nothing explains. Deterministic and model-free; proof.ts compares the result with
  * each verified query's `answers:` block.
  */
-import { findPeriods, type PeriodMatch, unclearPeriod } from './periods.js';
+import { endsAfterToday, findPeriods, type PeriodMatch, unclearPeriod } from './periods.js';
 import { basicWords, NUMBER_WORDS, stem } from './text.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -84,6 +84,8 @@ export interface ParsedQuestion {
   readonly dimensions: readonly Mention[];
   readonly filters: readonly FilterMention[];
   readonly periods: readonly PeriodMatch[];
+  /** A named period that has not ended yet ("Q4" in November): this one so far, or the last complete one? */
+  readonly unfinishedPeriod: boolean;
   readonly unclearPeriod: string | null;
   readonly ranking: { readonly direction: 'desc' | 'asc'; readonly limit: number | null } | null;
   /** Content words nothing above explains (stemmed). */
@@ -227,12 +229,17 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
         /\b(?:top|best|first|bottom|worst|largest|biggest|highest|lowest|leading|smallest)[ -](\d{1,4}|[a-z]+)\b|\b(\d{1,4}|[a-z]+) (?:top|best|biggest|largest|highest|lowest|worst|most|leading)\b/.exec(
           masked.join(''),
         );
-      if (topN) {
-        const raw = (topN[1] ?? topN[2]) as string;
-        const n = /^\d+$/.test(raw) ? Number(raw) : NUMBER_WORDS[raw];
-        if (n !== undefined) {
+      // "which three countries brought in the most": a count before the noun of a ranking question is its limit
+      const counted = /\b(?:most|highest|largest|biggest|least|lowest|fewest|smallest)\b/.test(masked.join(''))
+        ? /\b(?:which|what|the|our)\s+(\d{1,4}|[a-z]+)\s+[a-z]+/.exec(masked.join(''))
+        : null;
+      for (const match of [topN, counted]) {
+        const raw = match ? (match[1] ?? match[2]) : undefined;
+        const n = raw === undefined ? undefined : /^\d+$/.test(raw) ? Number(raw) : NUMBER_WORDS[raw];
+        if (match && raw !== undefined && n !== undefined) {
           limit = n;
-          mask(topN.index + topN[0].indexOf(raw), raw.length);
+          mask(match.index + match[0].indexOf(raw), raw.length);
+          break;
         }
       }
       // Text filters: "products named lamp", "called cooler", "with tent in the name".
@@ -392,6 +399,7 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
         dimensions,
         filters: kept,
         periods,
+        unfinishedPeriod: periods.some((p) => endsAfterToday(p.range, now)),
         unclearPeriod: unclear,
         ranking: direction ? { direction, limit } : null,
         leftovers,

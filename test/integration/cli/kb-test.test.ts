@@ -26,6 +26,8 @@ describe('sleuth kb test', () => {
     mkdirSync(join(cwd, 'knowledge', 'verified'), { recursive: true });
     // A small knowledge dir: two of the starter verified queries with their committed tests, plus revenue_total
     // with a test on three connections.
+    // the glossary holds the vocabulary the queries' `answers:` blocks are checked against
+    cpSync(join(repoKnowledge, 'glossary.yaml'), join(cwd, 'knowledge', 'glossary.yaml'));
     for (const name of ['orders_by_status', 'top_products_by_revenue']) {
       cpSync(join(repoKnowledge, 'verified', `${name}.yaml`), join(cwd, 'knowledge', 'verified', `${name}.yaml`));
     }

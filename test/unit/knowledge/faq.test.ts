@@ -32,9 +32,10 @@ describe('choose', () => {
     });
   });
 
-  it('prefers the query whose breakdown matches exactly over one marked `totals`', () => {
-    // churned_subscriptions (per plan, totals) answers "how many churned"; with "by reason" only churn_reasons does
-    expect(world.ask('How many customers churned last month?')).toMatchObject({ name: 'churned_subscriptions' });
+  it('answers a breakdown only with the same breakdown: a per-plan query is not a total', () => {
+    // churned_subscriptions is per plan: "how many churned" is a total it does not give (its rows are per plan)
+    expect(world.ask('How many customers churned last month?')).toMatchObject({ kind: 'miss', name: null });
+    expect(world.ask('churned subscriptions by plan last month')).toMatchObject({ name: 'churned_subscriptions' });
     expect(world.ask('churn by reason last month')).toMatchObject({ name: 'churn_reasons' });
   });
 });

@@ -61,7 +61,6 @@ describe('structure decides: measure, breakdown, filters, ranking', () => {
   it.each([
     ['How many canceled orders did we have last week?', 'orders_with_status', { status: 'cancelled' }],
     ['How many REFUNDED orders did we have in Q2?', 'orders_with_status', { status: 'refunded' }],
-    ['How many subscriptions were cancelled this quarter?', 'churned_subscriptions', {}],
     ['What share of orders were refunded last year?', 'refund_rate', {}],
     ['How much money did we refund this year?', 'refunds_total', {}],
     ['revenue in Germany last month', 'revenue_in_country', { country: 'Germany' }],
@@ -69,11 +68,7 @@ describe('structure decides: measure, breakdown, filters, ranking', () => {
     ['Which region had the most signups this year?', 'signups_by_region', {}],
     ['Who are our top 10 customers by revenue?', 'top_customers_by_revenue', { limit: '10' }],
     ['highest revenue software products last quarter', 'top_products_in_category', { category: 'Software' }],
-    [
-      'How much revenue from products named Backpack in the last 30 days?',
-      'product_search_sales',
-      { term: 'Backpack' },
-    ],
+    ['Sales of products named Backpack by product in the last 30 days', 'product_search_sales', { term: 'Backpack' }],
     ['How many enterprise accounts do we have?', 'customers_on_plan', { plan: 'enterprise' }],
   ])('%s -> %s', (question, name, params) => {
     expect(world.ask(question)).toMatchObject({ kind: 'answered', name, params });
@@ -98,6 +93,14 @@ describe('structure decides: measure, breakdown, filters, ranking', () => {
     'why did revenue drop last month?',
     'forecast revenue for next quarter',
     'revenue growth year over year',
+    // a total asked of a query broken down by plan or product (its rows are not the total)
+    'How many subscriptions were cancelled this quarter?',
+    'How much revenue from products named Backpack in the last 30 days?',
+    // a limit the query does not take ("three"), and a period that has not ended ("Q4" in November)
+    'Which three countries brought in the most revenue last month?',
+    'How much did we make in Q4?',
+    // a ranking whose key is not said
+    'Who are our best customers?',
     // a comparison of two periods
     'revenue this month vs last month',
     // a ratio no verified query computes
