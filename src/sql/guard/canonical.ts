@@ -15,7 +15,7 @@
  * A few token rewrites cover syntax node-sql-parser's SQLite grammar lacks, each one proven harmless to the analysis
  * (no identifier, string or subquery is added or removed; the tree walk treats the result identically): `.5` ->
  * `0.5`; `NULLS FIRST|LAST` dropped; `IS [NOT] DISTINCT FROM` -> `IS NOT` / `IS` (SQLite's own meaning);
- * `EXCEPT`/`INTERSECT` -> `UNION` (every set operation is walked as one); `OVER (` gets `PARTITION BY 1` when it
+ * `EXCEPT`/`INTERSECT` -> `UNION` (every set operation is walked as one); `CROSS JOIN` -> `JOIN`; `OVER (` gets `PARTITION BY 1` when it
  * has none, and a window frame made only of frame keywords and numbers is dropped. Words node-sql-parser reserves
  * but the server does not (MariaDB `status`, SQLite `count` as a column...) are quoted, which the server reads the
  * same way.
@@ -168,6 +168,8 @@ export function canonicalText(tokens: readonly Token[], dialect: Dialect): Canon
             i += 3;
             continue;
           }
+          // `CROSS JOIN` is an inner join without a condition: the same tables and columns as `JOIN`
+          if (token.lower === 'cross' && isWord(next, 'join')) continue;
           if (token.lower === 'except' || token.lower === 'intersect') {
             emit(token, 'UNION');
             continue;
