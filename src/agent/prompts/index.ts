@@ -3,7 +3,7 @@ import type { SqlDialect } from '../../sql/dialect.js';
 import { DIALECT_RULES } from './dialect-rules.js';
 
 /** Bump when the prompt text changes: recorded with every investigation, and part of eval baselines. */
-export const PROMPT_VERSION = 'system.v3';
+export const PROMPT_VERSION = 'system.v4';
 
 export interface SystemPromptInput {
   dialect: SqlDialect;

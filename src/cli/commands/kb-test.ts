@@ -7,10 +7,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
-import { DEMO_CONNECTION_NAME } from '../../config/index.js';
-import { createDataSource, type DataSource } from '../../datasources/index.js';
-import { ensureDemoSqlite } from '../../demo/index.js';
-import { type ResultTestOutcome, runResultTests } from '../../knowledge/index.js';
+import type { DataSource } from '../../datasources/index.js';
+import type { ResultTestOutcome } from '../../knowledge/index.js';
 import type { SleuthContext } from '../../main.js';
 import { type CliIo, ExitStatus, writeLine } from '../io.js';
 import { withContext } from './context.js';
@@ -69,6 +67,11 @@ export async function runKbTests(
   context: SleuthContext,
   filter: { names?: readonly string[]; connection?: string } = {},
 ): Promise<ResultTestOutcome[]> {
+  // loaded here, not at start-up: `sleuth --help` loads only the argument parser
+  const { DEMO_CONNECTION_NAME } = await import('../../config/index.js');
+  const { createDataSource } = await import('../../datasources/index.js');
+  const { ensureDemoSqlite } = await import('../../demo/index.js');
+  const { runResultTests } = await import('../../knowledge/index.js');
   const kb = await context.knowledge();
   const { verifiedQueries } = await kb.files();
   const unknown = (filter.names ?? []).filter((n) => !verifiedQueries.some((q) => q.name === n));

@@ -86,7 +86,7 @@ describe('sleuth ask / history / show', () => {
       (await runSleuth(['show', '--format', 'json', result.investigationId], { cwd, env: await env() })).stdout,
     );
     expect(replay.investigation.provider).toBe('faq');
-    expect(replay.events.map((e: { type: string }) => e.type)).toEqual(['sql', 'sql_result', 'done']);
+    expect(replay.events.map((e: { type: string }) => e.type)).toEqual(['thinking', 'sql', 'sql_result', 'done']);
 
     const show = await runSleuth(['show', result.investigationId], { cwd, env: await env() });
     expect(show.stderr).toBe('');

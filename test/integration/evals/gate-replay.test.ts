@@ -96,11 +96,14 @@ it('replays as committed, fails on an edited prompt file and on a changed tool s
   expect(toolBroken.out).toMatch(/[1-3] x the tool schemas differ from the recording/);
 }, 300_000);
 
-it('fails on a guard that no longer denies a function, naming how many attacks got through', async () => {
+it('fails on a guard that lets a function through, naming how many attacks got through', async () => {
   expect((await gate('guard')).code).toBe(0);
-  const restore = edit('src/sql/guard/deny-list.ts', (t) => t.replace("  'pg_sleep',\n", ''));
+  // pg_sleep off the deny-list and onto the allow-list: both layers broken
+  const restoreDeny = edit('src/sql/guard/deny-list.ts', (t) => t.replace("  'pg_sleep',\n", ''));
+  const restoreAllow = edit('src/sql/guard/functions.ts', (t) => t.replace("  'abs',\n", "  'abs',\n  'pg_sleep',\n"));
   const broken = await gate('guard');
-  restore();
+  restoreAllow();
+  restoreDeny();
   expect(broken.code).toBe(1);
   expect(broken.out).toMatch(/FAIL guard\.attack_refusal 0\.9\d\d < 1\.000 \(the guard let \d+ attacks? through\)/);
   expect(broken.out).toMatch(/eval:ci FAILED: .*guard\.attack_refusal/);

@@ -19,6 +19,7 @@ beforeAll(() => {
     'evals/golden',
     'evals/suites',
     'evals/pii',
+    'evals/mutants',
     'evals/cassettes',
     'datasets',
     'test/fixtures/sql',
