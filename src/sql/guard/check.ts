@@ -15,7 +15,7 @@ import type { SqlDialect } from '../dialect.js';
 import type { GuardCode, GuardPolicy, GuardVerdict, StatementKind } from '../types.js';
 import { STATEMENT_KEYWORD_CODES } from './deny-list.js';
 import { analyzeWithNodeSqlParser } from './generic-ast.js';
-import { tokenCallProblem } from './generic-calls.js';
+import { NOT_CALLS, tokenCallProblem } from './generic-calls.js';
 import { checkKeywordReads } from './keyword-reads.js';
 import { lexSql, type Token } from './lexer.js';
 import { analyzePostgres, type PostgresParse } from './postgres-ast.js';
@@ -24,43 +24,6 @@ import { calledFunctionNames, scanTokens, splitStatements } from './tokens.js';
 
 export const DEFAULT_MAX_SQL_LENGTH = 100_000;
 
-/** Keywords that precede `(` without being calls; left out of `functions`. */
-const CALL_LIKE_KEYWORDS = new Set([
-  'select',
-  'from',
-  'as',
-  'in',
-  'exists',
-  'using',
-  'values',
-  'over',
-  'filter',
-  'on',
-  'and',
-  'or',
-  'not',
-  'when',
-  'then',
-  'else',
-  'join',
-  'where',
-  'any',
-  'all',
-  'some',
-  'lateral',
-  'with',
-  'union',
-  'intersect',
-  'except',
-  'by',
-  'is',
-  'row',
-  'array',
-  'distinct',
-  'having',
-  'recursive',
-  'within',
-]);
 
 export interface GuardParsers {
   parsePostgres: PostgresParse;
@@ -148,7 +111,7 @@ function checkStatement(
   const leading = leadingKeywordVerdict(tokens, dialect);
   if (leading) return leading;
   const extraDenied = policy.extraDeniedFunctions ?? [];
-  const functions = [...new Set(calledFunctionNames(tokens))].filter((name) => !CALL_LIKE_KEYWORDS.has(name));
+  const functions = [...new Set(calledFunctionNames(tokens))].filter((name) => !NOT_CALLS.has(name));
   const withFunctions = (verdict: GuardVerdict): GuardVerdict =>
     verdict.allowed ? { ...verdict, functions } : verdict;
   if (dialect === 'postgres') {

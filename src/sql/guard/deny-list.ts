@@ -144,7 +144,20 @@ export interface FunctionMatcher {
   isDenied(name: string): boolean;
 }
 
+const matchers = new Map<string, FunctionMatcher>();
+
+/** The matcher for a dialect and extra names, built once per combination (the guard asks on every statement). */
 export function deniedFunctionMatcher(dialect: SqlDialect, extra: readonly string[] = []): FunctionMatcher {
+  const key = `${dialect}\u0000${extra.join('\u0000')}`;
+  let matcher = matchers.get(key);
+  if (!matcher) {
+    matcher = buildMatcher(dialect, extra);
+    if (matchers.size < 64) matchers.set(key, matcher);
+  }
+  return matcher;
+}
+
+function buildMatcher(dialect: SqlDialect, extra: readonly string[]): FunctionMatcher {
   const exact = new Set<string>();
   const patterns: RegExp[] = [];
   for (const entry of [...DENIED_FUNCTIONS[dialect], ...extra]) {

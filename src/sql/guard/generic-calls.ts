@@ -15,8 +15,8 @@ interface Problem {
   reason: string;
 }
 
-/** Words followed by `(` that are syntax or type names, not calls. */
-const NOT_CALLS = new Set([
+/** Words followed by `(` that are syntax or type names, not calls (also left out of a verdict's `functions`). */
+export const NOT_CALLS = new Set([
   'select',
   'from',
   'as',

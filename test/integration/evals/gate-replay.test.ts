@@ -3,70 +3,19 @@
  * fails with a readable message once the system prompt file or a tool's schema is edited (the recorded model turns
  * no longer match the requests the engine makes), or once the guard's deny list loses an entry.
  */
-import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PROMPT_VERSION } from '../../../src/agent/index.js';
+import { createEvalScratch, type EvalScratch } from '../../helpers/eval-scratch.js';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
-let scratch: string;
+let scratch: EvalScratch | undefined;
 
 beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'sleuth-gate-'));
-  for (const path of [
-    'src',
-    'evals/golden',
-    'evals/suites',
-    'evals/pii',
-    'evals/mutants',
-    'evals/cassettes',
-    'datasets',
-    'knowledge',
-    'test/fixtures/sql',
-    'package.json',
-    'tsconfig.json',
-  ])
-    cpSync(join(ROOT, path), join(scratch, path), { recursive: true });
-  for (const file of ['ci.ts', 'gate.ts', 'comparator.ts', 'comparator-cases.ts', 'thresholds.json'])
-    cpSync(join(ROOT, 'evals', file), join(scratch, 'evals', file));
-  symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'));
-  mkdirSync(join(scratch, '.sleuth'), { recursive: true });
-  // Reuse the SQLite demo database when an earlier run built it (otherwise each gate run builds its own).
-  if (existsSync(join(ROOT, '.sleuth', 'eval')))
-    cpSync(join(ROOT, '.sleuth', 'eval'), join(scratch, '.sleuth', 'eval'), { recursive: true });
+  scratch = createEvalScratch('sleuth-gate-');
 });
-afterAll(() => {
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
+afterAll(() => scratch?.remove());
 
-function gate(only = 'agent'): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(scratch, 'node_modules', '.bin', 'tsx'), ['evals/ci.ts', '--only', only, '--limit', '3'], {
-      cwd: scratch,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? scratch },
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out }));
-  });
-}
-
-function edit(path: string, change: (text: string) => string): () => void {
-  const full = join(scratch, path);
-  const before = readFileSync(full, 'utf8');
-  const after = change(before);
-  expect(after).not.toBe(before);
-  writeFileSync(full, after);
-  return () => writeFileSync(full, before);
-}
+const gate = (only = 'agent') => (scratch as EvalScratch).gate(['--only', only, '--limit', '3']);
+const edit = (path: string, change: (text: string) => string) => (scratch as EvalScratch).edit(path, change);
 
 it('replays as committed, fails on an edited prompt file and on a changed tool schema', async () => {
   const clean = await gate();
