@@ -24,7 +24,6 @@ import { calledFunctionNames, scanTokens, splitStatements } from './tokens.js';
 
 export const DEFAULT_MAX_SQL_LENGTH = 100_000;
 
-
 export interface GuardParsers {
   parsePostgres: PostgresParse;
   /**
