@@ -33,6 +33,26 @@ export interface EvalScratch {
   remove(): void;
 }
 
+/** Runs a TypeScript entry point with the repository's tsx; output is stdout and stderr together. */
+export function runTsx(
+  cwd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), args, { cwd, env });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
 export function createEvalScratch(prefix: string): EvalScratch {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   for (const path of COPIED) cpSync(join(REPO_ROOT, path), join(dir, path), { recursive: true });
@@ -45,21 +65,7 @@ export function createEvalScratch(prefix: string): EvalScratch {
   return {
     dir,
     gate: (args) =>
-      new Promise((resolve, reject) => {
-        const child = spawn(join(dir, 'node_modules', '.bin', 'tsx'), ['evals/ci.ts', ...args], {
-          cwd: dir,
-          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir },
-        });
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString('utf8');
-        });
-        child.stderr.on('data', (c: Buffer) => {
-          out += c.toString('utf8');
-        });
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, out }));
-      }),
+      runTsx(dir, ['evals/ci.ts', ...args], { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir }),
     edit(path, change) {
       const file = join(dir, path);
       const original = readFileSync(file, 'utf8');

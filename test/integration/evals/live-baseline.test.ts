@@ -2,13 +2,13 @@
  * `npm run eval -- --provider anthropic` against the local Anthropic peer: a run that matches the baseline exits 0
  * ("no significant change"); a model that is worse on some questions exits 1 and lists the questions that flipped.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { goldSqlFor, loadGoldenDataset } from '../../../evals/golden/dataset.js';
 import type { ScriptTurn } from '../../../src/agent/models/script.js';
+import { runTsx } from '../../helpers/eval-scratch.js';
 import { startAnthropicPeer } from '../../peers/anthropic-peer.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -38,26 +38,12 @@ async function evalRun(wrong: readonly string[], extra: string[]): Promise<{ cod
   try {
     const args = ['evals/run.ts', '--provider', 'anthropic', '--route', 'investigate', '--concurrency', '1'];
     for (const c of cases) args.push('--case', c.id);
-    return await new Promise((resolve, reject) => {
-      const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [...args, ...extra], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? ROOT,
-          ANTHROPIC_API_KEY: 'test-key',
-          ANTHROPIC_BASE_URL: peer.url,
-          SLEUTH_MODEL: 'claude-peer',
-        },
-      });
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString('utf8');
-      });
-      child.stderr.on('data', (c: Buffer) => {
-        out += c.toString('utf8');
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, out }));
+    return await runTsx(ROOT, [...args, ...extra], {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? ROOT,
+      ANTHROPIC_API_KEY: 'test-key',
+      ANTHROPIC_BASE_URL: peer.url,
+      SLEUTH_MODEL: 'claude-peer',
     });
   } finally {
     await peer.close();
