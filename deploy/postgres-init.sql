@@ -1,6 +1,6 @@
 -- Runs once, when the PostgreSQL volume is first created (docker-entrypoint-initdb.d).
 -- `sleuth` (POSTGRES_DB) holds Sleuth's memory and its pg-boss job queue; `demo` holds the demo company data that the
--- demo-data service loads, read by Sleuth through a read-only role (the README's recommended setup).
+-- demo-data service loads, read by Sleuth through a read-only role (the recommended setup in docs/security.md).
 CREATE DATABASE demo;
 CREATE ROLE sleuth_ro LOGIN PASSWORD 'sleuth_ro';
 GRANT CONNECT ON DATABASE demo TO sleuth_ro;

@@ -59,7 +59,7 @@ export type Verification =
 export interface StaticToken {
   readonly name: string;
   readonly token: string;
-  /** Default member (see the README's HTTP API section). */
+  /** Default member (see docs/api.md, "Roles"). */
   readonly role?: ActorRole;
 }
 

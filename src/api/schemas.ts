@@ -70,7 +70,7 @@ export const confirmProposalBody = z.strictObject({
 
 export const errorResponse = z.object({
   error: z.object({
-    code: z.string().describe('Stable error code (README: Errors).'),
+    code: z.string().describe('Stable error code (docs/api.md: Errors).'),
     message: z.string(),
     requestId: z.string().optional(),
     guardCode: z.string().optional(),
@@ -142,7 +142,7 @@ export const investigationEvent = z
     at: z.string(),
   })
   .loose()
-  .describe('One engine event (README: Investigations); the fields besides these depend on the type.');
+  .describe('One engine event (docs/design.md: Investigations); the fields besides these depend on the type.');
 
 export const cancelResponse = z.object({
   id: z.string(),

@@ -38,7 +38,7 @@ Quick start:
 
 Connections: with nothing configured, the "demo" connection (SQLite demo data under .sleuth/) is used.
 Configure others with SLEUTH_DB_<NAME>_URL=postgres://...|mysql://...|mariadb://...|sqlite:path
-or a sleuth.config.{json,yaml} file. See README.md.`;
+or a sleuth.config.{json,yaml} file. See docs/configuration.md.`;
 
 /** Runs one CLI invocation in-process and returns the exit code (0 ok, 1 failure, 2 usage or config error). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

@@ -82,7 +82,7 @@ export const configFileSchema = z.strictObject({
     .regex(/^[A-Z]{3}$/, 'currency is an ISO 4217 code such as USD or EUR')
     .optional(),
   ...guardrailFileSchema,
-  /** Who may use which connections, hidden tables, denied and masked columns (see policy.ts and the README). */
+  /** Who may use which connections, hidden tables, denied and masked columns (see policy.ts and docs/security.md, "Permissions"). */
   policy: accessPolicySchema.optional(),
   /** Static credentials for the HTTP API (API keys themselves live in memory: sleuth api-key create). */
   api: z

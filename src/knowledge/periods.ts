@@ -1,6 +1,6 @@
 /**
  * Period phrases in questions -> date ranges [start, end) anchored to "today" (SLEUTH_NOW when set).
- * Semantics, stated once (the routing dataset and the README use the same):
+ * Semantics, stated once (the routing dataset and docs/knowledge.md use the same):
  * - calendar units: "last month", "this month", "last quarter", "this quarter", "last year", "this year",
  *   "last week"/"this week" (weeks start on Monday), "yesterday", "today";
  * - "last N days/weeks" = the N whole days (7N days) before today; "last N months" = the last N whole calendar months;

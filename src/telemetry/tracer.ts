@@ -4,9 +4,10 @@
  * tracing is configured, startTracing() loads the SDK and an OTLP/HTTP exporter (src/telemetry/otel.ts).
  *
  * What may go into attributes: ids, names (connection, dialect, tool, model), counts and codes. Never SQL parameters,
- * result values, error messages from a database (they can quote data) or secrets; SQL text neither (see README,
- * Tracing): a statement's literals carry what users typed and what verified queries filled in, so spans carry a
- * fingerprint of the text instead, and the audit log in Sleuth's memory keeps the text behind its own access.
+ * result values, error messages from a database (they can quote data) or secrets; SQL text neither (see
+ * docs/operations.md, Tracing): a statement's literals carry what users typed and what verified queries filled in,
+ * so spans carry a fingerprint of the text instead, and the audit log in Sleuth's memory keeps the text behind its
+ * own access.
  */
 export type SpanAttributeValue = string | number | boolean | readonly string[];
 export type SpanAttributes = Readonly<Record<string, SpanAttributeValue | undefined>>;

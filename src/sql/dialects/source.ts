@@ -44,7 +44,7 @@ async function warnIfWritable(name: string, canWrite: () => Promise<boolean>, lo
     if (writable) {
       logger.warn(
         { connection: name },
-        `connection "${name}" uses an account that can write; Sleuth only reads, but a read-only role is the last line of defence (see README, "Read-only database role")`,
+        `connection "${name}" uses an account that can write; Sleuth only reads, but a read-only role is the last line of defence (see docs/security.md, "Read-only database role")`,
       );
     }
     return writable;

@@ -21,7 +21,7 @@ let sharedPool: GuardPool | undefined;
  * and chain limits and every token check run in-process (microseconds, linear); PostgreSQL's parser (the server's
  * own LALR grammar, linear time) runs in-process too; the MariaDB/SQLite grammar parse (node-sql-parser, a PEG that
  * can backtrack exponentially) runs in the worker pool with a per-statement time budget (SQL_TOO_COMPLEX past it).
- * The split was chosen by measurement: see README "Guard speed and the worker pool".
+ * The split was chosen by measurement: see docs/design.md "Guard speed and the worker pool" (numbers: docs/benchmarks.md).
  */
 export async function createSqlGuard(
   defaultPolicy: GuardPolicy = {},

@@ -119,8 +119,8 @@ describe('the access policy in the config', () => {
     ]);
   });
 
-  it('accepts the example in the README', () => {
-    const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
+  it('accepts the example in docs/security.md', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'security.md'), 'utf8');
     const block = /```yaml\n(policy:[\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toBeDefined();
     const parsed = accessPolicySchema.safeParse((parse(block!) as { policy: unknown }).policy);
