@@ -5,11 +5,11 @@
  * datasets/schema-retrieval.yaml. Used by `npm run eval:faq` and the CI gate.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { createSleuthContext } from '../../src/main.js';
-import { type FaqSetReport, loadFaqSet, scoreFaqSet } from './faq-sets.js';
+import { type FaqSetDeps, type FaqSetReport, loadFaqSet, scoreFaqSet } from './faq-sets.js';
 
 const schemaSetSchema = z.object({
   connection: z.string(),
@@ -40,15 +40,11 @@ export interface FaqRoutingReport {
   frozen: FaqSetReport;
 }
 
-export async function runFaqRoutingSuite(root: string): Promise<FaqRoutingReport> {
-  const tuningSet = await loadFaqSet(root, TUNING_SET);
-  const frozenSet = await loadFaqSet(root, FROZEN_SET);
-  if (tuningSet.anchor !== frozenSet.anchor) throw new Error('the FAQ sets must share one anchor date');
-  const schemaSet = schemaSetSchema.parse(parse(await readFile(join(root, 'datasets/schema-retrieval.yaml'), 'utf8')));
-
+/** The real knowledge base and executor on the demo database, anchored at `anchor` (SLEUTH_NOW). */
+async function openScoringContext(root: string, anchor: string) {
   const context = await createSleuthContext({
     env: {
-      SLEUTH_NOW: tuningSet.anchor,
+      SLEUTH_NOW: anchor,
       SLEUTH_DATA_DIR: join(root, '.sleuth/eval'),
       SLEUTH_LOG_LEVEL: 'silent',
       SLEUTH_KNOWLEDGE_DIR: join(root, 'knowledge'),
@@ -57,7 +53,7 @@ export async function runFaqRoutingSuite(root: string): Promise<FaqRoutingReport
   });
   const kb = await context.knowledge();
   await kb.sync();
-  const deps = {
+  const deps: FaqSetDeps = {
     kb,
     executor: context.executor,
     // The starter knowledge's "demo" is the demo database unless a connection of that name is configured.
@@ -66,6 +62,31 @@ export async function runFaqRoutingSuite(root: string): Promise<FaqRoutingReport
         ? context.demoSource()
         : context.source(name),
   };
+  return { context, kb, deps };
+}
+
+/**
+ * Scores one FAQ question set file (same format and scoring as the frozen part, e.g. a further held-out set such as
+ * datasets/faq-holdout-2.yaml) on its own, anchored at its own `anchor`. `file` is relative to `root` (or absolute).
+ */
+export async function runFaqSetFile(root: string, file: string): Promise<FaqSetReport> {
+  if (isAbsolute(file)) file = relative(root, file);
+  const set = await loadFaqSet(root, file);
+  const { context, deps } = await openScoringContext(root, set.anchor);
+  try {
+    return await scoreFaqSet(file, set, deps);
+  } finally {
+    await context.close();
+  }
+}
+
+export async function runFaqRoutingSuite(root: string): Promise<FaqRoutingReport> {
+  const tuningSet = await loadFaqSet(root, TUNING_SET);
+  const frozenSet = await loadFaqSet(root, FROZEN_SET);
+  if (tuningSet.anchor !== frozenSet.anchor) throw new Error('the FAQ sets must share one anchor date');
+  const schemaSet = schemaSetSchema.parse(parse(await readFile(join(root, 'datasets/schema-retrieval.yaml'), 'utf8')));
+
+  const { context, kb, deps } = await openScoringContext(root, tuningSet.anchor);
   const tuning = await scoreFaqSet(TUNING_SET, tuningSet, deps);
   const frozen = await scoreFaqSet(FROZEN_SET, frozenSet, deps);
 
