@@ -9,10 +9,11 @@
 import { isSleuthError } from '../common/errors.js';
 import type { DataSource } from '../datasources/index.js';
 import type { SqlExecutor } from '../sql/index.js';
+import type { LoadedVerifiedQuery } from './files.js';
 import { fillSql } from './fill.js';
 import { answerSentence, interpret } from './interpret.js';
 import type { MatchCandidate } from './matcher.js';
-import { displayValue, PERIOD_PROMPT } from './parameters.js';
+import { displayValue, type ExtractionResult, PERIOD_PROMPT } from './parameters.js';
 import { parsePeriod } from './periods.js';
 import { prove } from './proof.js';
 import type { FaqOutcome, VerifiedQueryRef } from './types.js';
@@ -110,8 +111,8 @@ export async function answerWithFaq(ranked: readonly MatchCandidate[], deps: Faq
     owner: query.owner,
     verifiedOn: query.verified_on,
   };
-  let extraction = chosen.extraction;
-  if (extraction.kind === 'conflict') return { kind: 'miss', confidence: 0, nearest };
+  if (chosen.extraction.kind === 'conflict') return { kind: 'miss', confidence: 0, nearest };
+  let extraction: Exclude<ExtractionResult, { kind: 'conflict' }> = chosen.extraction;
   const hasPeriod = Object.values(query.parameters).some((d) => d.type === 'date_range');
   if (reading.unclearPeriod && hasPeriod) {
     return {
@@ -125,6 +126,7 @@ export async function answerWithFaq(ranked: readonly MatchCandidate[], deps: Faq
     };
   }
   const asked = reading.measures.flatMap((m) => m.ids);
+  if (extraction.kind === 'missing') extraction = completeFromReading(extraction, reading, query);
   if (extraction.kind === 'missing') {
     return {
       kind: 'ask_back',
@@ -158,6 +160,16 @@ export async function answerWithFaq(ranked: readonly MatchCandidate[], deps: Faq
   try {
     const result = await deps.executor.execute(source, sql, { limits: { maxRows: settings.maxRows } });
     const { verdict: _verdict, ...rows } = result;
+    // Nothing found (no rows, or every number zero or empty) is not an answer to trust instantly: the period may lie
+    // outside the data ("revenue in 2021") or a value may match nothing. The agent checks the data's coverage.
+    if (foundNothing(rows.rows)) {
+      return {
+        kind: 'miss',
+        confidence: round(chosen.confidence),
+        nearest,
+        reason: `${query.name}: the verified query found no data for this question`,
+      };
+    }
     const interpretation = interpret(query, extraction.parameters, deps.vocabulary, deps.now, asked);
     return {
       kind: 'answered',
@@ -199,6 +211,44 @@ export async function answerWithFaq(ranked: readonly MatchCandidate[], deps: Faq
     }
     throw error;
   }
+}
+
+/**
+ * The reading named the missing value ("how many orders were cancelled": "cancelled" is the status; the extractor
+ * leaves a one-word value that is also a vocabulary word to the reading): take it when it is one known value.
+ */
+export function completeFromReading(
+  extraction: Extract<ExtractionResult, { kind: 'missing' }>,
+  reading: ParsedQuestion,
+  query: LoadedVerifiedQuery,
+): Exclude<ExtractionResult, { kind: 'conflict' }> {
+  const dimension = query.answers?.filters[extraction.parameter];
+  const definition = query.parameters[extraction.parameter];
+  if (!dimension || definition?.type !== 'enum') return extraction;
+  const named = new Set(reading.filters.flatMap((f) => f.values.get(dimension) ?? []));
+  const value = [...named][0];
+  if (named.size !== 1 || value === undefined || !extraction.options.includes(value)) return extraction;
+  const parameters = [
+    ...extraction.parameters,
+    { name: extraction.parameter, value: { type: 'enum', value }, source: 'question' } as const,
+  ];
+  if (!Object.keys(query.parameters).every((name) => parameters.some((p) => p.name === name))) return extraction;
+  return { kind: 'complete', parameters, spans: extraction.spans };
+}
+
+/** No rows, or no number in them other than zero or empty. */
+export function foundNothing(rows: readonly (readonly unknown[])[]): boolean {
+  if (rows.length === 0) return true;
+  const numbers = rows.flatMap((row) =>
+    row.filter(
+      (v) =>
+        v === null ||
+        typeof v === 'number' ||
+        typeof v === 'bigint' ||
+        (typeof v === 'string' && /^-?\d+(?:\.\d+)?$/.test(v)),
+    ),
+  );
+  return numbers.length > 0 && numbers.every((v) => v === null || Number(v) === 0);
 }
 
 /** "have we sold", "has signed up", "we've made": a present-perfect question, asked to date. */

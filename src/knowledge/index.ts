@@ -14,7 +14,7 @@ export {
   type Embedder,
   type LocalEmbedderOptions,
 } from './embeddings.js';
-export { choose, DEFAULT_FAQ_SETTINGS, type FaqSettings } from './faq.js';
+export { choose, completeFromReading, DEFAULT_FAQ_SETTINGS, type FaqSettings, foundNothing } from './faq.js';
 export {
   type FeedbackMemory,
   proposalFrom,

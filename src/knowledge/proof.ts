@@ -52,6 +52,7 @@ export function prove(
       : { ok: false, reason: 'the verified query does not declare what it answers (only its own phrasings match)' };
   }
   if (extraction.kind === 'conflict') return { ok: false, reason: `two values for ${extraction.parameter}` };
+  if (parsed.listsRecords) return { ok: false, reason: 'the question lists records, not a count or a breakdown' };
   const reported = [...answers.measures, ...answers.population];
   if (parsed.measures.length === 0) return { ok: false, reason: 'the question names no measure' };
   if (!parsed.measuresFromList) {
@@ -60,9 +61,17 @@ export function prove(
     }
     if (!parsed.measures.some((m) => intersects(m.ids, answers.measures)))
       return { ok: false, reason: 'none of the measures named is the query answer' };
-  } else if (answers.limit && !parsed.ranking) {
-    return { ok: false, reason: 'a list of all, not a top N' };
+  } else if (!parsed.measures.some((m) => intersects(m.ids, answers.measures))) {
+    // "which products have widget in their name": a list of the things, not what the query measures about them
+    return {
+      ok: false,
+      reason: `the question lists ${parsed.measures.map((m) => `"${m.words}"`).join(', ')}; the query measures ${answers.measures.join(', ')}`,
+    };
   }
+  // A top-N query answers only a ranking question: "revenue by customer" asks for every customer.
+  if (answers.limit && !parsed.ranking) return { ok: false, reason: 'the query gives only the top N' };
+  if (parsed.asksShare && !parsed.measures.some((m) => intersects(m.ids, answers.shares)))
+    return { ok: false, reason: 'the question asks for a share or percentage the query does not give' };
   const dimensionIds = answers.dimensions;
   for (const e of parsed.entities) {
     if (!intersects(e.ids, reported)) return { ok: false, reason: `"${e.words}" is not what the query is about` };
@@ -73,6 +82,14 @@ export function prove(
     const at = unmatched.findIndex((id) => d.ids.includes(id));
     if (at < 0) return { ok: false, reason: `the query is not broken down by "${d.words}"` };
     unmatched.splice(at, 1);
+  }
+  // A name search ("sales of products called cooler") asks for each thing that matches: the rows per product answer
+  // it; "how much revenue from products named X" asks one total, which the rows are not.
+  const asksOneTotal = /\b(?:how much|how many|total)\b/.test(parsed.text);
+  for (const [param, dimension] of asksOneTotal ? [] : Object.entries(answers.filters)) {
+    const at = unmatched.indexOf(dimension);
+    const value = extraction.parameters.find((p) => p.name === param && p.source === 'question')?.value;
+    if (at >= 0 && value?.type === 'text') unmatched.splice(at, 1);
   }
   const exactDimensions = unmatched.length === 0;
   if (!exactDimensions && !(answers.totals && parsed.dimensions.length === 0))

@@ -41,6 +41,8 @@ const LIST_CUES = new Set([
   'all',
   'find',
 ]);
+/** Cues that ask for the things themselves ("which customers", "list the orders"), not a count. */
+const RECORD_CUES = new Set(['which', 'what', 'list', 'who', 'name']);
 /** Words that say "a rate of": with a measure that has a rate ("churn" -> churn rate), the rate is asked. */
 const RATE_WORDS = new Set(['rate', 'rates', 'percent', 'percentage', 'share', 'proportion', 'ratio', 'fraction']);
 /** Measure words too general to outweigh a specific one ("how much money did we refund"): dropped beside one. */
@@ -88,6 +90,13 @@ export interface ParsedQuestion {
   readonly unfinishedPeriod: boolean;
   readonly unclearPeriod: string | null;
   readonly ranking: { readonly direction: 'desc' | 'asc'; readonly limit: number | null } | null;
+  /**
+   * A share, percentage or rate is asked ("what share of MRR", "% of orders") that no named rate measure answers
+   * ("churn rate" is a measure of its own): only a query giving that measure's share answers it.
+   */
+  readonly asksShare: boolean;
+  /** The question lists individual records ("which orders are pending"), not a count or a breakdown. */
+  readonly listsRecords: boolean;
   /** Content words nothing above explains (stemmed). */
   readonly leftovers: readonly string[];
 }
@@ -99,6 +108,8 @@ export interface FilterValuePhrase {
   readonly values: ReadonlyMap<string, readonly string[]>;
   /** A one-word value that is also a vocabulary word ("refunded", "sales"): read as a value first, then as a word. */
   readonly alsoWord: boolean;
+  /** A value that reads as a function word in lower case ("US"): a value only when typed in capitals. */
+  readonly acronymOnly: boolean;
 }
 
 export interface FilterValueIndex {
@@ -118,7 +129,7 @@ export function createFilterValueIndex(
   const phrases = new Map<string, Map<string, Set<string>>>();
   const add = (phrase: string, dimension: string, value: string) => {
     const key = basicWords(phrase).join(' ');
-    if (!key || (!key.includes(' ') && FUNCTION_WORDS.has(key))) return;
+    if (!key) return;
     const byDim = phrases.get(key) ?? new Map<string, Set<string>>();
     const set = byDim.get(dimension) ?? new Set<string>();
     set.add(value);
@@ -142,6 +153,7 @@ export function createFilterValueIndex(
       ),
       values: new Map([...byDim].map(([d, set]) => [d, [...set]] as const)),
       alsoWord: !key.includes(' ') && (vocabularyWords.has(key) || vocabularyWords.has(stem(key))),
+      acronymOnly: !key.includes(' ') && FUNCTION_WORDS.has(key),
     }));
   return { phrases: list };
 }
@@ -174,6 +186,7 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
   };
   const rateOf = new Map<string, string>();
   for (const [id, m] of Object.entries(vocabulary.measures)) if (m.rate) rateOf.set(id, m.rate);
+  const rateTargets = new Set(rateOf.values());
   for (const [id, m] of Object.entries(vocabulary.measures)) {
     for (const w of m.words) {
       const p = entry(basicWords(w).join(' '));
@@ -205,6 +218,11 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
     parse(input, now, options = {}) {
       const valuesFirst = options.valuesFirst ?? true;
       const text = input.toLowerCase();
+      const acronyms = new Set(
+        [...input.matchAll(/(?<![A-Za-z0-9])([A-Z]{2,4})(?![A-Za-z0-9])/g)]
+          .map((m) => (m[1] as string).toLowerCase())
+          .filter((w) => FUNCTION_WORDS.has(w)),
+      );
       const masked = text.split('');
       const mask = (index: number, length: number) => {
         for (let i = index; i < index + length; i++) masked[i] = ' ';
@@ -253,9 +271,10 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
       }
       const plain = basicWords(text).join(' ');
       const asksRate = basicWords(text).some((w) => RATE_WORDS.has(w));
-      const valueEntities: { words: string; measure: string; dimension: string; listed: boolean }[] = [];
+      const valueEntities: { words: string; measure: string; dimension: string; listed: boolean; cue: boolean }[] = [];
       // Filter values, longest phrase first.
       for (const entry of getValues().phrases) {
+        if (entry.acronymOnly && !acronyms.has(entry.phrase)) continue;
         if (entry.alsoWord) {
           if (!valuesFirst) continue;
           // "refunded" in "share of orders refunded" is the rate's word, not the status.
@@ -275,11 +294,13 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
           if (next && nextHit?.dimensions.some((d) => entry.values.has(d))) length += next[0].length;
           mask(at, length);
           filters.push({ words: m[0], values: entry.values });
-          // "enterprise accounts": the alias also names what is counted.
+          // "enterprise accounts": the alias also names what is counted ("which enterprise accounts": listed).
+          const before = basicWords(view.slice(0, at)).slice(-2);
+          const listedValue = before.some((w) => RECORD_CUES.has(w));
           for (const w of basicWords(m[0])) {
             const owner = lookup([w], 0, 1);
             for (const [measure, dimension] of owner?.entity ?? [])
-              valueEntities.push({ words: w, measure, dimension, listed: false });
+              valueEntities.push({ words: w, measure, dimension, listed: listedValue, cue: listedValue });
           }
         }
       }
@@ -292,10 +313,14 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
 
       const words = basicWords(masked.join(''));
       const measures: Mention[] = [];
-      const entities: { words: string; measure: string; dimension: string; listed: boolean }[] = [...valueEntities];
+      const entities: { words: string; measure: string; dimension: string; listed: boolean; cue: boolean }[] = [
+        ...valueEntities,
+      ];
       const dimensions: Mention[] = [];
       const leftovers: string[] = [];
       let direction: 'desc' | 'asc' | null = limit !== null ? 'desc' : null;
+      let rateWordLeft = /%/.test(masked.join(''));
+      let rateMeasure = false;
       for (let i = 0; i < words.length; ) {
         let hit: Phrase | undefined;
         let len = Math.min(maxLen, words.length - i);
@@ -309,17 +334,23 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
           if (RANK_ASC.has(word)) direction = 'asc';
           if (/^bottom|^worst|^least|^lowest|^fewest|^smallest/.test(word)) direction = 'asc';
           const rateWord = asksRate && RATE_WORDS.has(word);
-          if (!rateWord && !FUNCTION_WORDS.has(word) && !FUNCTION_WORDS.has(stem(word))) leftovers.push(stem(word));
+          if (rateWord) rateWordLeft = true;
+          // "US", "IT": an acronym that reads as a function word in lower case is content ("signups from the US").
+          if (acronyms.has(word)) leftovers.push(word);
+          else if (!rateWord && !FUNCTION_WORDS.has(word) && !FUNCTION_WORDS.has(stem(word)))
+            leftovers.push(stem(word));
           i += 1;
           continue;
         }
         const phrase = words.slice(i, i + len).join(' ');
         let cue = false;
+        let recordCue = false;
         let ratio = false;
         for (let j = i - 1; j >= Math.max(0, i - 3); j--) {
           const w = words[j] as string;
           if (LIST_CUES.has(w)) {
             cue = true;
+            recordCue = RECORD_CUES.has(w);
             // "revenue per order" is a ratio: a breakdown by each order, which no verified query has
             ratio = j === i - 1 && (w === 'per' || w === 'each' || w === 'every');
             break;
@@ -332,10 +363,11 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
           for (const id of entityIds) {
             const dimension = hit.entity.get(id) as string;
             if (ratio && !vocabulary.dimensions[dimension]) dimensions.push({ words: phrase, ids: [dimension] });
-            else entities.push({ words: phrase, measure: id, dimension, listed: cue });
+            else entities.push({ words: phrase, measure: id, dimension, listed: cue, cue: recordCue });
           }
         } else if (hit.measures.length > 0) {
           const rate = asksRate ? hit.measures.map((m) => rateOf.get(m)).filter((r): r is string => !!r) : [];
+          if (rate.length > 0 || hit.measures.some((m) => rateTargets.has(m))) rateMeasure = true;
           measures.push({ words: phrase, ids: rate.length > 0 ? rate : hit.measures });
         } else if (hit.dimensions.length > 0) {
           if (!dimensions.some((d) => d.ids.join() === hit.dimensions.join()))
@@ -358,6 +390,13 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
       }
       const strong = measures.filter((m) => !WEAK_MEASURE_WORDS.has(m.words));
       if (strong.length > 0 && strong.length < measures.length) measures.splice(0, measures.length, ...strong);
+      // "which orders are pending", "list the refunded orders": the records themselves, which no verified query
+      // lists (a thing the vocabulary has no dimension for), unless the question groups them ("by status").
+      const listsRecords =
+        dimensions.length === 0 &&
+        !asksRate &&
+        !rateWordLeft &&
+        entities.some((e) => e.cue && !vocabulary.dimensions[e.dimension]);
       const entityMentions: Mention[] = [];
       for (const e of entities) {
         if (e.listed && vocabulary.dimensions[e.dimension]) {
@@ -402,6 +441,8 @@ export function createQuestionParser(vocabulary: Vocabulary, getValues: () => Fi
         unfinishedPeriod: periods.some((p) => endsAfterToday(p.range, now)),
         unclearPeriod: unclear,
         ranking: direction ? { direction, limit } : null,
+        asksShare: rateWordLeft && !rateMeasure,
+        listsRecords,
         leftovers,
       };
     },

@@ -47,6 +47,12 @@ export const answersSchema = z.strictObject({
   limit: id.optional(),
   /** The grouped rows also answer the question without the breakdown ("how many churned" -> per plan, summed). */
   totals: z.boolean().default(false),
+  /**
+   * Measure ids whose share (percentage of the whole) or percentage form the rows give ("share of MRR" per plan,
+   * "gross margin %"). A question asking for a share, percentage or rate of a measure is answered only by a query
+   * listing that measure here (or naming the rate measure itself, e.g. churn_rate).
+   */
+  shares: z.array(id).default([]),
   /** Population in words for the interpretation line ("completed orders, after discounts"). */
   scope: z.string().optional(),
 });
@@ -74,6 +80,11 @@ export function checkAnswers(
   for (const m of answers.measures) measure(m, 'measures');
   for (const m of answers.population) measure(m, 'population');
   if (answers.ranking) measure(answers.ranking, 'ranking');
+  for (const m of answers.shares) {
+    measure(m, 'shares');
+    if (vocabulary.measures[m] && !answers.measures.includes(m))
+      problems.push(`${file}: answers.shares: "${m}" is not one of answers.measures`);
+  }
   for (const d of answers.dimensions) {
     if (!vocabulary.dimensions[d])
       problems.push(

@@ -20,6 +20,7 @@ Output (--format json): one JSON object per line and question:
   columns, rows    the result (answered only, else [])
   interpretation   how the question was read, in words (answered, ask_back), else null
   prompt           the question asked back (ask_back only)
+  reason           why no verified query answers it (miss only, when one came close)
 Time is SLEUTH_NOW when set ("last month" is relative to it); --db picks the connection.
 
 Examples:
@@ -36,6 +37,7 @@ export interface FaqJsonLine {
   rows: unknown[][];
   interpretation: string | null;
   prompt?: string;
+  reason?: string;
 }
 
 /** One FAQ outcome as the stable JSON line of `sleuth faq --format json`. */
@@ -71,6 +73,7 @@ export function faqJsonLine(question: string, outcome: FaqOutcome): FaqJsonLine 
     columns: [],
     rows: [],
     interpretation: null,
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import {
   buildUnderstanding,
   choose,
+  completeFromReading,
   createFaqMatcher,
   createNormalizer,
   type KnowledgeFiles,
@@ -77,7 +78,10 @@ export async function createFaqWorld(now = new Date('2026-11-15T12:00:00Z')): Pr
       );
       if (!chosen || !reading) return { name: null, kind: 'miss', params: {}, reason, cleaned };
       const params: Record<string, string> = {};
-      const extraction = chosen.extraction;
+      const extraction =
+        chosen.extraction.kind === 'missing'
+          ? completeFromReading(chosen.extraction, reading, chosen.query)
+          : chosen.extraction;
       if (extraction.kind !== 'conflict') {
         for (const p of extraction.parameters) {
           if (p.source !== 'question') continue;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { choose } from '../../../src/knowledge/index.js';
+import { choose, foundNothing } from '../../../src/knowledge/index.js';
 import { createFaqWorld, type FaqWorld } from './faq-world.js';
 
 /**
@@ -37,5 +37,18 @@ describe('choose', () => {
     expect(world.ask('How many customers churned last month?')).toMatchObject({ kind: 'miss', name: null });
     expect(world.ask('churned subscriptions by plan last month')).toMatchObject({ name: 'churned_subscriptions' });
     expect(world.ask('churn by reason last month')).toMatchObject({ name: 'churn_reasons' });
+  });
+});
+
+describe('foundNothing: an empty answer is not trusted instantly', () => {
+  it('is true for no rows and for rows whose numbers are all zero or empty', () => {
+    expect(foundNothing([])).toBe(true);
+    expect(foundNothing([[0, 0]])).toBe(true);
+    expect(foundNothing([['cancelled', 0, '0.00', null]])).toBe(true);
+  });
+  it('is false as soon as one number is not zero, or when the rows hold only text', () => {
+    expect(foundNothing([[0, 3]])).toBe(false);
+    expect(foundNothing([['starter', '12.50']])).toBe(false);
+    expect(foundNothing([['Brand Search', 'paid search']])).toBe(false);
   });
 });

@@ -109,3 +109,54 @@ describe('structure decides: measure, breakdown, filters, ranking', () => {
     expect(world.ask(question)).toMatchObject({ kind: 'miss' });
   });
 });
+
+describe('a share, a list, a grain or a name the query does not give goes to the agent', () => {
+  it.each([
+    // a share of something the query does not give a share of (its share is of satisfied ratings)
+    'What share of closed tickets get a satisfaction rating?',
+    // the things themselves, not what the query measures about them
+    'Which products have "widget" in their name?',
+    'which orders are pending right now?',
+    'Which enterprise accounts do we have?',
+    // every customer, where the query gives a top N
+    'revenue by customer last month',
+    // a time grain no verified query has
+    'revenue by quarter for 2025',
+    'daily orders last week',
+    // "US" in capitals is a country, not "us"
+    'signups by month in 2025 from the US',
+  ])('%s -> goes to the agent', (question) => {
+    expect(world.ask(question)).toMatchObject({ kind: 'miss', name: null });
+  });
+
+  it('answers a share with the query that gives that share', () => {
+    expect(world.ask('What share of current MRR comes from each plan?')).toMatchObject({
+      kind: 'answered',
+      name: 'mrr_by_plan',
+    });
+    expect(world.ask('what % of orders got cancelled last month')).toMatchObject({
+      kind: 'answered',
+      name: 'orders_with_status',
+      params: { status: 'cancelled' },
+    });
+  });
+
+  it('takes a one-word value the reading found ("were cancelled") instead of asking back for it', () => {
+    expect(world.ask('How many orders were cancelled last month?')).toMatchObject({
+      kind: 'answered',
+      name: 'orders_with_status',
+      params: { status: 'cancelled', period: '2026-10-01..2026-11-01' },
+    });
+  });
+
+  it('answers a name search per product, but not one total over the products found', () => {
+    expect(world.ask('Sales of products called cooler this year')).toMatchObject({
+      kind: 'answered',
+      name: 'product_search_sales',
+      params: { term: 'cooler' },
+    });
+    expect(world.ask('How much revenue from products named Backpack in the last 30 days?')).toMatchObject({
+      kind: 'miss',
+    });
+  });
+});
