@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROMPT_VERSION } from '../src/agent/index.js';
+import type { SystemPromptTemplate } from '../src/agent/index.js';
 import { createModelProvider } from '../src/agent/models/from-config.js';
 import { loadConfig } from '../src/config/index.js';
 import { isSqlDialect } from '../src/sql/index.js';
@@ -19,6 +19,7 @@ import { type Baseline, baselineFrom, comparePaired, comparisonMarkdown, passed 
 import { openGoldenEnvironment } from './golden/environment.js';
 import { goldenMarkdown, summarizeGoldenRun } from './golden/report.js';
 import { type GoldenCaseResult, type GoldenProviderName, runGoldenCases } from './golden/runner.js';
+import { defaultCassetteDir, promptVariant } from './prompt-variant.js';
 
 const HELP = `Usage: npm run eval -- [options]
 
@@ -28,11 +29,13 @@ Options:
   --suite NAME          golden (default; the only suite this runner has: guard and FAQ suites run in npm run eval:ci)
   --provider NAME       scripted (default: offline reference turns that run the gold SQL), replay (recorded
                         cassettes), anthropic (ANTHROPIC_API_KEY), openai-compatible (SLEUTH_LLM_BASE_URL, SLEUTH_MODEL)
+  --prompt P            the system prompt: current (default, PROMPT_VERSION), previous, a shipped version
+                        (system.v3) or a candidate file (path/to/system.v5.md); recorded in the report and baseline
   --route R             ask (default: each question goes through ask() as a Slack question: FAQ tier first, then
                         the agent; results say which tier answered) | investigate (the agent only)
   --record              write each case's model turns to the cassette folder (any provider)
-  --cassettes DIR       cassette folder (default evals/cassettes/golden-<provider>; replay reads
-                        evals/cassettes/golden-scripted unless given)
+  --cassettes DIR       cassette folder (default evals/cassettes/golden-<provider>, golden-<provider>@<version> for a
+                        prompt other than the current one; replay reads golden-scripted[@<version>] unless given)
   --dialect D           sqlite (default; the demo database is built on demand) | postgres | mariadb (needs --db)
   --db URL              a demo database loaded for the dataset's date, e.g. postgres://localhost/demo
   --concurrency N       cases run at once (default 4)
@@ -56,6 +59,7 @@ const { values } = parseArgs({
     suite: { type: 'string', default: 'golden' },
     provider: { type: 'string', default: 'scripted' },
     route: { type: 'string', default: 'ask' },
+    prompt: { type: 'string', default: 'current' },
     record: { type: 'boolean', default: false },
     trials: { type: 'string', default: '1' },
     cassettes: { type: 'string' },
@@ -95,8 +99,13 @@ const limit = values.limit === undefined ? undefined : Number(values.limit);
 if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) fail('--limit must be a positive integer');
 
 const root = join(import.meta.dirname, '..');
-const cassetteDir =
-  values.cassettes ?? join(import.meta.dirname, 'cassettes', `golden-${provider === 'replay' ? 'scripted' : provider}`);
+let prompt: SystemPromptTemplate;
+try {
+  prompt = promptVariant(values.prompt, root);
+} catch (error) {
+  fail(`--prompt ${values.prompt}: ${(error as Error).message}`);
+}
+const cassetteDir = values.cassettes ?? defaultCassetteDir(root, provider, prompt.version);
 if (provider === 'replay' && values.record)
   fail('--record with --provider replay would copy cassettes onto themselves');
 if (provider === 'replay' && !existsSync(cassetteDir)) fail(`no cassette folder at ${cassetteDir}`);
@@ -112,6 +121,7 @@ const ask =
         root,
         demoPath: env.demoPath ?? fail('--route ask needs the SQLite demo (use --route investigate with --db)'),
         now: env.dataset.now,
+        prompt,
       })
     : undefined;
 const live =
@@ -126,6 +136,7 @@ for (let trial = 1; trial <= trials; trial++) {
       {
         ...env,
         ask,
+        prompt,
         provider,
         liveProvider: live ? () => createModelProvider(live, env.logger) : undefined,
         cassetteDir,
@@ -153,13 +164,13 @@ const summary = summarizeGoldenRun(results, {
   suite: values.suite,
   provider,
   dialect: env.source.dialect,
-  promptVersion: PROMPT_VERSION,
+  promptVersion: prompt.version,
 });
 const modelName = live?.model ?? (provider === 'scripted' ? 'reference' : 'recorded');
 const candidate = baselineFrom(allTrials, {
   provider,
   model: modelName ?? provider,
-  promptVersion: PROMPT_VERSION,
+  promptVersion: prompt.version,
   dialect: env.source.dialect,
 });
 const baselinePath = values.baseline ?? join(import.meta.dirname, 'baselines', `${values.suite}-${provider}.json`);

@@ -17,6 +17,7 @@ import type {
   Limiter,
   ModelProvider,
   QueryCache,
+  SystemPromptTemplate,
 } from './agent/index.js';
 import { createModelProvider } from './agent/models/from-config.js';
 import { readScopeOf } from './agent/privacy.js';
@@ -202,6 +203,8 @@ export interface CreateSleuthContextOptions {
   clock?: Clock;
   /** A model to use instead of the configured one (the eval harness's scripted, replayed and mutant models). */
   model?: ModelProvider;
+  /** A system prompt to use instead of PROMPT_VERSION's (the eval harness compares prompt versions with it). */
+  prompt?: SystemPromptTemplate;
 }
 
 export async function createSleuthContext(options: CreateSleuthContextOptions): Promise<SleuthContext> {
@@ -524,6 +527,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
           today,
           redact: secrets.redact,
           tracer,
+          prompt: options.prompt,
         });
         return yield* trail.follow(events, () => ticket.renew());
       } finally {

@@ -7,7 +7,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { InvestigationEvent, ModelProvider, ModelRequest } from '../../src/agent/index.js';
+import type { InvestigationEvent, ModelProvider, ModelRequest, SystemPromptTemplate } from '../../src/agent/index.js';
 import type { Actor } from '../../src/common/actor.js';
 import { createSleuthContext } from '../../src/main.js';
 import type { MemoryStore } from '../../src/memory/index.js';
@@ -22,7 +22,13 @@ export interface AskRoute {
 /** The Slack user every golden question comes from. */
 export const GOLDEN_ACTOR: Actor = { kind: 'slack', id: 'U0GOLDEN', workspace: 'T0GOLDEN', channel: 'C0GOLDEN' };
 
-export async function openAskRoute(options: { root: string; demoPath: string; now: Date }): Promise<AskRoute> {
+export async function openAskRoute(options: {
+  root: string;
+  demoPath: string;
+  now: Date;
+  /** The agent's system prompt (default PROMPT_VERSION's). */
+  prompt?: SystemPromptTemplate;
+}): Promise<AskRoute> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sleuth-golden-ask-'));
   copyFileSync(options.demoPath, join(dataDir, 'demo.sqlite'));
   const byQuestion = new Map<string, ModelProvider>();
@@ -52,6 +58,7 @@ export async function openAskRoute(options: { root: string; demoPath: string; no
     },
     cwd: options.root,
     model: dispatcher,
+    prompt: options.prompt,
   });
   const store = await context.memory();
   return {

@@ -16,6 +16,7 @@ import {
   investigate,
   type ModelProvider,
   PROMPT_VERSION,
+  type SystemPromptTemplate,
 } from '../../src/agent/index.js';
 import { isSleuthError } from '../../src/common/errors.js';
 import type { Logger } from '../../src/common/logger.js';
@@ -51,6 +52,11 @@ export interface GoldenRunDeps {
   disabledRules?: readonly ScorerRule[];
   /** Overrides the per-case model (mutant models); the cassette and provider options are then unused. */
   modelFor?: (c: GoldenCase, gold: string | undefined) => ModelProvider;
+  /**
+   * The system prompt of the investigate route (default PROMPT_VERSION's); the ask route takes its prompt when it is
+   * opened (openAskRoute).
+   */
+  prompt?: SystemPromptTemplate;
 }
 
 /** The scorer's rules: result comparison, answer facts, number grounding, ambiguous/unanswerable behaviour. */
@@ -66,6 +72,8 @@ export interface GoldenCaseResult {
   tier: 'faq' | 'agent';
   /** The FAQ tier answered with rows (not an ask-back): an instant answer. */
   instant: boolean;
+  /** The system prompt version the investigation recorded (null when the FAQ tier answered without the agent). */
+  promptVersion?: string | null;
   match: boolean;
   rule: string;
   reason: string;
@@ -109,7 +117,11 @@ export async function runGoldenCase(c: GoldenCase, deps: GoldenRunDeps): Promise
   const gold = goldSqlFor(c, deps.source.dialect);
   const inner = deps.modelFor ? deps.modelFor(c, gold) : providerFor(c, gold, deps);
   const cassette = deps.record
-    ? emptyCassette(`${inner.id}/${inner.model}`, { case: c.id, prompt: PROMPT_VERSION, dialect: deps.source.dialect })
+    ? emptyCassette(`${inner.id}/${inner.model}`, {
+        case: c.id,
+        prompt: deps.prompt?.version ?? PROMPT_VERSION,
+        dialect: deps.source.dialect,
+      })
     : undefined;
   const model = cassette ? createRecordingProvider(inner, cassette) : inner;
   const started = performance.now();
@@ -123,7 +135,13 @@ export async function runGoldenCase(c: GoldenCase, deps: GoldenRunDeps): Promise
   const store = deps.ask?.store ?? deps.store;
   const stream = deps.ask
     ? deps.ask.run(c.question, model)
-    : investigate({ question: c.question }, target, { model, store, logger: deps.logger, today: () => today });
+    : investigate({ question: c.question }, target, {
+        model,
+        store,
+        logger: deps.logger,
+        today: () => today,
+        prompt: deps.prompt,
+      });
   try {
     for await (const event of stream) events.push(event);
   } catch (caught) {
@@ -164,6 +182,7 @@ export async function runGoldenCase(c: GoldenCase, deps: GoldenRunDeps): Promise
     kind: gold ? ('sql' as const) : ('behaviour' as const),
     tier,
     instant: tier === 'faq' && events.some((e) => e.type === 'sql_result'),
+    promptVersion: tier === 'agent' ? (record?.promptVersion ?? null) : null,
     predictedSql: predicted,
     answer: answer?.text,
     steps: record?.steps ?? events.filter((e) => e.type === 'step_started').length,

@@ -4,10 +4,12 @@
  * files itself (through tsx); nothing here is imported by Sleuth.
  */
 import { join } from 'node:path';
+import { PROMPT_VERSION } from '../../src/agent/index.js';
 import { createModelProvider } from '../../src/agent/models/from-config.js';
 import { loadConfig } from '../../src/config/index.js';
 import { type GoldenEnvironment, openGoldenEnvironment } from '../golden/environment.js';
 import type { GoldenProviderName } from '../golden/runner.js';
+import { defaultCassetteDir } from '../prompt-variant.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -35,8 +37,12 @@ export function liveProviderFactory(name: GoldenProviderName, env: GoldenEnviron
   return () => createModelProvider(config, env.logger);
 }
 
-export function cassetteDir(name: GoldenProviderName): string {
-  return (
-    process.env.EVAL_CASSETTES ?? join(ROOT, 'evals', 'cassettes', `golden-${name === 'replay' ? 'scripted' : name}`)
-  );
+/**
+ * The cassette folder of a provider and prompt version: EVAL_CASSETTES (for the current prompt; `<it>@<version>` for
+ * another), else evals/cassettes/golden-<provider>[@<version>] (replay reads the scripted reference's).
+ */
+export function cassetteDir(name: GoldenProviderName, promptVersion: string = PROMPT_VERSION): string {
+  const given = process.env.EVAL_CASSETTES;
+  if (given) return promptVersion === PROMPT_VERSION ? given : `${given}@${promptVersion}`;
+  return defaultCassetteDir(ROOT, name, promptVersion);
 }

@@ -23,7 +23,7 @@ export {
 export { loadScript, parseScript, type ScriptTurn } from './models/script.js';
 export { createScriptedProvider } from './models/scripted.js';
 export type { ModelProvider, ModelRequest, ModelResponse } from './models/types.js';
-export { PROMPT_VERSION } from './prompts/index.js';
+export { PROMPT_VERSION, promptTemplate, type SystemPromptTemplate } from './prompts/index.js';
 export type { InvestigationStatus, InvestigationStore } from './store.js';
 export { createInvestigationTarget, isDatabaseOutage, type QueryCache, type TargetOptions } from './target.js';
 export { NO_KNOWLEDGE } from './tools/index.js';

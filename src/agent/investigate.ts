@@ -12,7 +12,7 @@ import type { CircuitBreaker } from './circuit-breaker.js';
 import type { InvestigationEvent, InvestigationEventBody } from './events.js';
 import type { ModelProvider } from './models/types.js';
 import { maskEvent } from './privacy.js';
-import { buildSystemPrompt, PROMPT_VERSION, tableOverview } from './prompts/index.js';
+import { buildSystemPrompt, PROMPT_VERSION, type SystemPromptTemplate, tableOverview } from './prompts/index.js';
 import { runLoop } from './steps/loop.js';
 import type { InvestigationStore } from './store.js';
 import { type KnowledgeSearch, NO_KNOWLEDGE, type SchemaExplorer } from './tools/index.js';
@@ -50,6 +50,8 @@ export interface InvestigateDeps {
   redact?: (text: string) => string;
   /** Spans for the investigation, its steps, model calls, tools and (through the executor) SQL. Default: none. */
   tracer?: Tracer;
+  /** The system prompt (default: PROMPT_VERSION's file); evals set another version to compare prompts. */
+  prompt?: SystemPromptTemplate;
 }
 
 export interface InvestigateRequest {
@@ -89,7 +91,11 @@ export async function* investigate(
 ): AsyncGenerator<InvestigationEvent, InvestigationOutcome> {
   const now = deps.now ?? Date.now;
   const budgets: InvestigationBudgets = { ...DEFAULT_BUDGETS, ...deps.budgets };
-  const engine = { model: deps.model.model, provider: deps.model.id, promptVersion: PROMPT_VERSION };
+  const engine = {
+    model: deps.model.model,
+    provider: deps.model.id,
+    promptVersion: deps.prompt?.version ?? PROMPT_VERSION,
+  };
   const record = request.investigationId
     ? { id: request.investigationId }
     : await deps.store.createInvestigation({
@@ -204,10 +210,13 @@ async function failBeforeLoop(
 
 async function systemPrompt(target: InvestigationTarget, deps: InvestigateDeps): Promise<string> {
   const tables = (await target.explorer.listTables()) as { name: string }[];
-  return buildSystemPrompt({
-    dialect: target.source.dialect,
-    connection: target.connection,
-    today: deps.today?.() ?? new Date((deps.now ?? Date.now)()).toISOString().slice(0, 10),
-    tableOverview: tableOverview(tables),
-  });
+  return buildSystemPrompt(
+    {
+      dialect: target.source.dialect,
+      connection: target.connection,
+      today: deps.today?.() ?? new Date((deps.now ?? Date.now)()).toISOString().slice(0, 10),
+      tableOverview: tableOverview(tables),
+    },
+    deps.prompt,
+  );
 }

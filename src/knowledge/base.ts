@@ -17,6 +17,7 @@ import { checkVerifiedQuery, contentHash, readSchema, schemaFingerprint } from '
 import { createFaqMatcher, type FaqMatcher, type MatchCandidate } from './matcher.js';
 import { confirmProposalToFile } from './proposals.js';
 import { schemaDocuments } from './schema-docs.js';
+import { joinGraph, rerankTables } from './schema-rank.js';
 import { createNormalizer, type Normalizer } from './text.js';
 import type {
   FaqOutcome,
@@ -108,6 +109,8 @@ interface State {
   enumValues: Map<string, Map<string, readonly string[]>>;
   stale: Map<string, string>;
   fingerprints: Map<string, string>;
+  /** connection -> its tables (as schema items title them) and their foreign-key links, for table ranking. */
+  schemas: Map<string, { tables: Set<string>; joins: Map<string, Set<string>> }>;
   understanding: Understanding;
 }
 
@@ -138,6 +141,7 @@ export function createKnowledgeBase(deps: KnowledgeBaseDeps): KnowledgeBase {
     const columnCache = new Map<string, Promise<string[]>>();
     const stale = new Map<string, string>();
     const fingerprints = new Map<string, string>();
+    const schemas: State['schemas'] = new Map();
     const schemaItems: { id: string; title: string; text: string; connection: string }[] = [];
     const stored = new Map((await deps.memory.listStatus()).map((s) => [s.name, s]));
 
@@ -147,7 +151,9 @@ export function createKnowledgeBase(deps: KnowledgeBaseDeps): KnowledgeBase {
         const source = await deps.source(connection);
         const snapshot = await readSchema(deps.executor, source);
         fingerprints.set(connection, schemaFingerprint(snapshot));
-        schemaItems.push(...schemaDocuments(snapshot, connection));
+        const items = schemaDocuments(snapshot, connection);
+        schemaItems.push(...items);
+        schemas.set(connection, { tables: new Set(items.map((i) => i.title)), joins: joinGraph(snapshot) });
       } catch (error) {
         deps.logger.warn({ connection, err: (error as Error).message }, 'knowledge: cannot read the schema');
       }
@@ -231,6 +237,7 @@ export function createKnowledgeBase(deps: KnowledgeBaseDeps): KnowledgeBase {
       enumValues,
       stale,
       fingerprints,
+      schemas,
       understanding: buildUnderstanding(files, enumValues),
     };
     const vectorReport = await indexVectors(next);
@@ -467,7 +474,8 @@ export function createKnowledgeBase(deps: KnowledgeBaseDeps): KnowledgeBase {
           const d = s.docText.get(id);
           return d !== undefined && d.kind === kind && (d.connection === null || d.connection === connection);
         };
-        const lexical = s.docs.search(text, limit * 3, filter);
+        // tables: a wider pool, so the base tables behind a crowd of look-alike copies and join partners are in it
+        const lexical = s.docs.search(text, kind === 'table' ? Math.max(limit * 3, 100) : limit * 3, filter);
         const top = lexical[0]?.score ?? 1;
         const scores = new Map(lexical.map((h) => [h.id, h.score / top]));
         const vector = await vectorScores(kind === 'doc' ? 'doc' : 'schema', text, connection);
@@ -478,6 +486,14 @@ export function createKnowledgeBase(deps: KnowledgeBaseDeps): KnowledgeBase {
           for (const [table, boost] of await relatedTables(s, text, connection)) {
             const id = `schema:${connection}:${table}`;
             if (filter(id)) scores.set(id, (scores.get(id) ?? 0) + boost);
+          }
+          const schema = s.schemas.get(connection);
+          if (schema) {
+            const prefix = `schema:${connection}:`;
+            const byTable = new Map([...scores].map(([id, score]) => [id.slice(prefix.length), score]));
+            scores.clear();
+            for (const [table, score] of rerankTables(byTable, text, schema.tables, schema.joins))
+              scores.set(`${prefix}${table}`, score);
           }
         }
         const ranked = [...scores].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit);

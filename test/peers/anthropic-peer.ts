@@ -9,9 +9,16 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { ScriptTurn } from '../../src/agent/models/script.js';
-import { chunks, pause, type RecordedRequest, type ScriptPeer, startScriptServer } from './script-server.js';
+import {
+  chunks,
+  pause,
+  type RecordedRequest,
+  type ScriptPeer,
+  type ScriptTurns,
+  startScriptServer,
+} from './script-server.js';
 
-export type { RecordedRequest, ScriptPeer } from './script-server.js';
+export type { RecordedRequest, ScriptPeer, ScriptTurns } from './script-server.js';
 
 export interface AnthropicPeerOptions {
   /**
@@ -46,10 +53,7 @@ function errorBody(status: number, message: string, type?: string): string {
   return JSON.stringify({ type: 'error', error: { type: type ?? ERROR_TYPES[status] ?? 'api_error', message } });
 }
 
-export function startAnthropicPeer(
-  turns: readonly ScriptTurn[],
-  options: AnthropicPeerOptions = {},
-): Promise<ScriptPeer> {
+export function startAnthropicPeer(turns: ScriptTurns, options: AnthropicPeerOptions = {}): Promise<ScriptPeer> {
   let toolIds = 0;
   const cachedPrefixes = new Set<string>();
   const midStream = new Set(options.midStream ?? []);

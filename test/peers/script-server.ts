@@ -30,13 +30,21 @@ export interface ScriptHandlers {
 }
 
 /**
- * A local HTTP server answering each POST to `path` with the next scripted turn. A `fault` turn answers with its
+ * The turns a peer plays: a list, answered in order, or a function choosing each request's turn from its body (for
+ * concurrent clients whose order is not fixed, or answers that depend on the request, e.g. its system prompt).
+ */
+export type ScriptTurns =
+  | readonly ScriptTurn[]
+  | ((body: RecordedRequest['body'], index: number) => ScriptTurn | undefined);
+
+/**
+ * A local HTTP server answering each POST to `path` with the next scripted turn (or the turn `turns` picks for it). A `fault` turn answers with its
  * status and the protocol's error body (plus Retry-After when given) and is consumed like any other turn; `delay_ms`
  * holds the whole response, headers included, so client timeouts fire. Running out of turns answers 400.
  */
 export async function startScriptServer(
   path: string,
-  turns: readonly ScriptTurn[],
+  turns: ScriptTurns,
   handlers: ScriptHandlers,
 ): Promise<ScriptPeer> {
   const requests: RecordedRequest[] = [];
@@ -67,9 +75,10 @@ export async function startScriptServer(
     }
     requests.push({ path, headers: req.headers, body });
     const index = next++;
-    const turn = turns[index];
+    const turn = typeof turns === 'function' ? turns(body, index) : turns[index];
     if (!turn) {
-      fail(res, 400, `The peer has no scripted turn ${index + 1} (the script has ${turns.length}).`);
+      const size = typeof turns === 'function' ? 'picks none for this request' : `has ${turns.length}`;
+      fail(res, 400, `The peer has no scripted turn ${index + 1} (the script ${size}).`);
       return;
     }
     if (handlers.inStream?.(turn, body, index)) {

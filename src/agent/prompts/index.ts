@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { UsageError } from '../../common/errors.js';
 import type { SqlDialect } from '../../sql/dialect.js';
 import { DIALECT_RULES } from './dialect-rules.js';
 
@@ -13,15 +14,34 @@ export interface SystemPromptInput {
   tableOverview: string;
 }
 
-let cachedTemplate: string | undefined;
-
-function template(): string {
-  // prompts are text files next to this module (copied to dist/ by the build)
-  cachedTemplate ??= readFileSync(new URL(`./${PROMPT_VERSION}.md`, import.meta.url), 'utf8');
-  return cachedTemplate;
+/** A system prompt template: its version (recorded with each investigation) and its text with {{placeholders}}. */
+export interface SystemPromptTemplate {
+  readonly version: string;
+  readonly text: string;
 }
 
-export function buildSystemPrompt(input: SystemPromptInput): string {
+const templates = new Map<string, SystemPromptTemplate>();
+
+/**
+ * The template of a prompt version shipped next to this module (`system.v3` reads system.v3.md); default the current
+ * PROMPT_VERSION. Evals pass another version (or a candidate file's text) to compare prompts on the same questions.
+ */
+export function promptTemplate(version: string = PROMPT_VERSION): SystemPromptTemplate {
+  if (!/^system\.[A-Za-z0-9][\w.-]*$/.test(version) || version.includes('..')) {
+    throw new UsageError(`Unknown prompt version "${version}": expected a name like ${PROMPT_VERSION}.`);
+  }
+  let template = templates.get(version);
+  if (!template) {
+    // prompts are text files next to this module (copied to dist/ by the build)
+    const url = new URL(`./${version}.md`, import.meta.url);
+    if (!existsSync(url)) throw new UsageError(`Unknown prompt version "${version}": no ${version}.md prompt file.`);
+    template = { version, text: readFileSync(url, 'utf8') };
+    templates.set(version, template);
+  }
+  return template;
+}
+
+export function buildSystemPrompt(input: SystemPromptInput, template: SystemPromptTemplate = promptTemplate()): string {
   const dialect = DIALECT_RULES[input.dialect];
   const values: Record<string, string> = {
     dialect_name: dialect.name,
@@ -30,7 +50,7 @@ export function buildSystemPrompt(input: SystemPromptInput): string {
     connection: input.connection,
     table_overview: input.tableOverview,
   };
-  return template().replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? '');
+  return template.text.replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? '');
 }
 
 export function tableOverview(tables: readonly { name: string }[], limit = 200): string {

@@ -8,10 +8,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GoldenCase } from '../../../evals/golden/dataset.js';
 import { type GoldenEnvironment, openGoldenEnvironment } from '../../../evals/golden/environment.js';
+import { referenceProvider } from '../../../evals/golden/reference.js';
 import { summarizeGoldenRun } from '../../../evals/golden/report.js';
 import { type GoldenRunDeps, runGoldenCases } from '../../../evals/golden/runner.js';
-import { createScriptedProvider, PROMPT_VERSION } from '../../../src/agent/index.js';
+import { createScriptedProvider, type ModelProvider, PROMPT_VERSION } from '../../../src/agent/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const CASES = ['sta_total_customers', 'amb_best_customers', 'un_employee_salaries', 'ms_summer_churn_driver'];
@@ -63,6 +65,39 @@ describe('golden runner', () => {
       factRecall: 1,
       cassetteMisses: 0,
     });
+  });
+
+  it('runs cases with the system prompt it is given: the model sees its text, the run records its version', async () => {
+    const candidate = { version: 'system.candidate', text: 'CANDIDATE for {{connection}} on {{today}}.' };
+    const seen: string[] = [];
+    const capturing = (c: GoldenCase, gold: string | undefined): ModelProvider => {
+      const inner = referenceProvider(c, gold);
+      return {
+        id: inner.id,
+        model: inner.model,
+        complete(request) {
+          seen.push(request.system);
+          return inner.complete(request);
+        },
+      };
+    };
+    const [result] = await runGoldenCases(deps({ prompt: candidate, modelFor: capturing }), {
+      ids: ['sta_total_customers'],
+    });
+    expect(result).toMatchObject({ id: 'sta_total_customers', match: true, promptVersion: 'system.candidate' });
+    const today = env.dataset.now.toISOString().slice(0, 10);
+    expect(new Set(seen)).toEqual(new Set([`CANDIDATE for ${env.dataset.database} on ${today}.`]));
+
+    const [current] = await runGoldenCases(deps({}), { ids: ['sta_total_customers'] });
+    expect(current?.promptVersion).toBe(PROMPT_VERSION);
+    // turns recorded with one prompt never replay for another: the request (system prompt included) differs
+    const recorded = join(dir, 'prompt-current');
+    await runGoldenCases(deps({ record: true, cassetteDir: recorded }), { ids: ['sta_total_customers'] });
+    const [other] = await runGoldenCases(deps({ provider: 'replay', cassetteDir: recorded, prompt: candidate }), {
+      ids: ['sta_total_customers'],
+    });
+    expect(other?.match).toBe(false);
+    expect(other?.cassetteMiss).toMatch(/system/i);
   });
 
   it('reports a case without a recording as a cassette miss', async () => {
