@@ -7,9 +7,16 @@
  * Usage: npm run bench:engine [-- --n 50 --db sqlite|postgres --pool 20]
  * SLEUTH_BENCH_MEMORY_URL=postgres://... puts memory on a server instead of embedded PGlite; --pool sizes its
  * connection pool (default: as a worker running N at once, defaultMemoryPoolSize).
+ *
+ * Embedded memory is a new in-memory PGlite by default; `--memory-dir` opens it as `sleuth serve` does after its first
+ * start: a data directory that exists already (created once, in a child process, under .sleuth/bench/engine-memory).
+ * PGlite's first-time initdb leaves ~430 MB of WebAssembly memory in the process that ran it (the default case pays
+ * it; `--memory-dir` does not), while a data directory's file writes run synchronously on the main thread.
  */
 
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createInvestigationTarget,
@@ -52,7 +59,25 @@ async function demoSource(): Promise<DataSource> {
 const shared = await demoSource();
 const memoryUrl = process.env.SLEUTH_BENCH_MEMORY_URL;
 const poolSize = Number(arg('pool', String(defaultMemoryPoolSize(n))));
-const store = await openMemoryStore({ url: memoryUrl, poolSize, logger });
+const fresh = !process.argv.includes('--memory-dir');
+
+/** A PGlite data directory made once by a child process (the initdb run), then reused as a served process would. */
+function existingMemoryDir(): string {
+  const dir = join(process.cwd(), '.sleuth', 'bench', 'engine-memory');
+  if (!existsSync(join(dir, 'PG_VERSION'))) {
+    rmSync(dir, { recursive: true, force: true });
+    const init = `const { PGlite } = await import('@electric-sql/pglite'); await (await PGlite.create({ dataDir: ${JSON.stringify(dir)} })).close();`;
+    execFileSync(process.execPath, ['--input-type=module', '-e', init], { stdio: 'inherit' });
+  }
+  return dir;
+}
+
+const store = await openMemoryStore({
+  url: memoryUrl,
+  dataDir: memoryUrl || fresh ? undefined : existingMemoryDir(),
+  poolSize,
+  logger,
+});
 
 /** The baseline: events and steps kept in this process, no database. */
 function inProcessStore(): InvestigationStore {
@@ -137,6 +162,7 @@ async function one(
     today: () => '2026-11-15',
   })) {
     if (event.type === 'done') ok = true;
+    if (event.type === 'failed' && process.env.BENCH_DEBUG) console.error(JSON.stringify(event.error));
   }
   const total = performance.now() - started;
   return { total, model: modelMs, db: dbMs, overhead: total - modelMs - dbMs, ok };
@@ -182,7 +208,7 @@ const run = await measure(store);
 clearInterval(sampler);
 
 console.log(
-  `engine db=${dialect} memory=${store.backend} pool=${memoryUrl ? poolSize : '-'} investigations=${n} succeeded=${run.succeeded} wall_ms=${fmt(run.wall)} ` +
+  `engine db=${dialect} memory=${store.backend}${store.backend === 'pglite' ? (fresh ? '(in memory)' : '(data dir)') : ''} pool=${memoryUrl ? poolSize : '-'} investigations=${n} succeeded=${run.succeeded} wall_ms=${fmt(run.wall)} ` +
     `overhead_p50_ms=${fmt(run.p50)} overhead_p95_ms=${fmt(run.p95)} ` +
     `total_p50_ms=${fmt(run.totalP50)} total_p95_ms=${fmt(run.totalP95)} ` +
     `db_p50_ms=${fmt(run.dbP50)} model_p50_ms=${fmt(run.modelP50)} ` +
