@@ -6,9 +6,10 @@
  * once its transaction has committed: recorded before yielded, for every event.
  *
  * What the caller waits for differs: `append` of an ordinary event resolves when it is queued, so the loop does not
- * wait on memory between tool calls; `append(..., { wait: true })` (the first event, `done`, `failed`) and `step`
- * resolve only once recorded. A failed flush is reported to its waiters and then to every later ordinary append
- * (sticky), so the loop stops and ends the investigation as it did when each append was awaited.
+ * wait on memory between tool calls; `append(..., { wait: true })` (`done`, `failed`: recorded before the investigation
+ * returns) and `step` resolve only once recorded. A failed flush is reported to its waiters and then to every later
+ * ordinary append and step (sticky), so the loop stops and ends the investigation as it did when each append was
+ * awaited.
  */
 import type { InvestigationEventBody } from './events.js';
 import type { InvestigationStore } from './store.js';

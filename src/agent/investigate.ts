@@ -186,21 +186,18 @@ export async function* investigate(
 }
 
 /**
- * Every event is masked (personal data) and redacted (secrets) before it is recorded or shown. The loop waits for the
- * events a front end must not lose (the first, `done`, `failed`) to be recorded; the others are recorded in the next
- * batch (and still shown only once recorded).
+ * Every event is masked (personal data) and redacted (secrets) before it is recorded or shown. Every event is shown
+ * only once recorded; the loop itself waits only for the events that end the investigation (`done`, `failed`), which
+ * must be recorded before it returns; the others are recorded in the next batch while it goes on.
  */
 function recordingEmitter(
   writer: EventWriter,
   privacy: PiiSession,
   redact: (text: string) => string,
 ): (body: InvestigationEventBody) => Promise<void> {
-  let first = true;
   return (raw) => {
     const body = maskEvent(raw, privacy, redact);
-    const wait = first || body.type === 'done' || body.type === 'failed';
-    first = false;
-    return writer.append(body, { wait });
+    return writer.append(body, { wait: body.type === 'done' || body.type === 'failed' });
   };
 }
 
