@@ -167,6 +167,7 @@ export async function* investigate(
           sessionId: request.sessionId,
           resume,
           recordStep: recordSteps ? (step) => writer.step(step.step, step) : undefined,
+          settle: () => writer.flush(),
         });
       } catch (error) {
         return await failBeforeLoop(record.id, error, deps, emit, now, (text) => privacy.text(redact(text)));

@@ -17,6 +17,8 @@ const jsonOrNull = (value: unknown): string | null => (value === undefined || va
 const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 const toDateOrNull = (value: Date | string | null): Date | null => (value === null ? null : toDate(value));
 
+const FINISHED: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled', 'interrupted']);
+
 const SUMMARY_COLUMNS = [
   'id',
   'session_id',
@@ -167,6 +169,16 @@ export function createKyselyMemoryStore(db: Kysely<MemoryDatabase>, backend: 'pg
       if (patch.provider !== undefined) values.provider = patch.provider;
       if (patch.promptVersion !== undefined) values.prompt_version = patch.promptVersion;
       if (Object.keys(values).length === 0) return;
+      if (patch.status !== undefined && FINISHED.has(patch.status)) {
+        // a finished investigation is never resumed: its step records go, in the same statement
+        await db
+          .with('steps_gone', (qb) => qb.deleteFrom('investigation_steps').where('investigation_id', '=', id))
+          .updateTable('investigations')
+          .set(values)
+          .where('id', '=', id)
+          .execute();
+        return;
+      }
       await db.updateTable('investigations').set(values).where('id', '=', id).execute();
     },
 

@@ -34,6 +34,8 @@ export interface LoopInput {
   resume?: ResumePoint | undefined;
   /** Records a completed step for a later takeover; absent when steps are not recorded (raw model view). */
   recordStep?: ((record: StepRecord) => Promise<void>) | undefined;
+  /** Resolves once everything emitted so far is recorded (before the record is finished). */
+  settle?: (() => Promise<void>) | undefined;
 }
 
 const MAX_OUTPUT_TOKENS = 4096;
@@ -67,6 +69,8 @@ export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
     // what is stored (record, session summary) is what people may see: masked and redacted
     const answer = rawAnswer && maskAnswer(rawAnswer, input.privacy, input.redact);
     const error = rawError && { ...rawError, message: input.privacy.text(input.redact(rawError.message)) };
+    // the step records in flight land before the finished record drops them
+    await input.settle?.().catch(() => undefined);
     await deps.store.updateInvestigation(input.investigationId, {
       status,
       answer,

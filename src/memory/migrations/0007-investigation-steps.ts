@@ -3,7 +3,8 @@ import type { Kysely, Migration } from 'kysely';
 /**
  * What an investigation's completed steps gave the model (its turn and the tool results, as the model saw them) and
  * the loop's counters after each: a worker that takes a job over resumes from the last completed step instead of
- * asking the model again and re-running its SQL. Written in the same transaction as the step's events.
+ * asking the model again and re-running its SQL. Written in the same statement as the step's events; deleted when the
+ * investigation finishes (it is never resumed then).
  */
 export const investigationSteps: Migration = {
   async up(db: Kysely<unknown>) {

@@ -199,6 +199,8 @@ describe('two workers on PostgreSQL', () => {
       `SELECT answer FROM test_answer_writes WHERE investigation_id = '${record.id}'`,
     ])) as { answer: unknown }[];
     expect(writes).toHaveLength(1);
+    // finished: the step records kept for a takeover are gone
+    expect(await memory.listSteps(record.id)).toEqual([]);
 
     // the survivor stops cleanly on SIGTERM
     other.child.kill('SIGTERM');

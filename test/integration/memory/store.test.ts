@@ -221,7 +221,11 @@ describe.each(BACKENDS)('memory store on $name', (backend) => {
       code: 'MEMORY_ERROR',
     });
     expect((await store.getInvestigation(id))?.status).toBe('running');
+    // finished: never resumed, so its step records go
+    await store.updateInvestigation(id, { steps: 2 });
+    expect(await store.listSteps(id)).toHaveLength(2);
     await store.updateInvestigation(id, { status: 'succeeded' });
+    expect(await store.listSteps(id)).toEqual([]);
   });
 
   it('refuses events for an unknown investigation with MEMORY_ERROR', async () => {
