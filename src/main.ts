@@ -318,6 +318,7 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
       const store = await openMemoryStore({
         url: config.memoryUrl,
         dataDir: config.memoryUrl ? undefined : join(config.dataDir, 'memory'),
+        poolSize: config.memoryPoolSize,
         logger,
       });
       // Embedded memory belongs to this one process: whatever was running is dead. On a shared PostgreSQL other live

@@ -7,13 +7,15 @@ import { createPiiMasker, type PiiMasker, type PiiSession, type ReadScope } from
 import type { QueryResult } from '../sql/types.js';
 import { dbSystemName, NOOP_TRACER, type Tracer } from '../telemetry/index.js';
 import { DEFAULT_BUDGETS, type InvestigationBudgets } from './budget.js';
-import { type Channel, createChannel, createLimiter, type Limiter } from './channel.js';
+import { createChannel, createLimiter, type Limiter } from './channel.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
+import { createEventWriter, type EventWriter, type EventWriterOptions } from './event-writer.js';
 import type { InvestigationEvent, InvestigationEventBody } from './events.js';
 import type { ModelProvider } from './models/types.js';
 import { maskEvent } from './privacy.js';
 import { buildSystemPrompt, PROMPT_VERSION, type SystemPromptTemplate, tableOverview } from './prompts/index.js';
 import { runLoop } from './steps/loop.js';
+import { resumePoint } from './steps/resume.js';
 import type { InvestigationStore } from './store.js';
 import { type KnowledgeSearch, NO_KNOWLEDGE, type SchemaExplorer } from './tools/index.js';
 
@@ -52,6 +54,8 @@ export interface InvestigateDeps {
   tracer?: Tracer;
   /** The system prompt (default: PROMPT_VERSION's file); evals set another version to compare prompts. */
   prompt?: SystemPromptTemplate;
+  /** How events are batched into memory transactions (see event-writer.ts). */
+  events?: EventWriterOptions;
 }
 
 export interface InvestigateRequest {
@@ -65,7 +69,8 @@ export interface InvestigateRequest {
   actor?: Actor;
   /**
    * Run an investigation whose record already exists (created `queued` by a job queue, or left by a worker that died):
-   * it is marked running and its events continue after the ones already recorded. Without it a new record is created.
+   * it is marked running and its events continue after the ones already recorded; steps a previous run completed are
+   * not run again (see steps/resume.ts). Without it a new record is created.
    */
   investigationId?: string;
   signal?: AbortSignal;
@@ -82,7 +87,8 @@ export interface InvestigationOutcome {
 
 /**
  * Runs one investigation as an async generator of recorded events (plan, steps, SQL, results, done or failed).
- * Every event is appended to the store before it is yielded, so what a front end shows can always be replayed.
+ * Every event is appended to the store before it is yielded, so what a front end shows can always be replayed; appends
+ * are batched per investigation (event-writer.ts).
  */
 export async function* investigate(
   request: InvestigateRequest,
@@ -104,16 +110,26 @@ export async function* investigate(
         connection: target.connection,
         userId: request.userId ?? request.actor?.id ?? null,
         status: 'running',
+        startedAt: new Date(now()),
         ...engine,
       });
-  await deps.store.updateInvestigation(record.id, {
-    startedAt: new Date(now()),
-    ...(request.investigationId ? { status: 'running', ...engine } : {}),
-  });
+  if (request.investigationId) {
+    await deps.store.updateInvestigation(record.id, { startedAt: new Date(now()), status: 'running', ...engine });
+  }
   const channel = createChannel<InvestigationEvent>();
   const privacy = (target.pii ?? createPiiMasker()).session();
   const redact = deps.redact ?? redactSecrets;
-  const emit = recordingEmitter(record.id, deps.store, channel, privacy, redact);
+  const writer = createEventWriter(
+    record.id,
+    deps.store,
+    ({ body, seq, at }) => channel.push({ ...body, investigationId: record.id, seq, at }),
+    deps.events,
+  );
+  const emit = recordingEmitter(writer, privacy, redact);
+  // what the model saw is recorded for a takeover only when it holds no unmasked personal data
+  const recordSteps = (target.pii?.modelView ?? 'masked') === 'masked';
+  const resume =
+    request.investigationId && recordSteps ? resumePoint(await deps.store.listSteps(record.id)) : undefined;
 
   const tracer = deps.tracer ?? NOOP_TRACER;
   const attributes = {
@@ -123,12 +139,20 @@ export async function* investigate(
     'gen_ai.provider.name': deps.model.id,
     'gen_ai.request.model': deps.model.model,
     'sleuth.resumed': request.investigationId !== undefined,
+    'sleuth.resumed_after_step': resume?.step ?? 0,
   };
   const running = tracer.span('sleuth.investigation', attributes, async (span) => {
     const outcome = await (async () => {
       try {
-        const summary = request.sessionId ? ((await deps.store.getSession(request.sessionId))?.summary ?? null) : null;
-        const system = await systemPrompt(target, deps);
+        if (resume) {
+          await emit({
+            type: 'thinking',
+            text: `Continuing after step ${resume.step}: the steps recorded before are not run again.`,
+          });
+        }
+        const summary =
+          request.sessionId && !resume ? ((await deps.store.getSession(request.sessionId))?.summary ?? null) : null;
+        const system = resume?.system ?? (await systemPrompt(target, deps));
         return await runLoop({
           investigationId: record.id,
           question: request.question,
@@ -147,10 +171,14 @@ export async function* investigate(
           redact,
           signal: request.signal,
           sessionId: request.sessionId,
+          resume,
+          recordStep: recordSteps ? (step) => writer.step(step.step, step) : undefined,
+          settle: () => writer.flush(),
         });
       } catch (error) {
         return await failBeforeLoop(record.id, error, deps, emit, now, (text) => privacy.text(redact(text)));
       } finally {
+        await writer.flush().catch(() => undefined);
         channel.close();
       }
     })();
@@ -164,25 +192,19 @@ export async function* investigate(
   return await running;
 }
 
-/** Every event is masked (personal data) and redacted (secrets) before it is recorded or shown. */
+/**
+ * Every event is masked (personal data) and redacted (secrets) before it is recorded or shown. Every event is shown
+ * only once recorded; the loop itself waits only for the events that end the investigation (`done`, `failed`), which
+ * must be recorded before it returns; the others are recorded in the next batch while it goes on.
+ */
 function recordingEmitter(
-  investigationId: string,
-  store: InvestigationStore,
-  channel: Channel<InvestigationEvent>,
+  writer: EventWriter,
   privacy: PiiSession,
   redact: (text: string) => string,
 ): (body: InvestigationEventBody) => Promise<void> {
-  // appends are serialised so seq order equals emission order even when tools run concurrently
-  let tail: Promise<void> = Promise.resolve();
   return (raw) => {
     const body = maskEvent(raw, privacy, redact);
-    const next = tail.then(async () => {
-      const stored = await store.appendEvent(investigationId, { type: body.type, payload: body });
-      const at = stored.createdAt instanceof Date ? stored.createdAt.toISOString() : String(stored.createdAt);
-      channel.push({ ...body, investigationId, seq: stored.seq, at });
-    });
-    tail = next.catch(() => undefined);
-    return next;
+    return writer.append(body, { wait: body.type === 'done' || body.type === 'failed' });
   };
 }
 

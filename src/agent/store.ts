@@ -17,6 +17,7 @@ export interface InvestigationStore {
     model?: string | null;
     provider?: string | null;
     promptVersion?: string | null;
+    startedAt?: Date;
   }): Promise<{ id: string }>;
   updateInvestigation(
     id: string,
@@ -40,6 +41,18 @@ export interface InvestigationStore {
     investigationId: string,
     event: { type: string; payload: unknown },
   ): Promise<{ seq: number; createdAt: Date | string }>;
+  /**
+   * Appends events in one transaction (consecutive seqs, in order) and, with `steps`, records completed steps' resume
+   * states alongside them (replacing any recorded for the same step before), so a step is resumable only once its
+   * events are recorded.
+   */
+  appendEvents(
+    investigationId: string,
+    events: readonly { type: string; payload: unknown }[],
+    steps?: readonly { step: number; state: unknown }[],
+  ): Promise<{ seq: number; createdAt: Date | string }[]>;
+  /** The recorded steps' resume states, by step number. */
+  listSteps(investigationId: string): Promise<{ step: number; state: unknown }[]>;
   getSession(id: string): Promise<{ summary: string | null } | undefined | null>;
   updateSessionSummary(id: string, summary: string): Promise<unknown>;
 }

@@ -34,6 +34,8 @@ export const KNOWN_ENV_VARS: Readonly<Record<string, string>> = {
     'what the model sees of query results: masked (default) or raw; people always see masked values',
   SLEUTH_POLICY_FILE: "YAML or JSON file with the access policy (overrides the config file's policy key)",
   SLEUTH_WORKER_CONCURRENCY: 'investigations one worker process (sleuth serve --role worker|all) runs at once (8)',
+  SLEUTH_MEMORY_POOL_SIZE:
+    'connections to a PostgreSQL memory store per process (default: worker concurrency + 4, at most 20)',
   SLEUTH_API_TOKENS:
     'static HTTP API bearer tokens as name:token or name:token:admin (role; default member), comma separated (tokens >= 32 characters)',
   SLEUTH_METRICS_TOKEN: 'a bearer token that may only read /metrics (>= 32 characters)',

@@ -19,6 +19,7 @@ export {
 } from './load.js';
 export { connectionNameSchema } from './names.js';
 export type { TracingConfig, WorkersConfig } from './operations.js';
+export { defaultMemoryPoolSize } from './operations.js';
 export type { PiiConfig } from './pii.js';
 export {
   type AccessPolicy,

@@ -21,7 +21,13 @@ import {
   readLimitsConfig,
   readQueryBudgetConfig,
 } from './guardrails.js';
-import { readTracingConfig, readWorkersConfig, type TracingConfig, type WorkersConfig } from './operations.js';
+import {
+  readMemoryPoolSize,
+  readTracingConfig,
+  readWorkersConfig,
+  type TracingConfig,
+  type WorkersConfig,
+} from './operations.js';
 import { type PiiConfig, readPiiConfig } from './pii.js';
 import { type AccessPolicy, accessPolicySchema, policyConnectionProblems } from './policy.js';
 import { type ConfigFile, configFileSchema, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, logLevelSchema } from './schema.js';
@@ -48,6 +54,8 @@ export interface SleuthConfig {
   readonly budgets: Readonly<InvestigationBudgets>;
   /** PostgreSQL URL for Sleuth's memory (DATABASE_URL); undefined means embedded PGlite under dataDir. */
   readonly memoryUrl: string | undefined;
+  /** Connections to a PostgreSQL memory store (SLEUTH_MEMORY_POOL_SIZE). */
+  readonly memoryPoolSize: number;
   readonly knowledge: KnowledgeConfig;
   /** External MCP servers from mcp.json (SLEUTH_MCP_CONFIG), started lazily for mcp:// connections. */
   readonly mcp: McpServersConfig;
@@ -168,6 +176,7 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
     problems.push(...policyConnectionProblems(policy, known, `${policySource}: policy.`));
   }
   const workers = readWorkersConfig(values, file, problems);
+  const memoryPoolSize = readMemoryPoolSize(values, file, workers, problems);
   const tracing = readTracingConfig(values, file, problems);
   const api = readApiConfig(values, file, problems);
 
@@ -186,6 +195,7 @@ export function loadConfig(options: LoadConfigOptions): SleuthConfig {
     model,
     budgets,
     memoryUrl,
+    memoryPoolSize,
     mcp,
     limits,
     audit,

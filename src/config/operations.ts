@@ -7,6 +7,30 @@ export interface WorkersConfig {
   readonly concurrency: number;
 }
 
+/**
+ * Connections to a PostgreSQL memory store (SLEUTH_MEMORY_POOL_SIZE, memory.poolSize). Each running investigation holds
+ * at most one (its event batch in flight), the API, limits and audit the rest: the default is the worker concurrency
+ * plus 4, at most 20 (PostgreSQL's default max_connections is 100, shared by every process).
+ */
+export function readMemoryPoolSize(
+  values: Map<string, string>,
+  file: ConfigFile,
+  workers: WorkersConfig,
+  problems: string[],
+): number {
+  const raw = values.get('SLEUTH_MEMORY_POOL_SIZE');
+  if (raw !== undefined) {
+    const parsed = parseInteger(raw);
+    if (parsed !== undefined && parsed >= 1 && parsed <= 200) return parsed;
+    problems.push(`SLEUTH_MEMORY_POOL_SIZE must be a whole number from 1 to 200, got "${raw.slice(0, 40)}".`);
+  }
+  return file.memory?.poolSize ?? defaultMemoryPoolSize(workers.concurrency);
+}
+
+export function defaultMemoryPoolSize(concurrency: number): number {
+  return Math.min(20, concurrency + 4);
+}
+
 /** OpenTelemetry trace export over OTLP/HTTP; undefined (the default) means tracing is off and costs nothing. */
 export interface TracingConfig {
   /** The full traces URL (…/v1/traces). */

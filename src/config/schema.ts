@@ -62,7 +62,9 @@ export const configFileSchema = z.strictObject({
       maxCostUsd: z.number().min(0).optional(),
     })
     .optional(),
-  memory: z.strictObject({ url: z.string().min(1).optional() }).optional(),
+  memory: z
+    .strictObject({ url: z.string().min(1).optional(), poolSize: z.number().int().min(1).max(200).optional() })
+    .optional(),
   /** Personal data: what the model sees of query results (people always get masked values). */
   pii: z.strictObject({ modelView: z.enum(['masked', 'raw']).optional() }).optional(),
   workers: z.strictObject({ concurrency: z.number().int().min(1).max(256).optional() }).optional(),

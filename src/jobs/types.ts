@@ -8,8 +8,9 @@
  * - The investigation record exists (status `queued`) before its job is enqueued, so its id can be returned and
  *   polled at once. A worker runs it with `investigate({ investigationId })`, which takes the record over.
  * - A job runs to completion on one worker at a time. If its worker dies, the queue hands it to another worker
- *   (`attempt` > 1), which runs it again under the same id; events keep appending after the recorded ones, and only a
- *   run that reaches `done` writes a final answer.
+ *   (`attempt` > 1), which runs it under the same id and resumes it from its recorded steps (the model gets the
+ *   recorded turns and tool results back; only the step cut short runs again); events keep appending after the
+ *   recorded ones, and only a run that reaches `done` writes a final answer.
  * - Recorded events in the memory store are the source of truth; the bus only says "something new", so a watcher
  *   replays from the store and de-duplicates by `seq`.
  */

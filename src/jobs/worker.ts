@@ -69,7 +69,7 @@ export function createInvestigationWorker(deps: InvestigationWorkerDeps): JobHan
       await publish(
         await appendJobEvent(deps.store, id, {
           type: 'thinking',
-          text: `Restarted on another worker (attempt ${attempt}): the previous one stopped before finishing.`,
+          text: `Taken over by another worker (attempt ${attempt}): the previous one stopped before finishing.`,
         }),
       );
     }

@@ -17,6 +17,8 @@ const jsonOrNull = (value: unknown): string | null => (value === undefined || va
 const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 const toDateOrNull = (value: Date | string | null): Date | null => (value === null ? null : toDate(value));
 
+const FINISHED: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled', 'interrupted']);
+
 const SUMMARY_COLUMNS = [
   'id',
   'session_id',
@@ -76,6 +78,55 @@ function toRecord(row: InvestigationRow): InvestigationRecord {
  * migrated already (openMemoryStore does it). The store owns `db` and destroys it on close().
  */
 export function createKyselyMemoryStore(db: Kysely<MemoryDatabase>, backend: 'pglite' | 'postgres'): MemoryStore {
+  /**
+   * A batch is one statement (one round trip, its own transaction): the counter row is bumped by the batch size with
+   * UPDATE ... RETURNING, which locks it until commit, so concurrent appends to one investigation (several writers,
+   * several processes) queue up and each batch gets the next consecutive numbers; the events are inserted from that
+   * number and the steps upserted in the same statement, so a failure rolls everything back and sequences stay
+   * gapless. An unknown investigation updates no counter and inserts nothing.
+   */
+  const appendEvents = async (
+    investigationId: string,
+    events: readonly { type: string; payload: unknown }[],
+    steps?: readonly { step: number; state: unknown }[],
+  ): Promise<{ seq: number; createdAt: Date }[]> => {
+    const count = events.length;
+    const batch = jsonText(events.map((e) => ({ type: e.type, payload: e.payload ?? null })));
+    const stepRows = jsonText((steps ?? []).map((s) => ({ step: s.step, state: s.state ?? null })));
+    const { rows } = await sql<{ seq: number | null; created_at: Date | string | null }>`
+      WITH counter AS (
+        UPDATE investigations SET last_seq = last_seq + ${count}::int
+        WHERE id = ${investigationId}
+        RETURNING last_seq
+      ),
+      steps AS (
+        INSERT INTO investigation_steps (investigation_id, step, state)
+        SELECT ${investigationId}, (s.item->>'step')::int, s.item->'state'
+        FROM counter, jsonb_array_elements(${stepRows}::jsonb) AS s(item)
+        ON CONFLICT (investigation_id, step) DO UPDATE SET state = EXCLUDED.state
+        RETURNING 1
+      ),
+      inserted AS (
+        INSERT INTO investigation_events (investigation_id, seq, type, payload)
+        SELECT ${investigationId}, counter.last_seq - ${count}::int + e.ord::int, e.item->>'type', e.item->'payload'
+        FROM counter, jsonb_array_elements(${batch}::jsonb) WITH ORDINALITY AS e(item, ord)
+        RETURNING seq, created_at
+      )
+      SELECT seq, created_at FROM inserted
+      UNION ALL
+      SELECT NULL, NULL FROM counter WHERE NOT EXISTS (SELECT 1 FROM inserted)
+    `.execute(db);
+    if (rows.length === 0) {
+      throw new UpstreamError('MEMORY_ERROR', `Cannot record an event: no investigation ${investigationId}.`, {
+        details: { investigationId },
+      });
+    }
+    if (count === 0) return [];
+    return rows
+      .map((row) => ({ seq: Number(row.seq), createdAt: toDate(row.created_at ?? new Date()) }))
+      .sort((a, b) => a.seq - b.seq);
+  };
+
   const store: Omit<MemoryStore, 'knowledge' | 'limits' | 'apiKeys'> = {
     backend,
 
@@ -95,7 +146,7 @@ export function createKyselyMemoryStore(db: Kysely<MemoryDatabase>, backend: 'pg
           model: input.model ?? null,
           provider: input.provider ?? null,
           prompt_version: input.promptVersion ?? null,
-          started_at: null,
+          started_at: input.startedAt ?? null,
           finished_at: null,
         })
         .execute();
@@ -118,36 +169,34 @@ export function createKyselyMemoryStore(db: Kysely<MemoryDatabase>, backend: 'pg
       if (patch.provider !== undefined) values.provider = patch.provider;
       if (patch.promptVersion !== undefined) values.prompt_version = patch.promptVersion;
       if (Object.keys(values).length === 0) return;
+      if (patch.status !== undefined && FINISHED.has(patch.status)) {
+        // a finished investigation is never resumed: its step records go, in the same statement
+        await db
+          .with('steps_gone', (qb) => qb.deleteFrom('investigation_steps').where('investigation_id', '=', id))
+          .updateTable('investigations')
+          .set(values)
+          .where('id', '=', id)
+          .execute();
+        return;
+      }
       await db.updateTable('investigations').set(values).where('id', '=', id).execute();
     },
 
     async appendEvent(investigationId, event) {
-      // The counter row is locked by the UPDATE until commit, so concurrent appends to one investigation queue up and
-      // each gets the next number; a failed insert rolls the counter back, so sequences stay gapless.
-      return db.transaction().execute(async (tx) => {
-        const counter = await tx
-          .updateTable('investigations')
-          .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-          .where('id', '=', investigationId)
-          .returning('last_seq')
-          .executeTakeFirst();
-        if (!counter) {
-          throw new UpstreamError('MEMORY_ERROR', `Cannot record an event: no investigation ${investigationId}.`, {
-            details: { investigationId },
-          });
-        }
-        const row = await tx
-          .insertInto('investigation_events')
-          .values({
-            investigation_id: investigationId,
-            seq: counter.last_seq,
-            type: event.type,
-            payload: jsonText(event.payload),
-          })
-          .returning(['seq', 'created_at'])
-          .executeTakeFirstOrThrow();
-        return { seq: Number(row.seq), createdAt: toDate(row.created_at) };
-      });
+      const [stored] = await appendEvents(investigationId, [event]);
+      return stored!;
+    },
+
+    appendEvents: (investigationId, events, steps) => appendEvents(investigationId, events, steps),
+
+    async listSteps(investigationId) {
+      const rows = await db
+        .selectFrom('investigation_steps')
+        .select(['step', 'state'])
+        .where('investigation_id', '=', investigationId)
+        .orderBy('step')
+        .execute();
+      return rows.map((r) => ({ step: Number(r.step), state: r.state }));
     },
 
     async getSession(id) {

@@ -130,6 +130,11 @@ export interface MemoryStore extends InvestigationStore {
     investigationId: string,
     event: { type: string; payload: unknown },
   ): Promise<{ seq: number; createdAt: Date }>;
+  appendEvents(
+    investigationId: string,
+    events: readonly { type: string; payload: unknown }[],
+    steps?: readonly { step: number; state: unknown }[],
+  ): Promise<{ seq: number; createdAt: Date }[]>;
   getSession(id: string): Promise<Session | undefined>;
   /** Replaces the summary and bumps updated_at. */
   updateSessionSummary(id: string, summary: string): Promise<void>;

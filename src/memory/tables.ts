@@ -55,6 +55,13 @@ export interface InvestigationEventsTable {
   created_at: CreatedAt;
 }
 
+/** Migration 0007: one row per completed step, what a takeover resumes from (see src/agent/steps/resume.ts). */
+export interface InvestigationStepsTable {
+  investigation_id: string;
+  step: number;
+  state: Json;
+}
+
 export interface QueryCacheTable {
   key: string;
   connection: string;
@@ -173,6 +180,7 @@ export interface MemoryDatabase {
   sessions: SessionsTable;
   investigations: InvestigationsTable;
   investigation_events: InvestigationEventsTable;
+  investigation_steps: InvestigationStepsTable;
   query_cache: QueryCacheTable;
   audit_log: AuditLogTable;
   limit_buckets: LimitBucketsTable;

@@ -10,6 +10,7 @@ import { dataBlock, maskAnswer } from '../privacy.js';
 import type { InvestigationState, KnowledgeSearch } from '../tools/index.js';
 import { callModel } from './call-model.js';
 import { partialAnswer } from './partial-answer.js';
+import { type ResumePoint, type StepRecord, stepRecord } from './resume.js';
 import { runToolCalls, toolSpecs } from './run-tools.js';
 import { updateSessionSummary } from './session-summary.js';
 
@@ -29,6 +30,12 @@ export interface LoopInput {
   privacy: PiiSession;
   /** Secret redaction for text bound for the model or an event. */
   redact: (text: string) => string;
+  /** A taken-over run: continue after the recorded steps (see resume.ts). */
+  resume?: ResumePoint | undefined;
+  /** Records a completed step for a later takeover; absent when steps are not recorded (raw model view). */
+  recordStep?: ((record: StepRecord) => Promise<void>) | undefined;
+  /** Resolves once everything emitted so far is recorded (before the record is finished). */
+  settle?: (() => Promise<void>) | undefined;
 }
 
 const MAX_OUTPUT_TOKENS = 4096;
@@ -37,12 +44,22 @@ const MAX_OUTPUT_TOKENS = 4096;
 export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
   const { deps, budgets, emit } = input;
   const tracer = deps.tracer ?? NOOP_TRACER;
-  const startedAt = deps.now();
-  const state: InvestigationState = { sqlRuns: 0, failedSql: new Map(), succeededSql: [], planRevision: 0 };
-  const usage: BudgetUsage = { steps: 0, sqlRuns: 0, wallMs: 0, tokens: 0, costUsd: 0 };
-  const tokens = { input: 0, output: 0 };
-  const messages: ModelMessage[] = [{ role: 'user', content: [{ type: 'text', text: firstMessage(input) }] }];
-  let lastText = '';
+  const { resume } = input;
+  // the wall time used before a takeover counts (up to the last recorded step; the time in between does not)
+  const startedAt = deps.now() - (resume?.usage.wallMs ?? 0);
+  const state: InvestigationState = resume?.state ?? {
+    sqlRuns: 0,
+    failedSql: new Map(),
+    succeededSql: [],
+    planRevision: 0,
+  };
+  const usage: BudgetUsage = resume ? { ...resume.usage } : { steps: 0, sqlRuns: 0, wallMs: 0, tokens: 0, costUsd: 0 };
+  const tokens = resume ? { ...resume.tokens } : { input: 0, output: 0 };
+  const messages: ModelMessage[] = resume
+    ? [...resume.messages]
+    : [{ role: 'user', content: [{ type: 'text', text: firstMessage(input) }] }];
+  let recorded = resume ? messages.length : 0;
+  let lastText = resume?.lastText ?? '';
 
   const finalize = async (
     status: Exclude<InvestigationOutcome['status'], 'deferred'>,
@@ -52,6 +69,8 @@ export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
     // what is stored (record, session summary) is what people may see: masked and redacted
     const answer = rawAnswer && maskAnswer(rawAnswer, input.privacy, input.redact);
     const error = rawError && { ...rawError, message: input.privacy.text(input.redact(rawError.message)) };
+    // the step records in flight land before the finished record drops them
+    await input.settle?.().catch(() => undefined);
     await deps.store.updateInvestigation(input.investigationId, {
       status,
       answer,
@@ -123,6 +142,24 @@ export async function runLoop(input: LoopInput): Promise<InvestigationOutcome> {
     if (finish) return await finalize('succeeded', finish);
     messages.push({ role: 'user', content: results });
     usage.sqlRuns = state.sqlRuns;
+    if (input.recordStep) {
+      usage.wallMs = deps.now() - startedAt;
+      // not waited for: the next step starts at once; a failure to record stops the writer, and the loop with it
+      void input
+        .recordStep(
+          stepRecord({
+            step: usage.steps,
+            messages: messages.slice(recorded),
+            ...(recorded === 0 ? { system: input.system } : {}),
+            usage,
+            tokens,
+            state,
+            lastText,
+          }),
+        )
+        .catch(() => undefined);
+      recorded = messages.length;
+    }
     return undefined;
   };
 

@@ -1,28 +1,33 @@
 /**
  * Scale-out acceptance: two `sleuth serve --role worker` processes on the real PostgreSQL memory store (pg-boss queue,
- * LISTEN/NOTIFY events), the SQLite demo database and a scripted model whose turns take 2 s. This test process is the
- * API (role api): it enqueues through the service, watches the whole time, finds which worker took the job and
- * SIGKILLs it mid-investigation. The other worker takes the job over and completes it once: the recorded events are
- * gapless, end with exactly one `done`, the final answer is written once (a trigger on the real table counts the
- * writes), and the watcher saw every recorded event exactly once.
+ * LISTEN/NOTIFY events), the SQLite demo database and the Anthropic provider (the real SDK) against the local scripted
+ * Messages API peer, whose turns take 2 s. This test process is the API (role api): it enqueues through the service,
+ * watches the whole time, finds which worker took the job and SIGKILLs it while its fourth model turn is in flight.
+ * The other worker takes the job over and resumes it from the recorded steps: the model is asked only for the turn
+ * that was cut short (the peer counts the requests and the turns each one carries), the SQL that ran is not run again,
+ * the recorded events are gapless and end with exactly one `done`, the final answer is written once (a trigger on the
+ * real table counts the writes), and the watcher saw every recorded event exactly once.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { InvestigationEvent } from '../../../src/agent/index.js';
+import { loadScript } from '../../../src/agent/models/script.js';
 import { toInvestigationEvent } from '../../../src/jobs/index.js';
 import { createSleuthContext, type SleuthContext } from '../../../src/main.js';
 import { adminExec } from '../../helpers/databases.js';
 import { demoUrl } from '../../helpers/demo.js';
 import { freshJobsDatabase, waitFor } from '../../helpers/jobs.js';
 import { type ServeProcess, startServeProcess } from '../../helpers/serve-process.js';
+import { type ScriptPeer, startAnthropicPeer } from '../../peers/anthropic-peer.js';
 
 const SCRIPT = join(import.meta.dirname, '..', '..', 'fixtures', 'scripts', 'failover-slow.yaml');
 
 let memoryUrl = '';
 let env: Record<string, string> = {};
 let api: SleuthContext | undefined;
+let peer: ScriptPeer | undefined;
 const workers: ServeProcess[] = [];
 
 function sleuthEnv(cwd: string, sqliteUrl: string): Record<string, string> {
@@ -30,8 +35,9 @@ function sleuthEnv(cwd: string, sqliteUrl: string): Record<string, string> {
   return {
     DATABASE_URL: memoryUrl,
     SLEUTH_DB_DEMO_URL: sqliteUrl,
-    SLEUTH_LLM_PROVIDER: 'scripted',
-    SLEUTH_SCRIPT: SCRIPT,
+    SLEUTH_LLM_PROVIDER: 'anthropic',
+    ANTHROPIC_API_KEY: 'sk-ant-test',
+    ANTHROPIC_BASE_URL: peer!.url,
     SLEUTH_NOW: '2026-11-15',
     SLEUTH_DATA_DIR: join(cwd, '.sleuth'),
     SLEUTH_KNOWLEDGE_DIR: join(cwd, 'knowledge'),
@@ -40,6 +46,10 @@ function sleuthEnv(cwd: string, sqliteUrl: string): Record<string, string> {
 }
 
 beforeAll(async () => {
+  // The peer answers requests in order, one turn each: the fourth turn (finish) is scripted twice, once for the request
+  // cut short by the kill and once for the worker that takes over. A restart from scratch would need seven requests.
+  const turns = loadScript(SCRIPT);
+  peer = await startAnthropicPeer([...turns, turns[3]!]);
   memoryUrl = await freshJobsDatabase('sleuth_test_failover');
   const cwd = mkdtempSync(join(tmpdir(), 'sleuth-failover-'));
   env = sleuthEnv(cwd, await demoUrl('sqlite'));
@@ -64,13 +74,18 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const worker of workers) worker.child.kill('SIGKILL');
   await api?.close();
+  await peer?.close();
 });
 
 const jobLogs = (worker: ServeProcess, id: string, msg: string) =>
   worker.logs().filter((l) => l.investigationId === id && l.msg === msg);
 
+/** The conversation turns a request to the peer carries: how many model turns the worker gave back to the model. */
+const assistantTurns = (request: ScriptPeer['requests'][number]) =>
+  (request.body.messages as { role: string }[]).filter((m) => m.role === 'assistant').length;
+
 describe('two workers on PostgreSQL', () => {
-  it('a worker killed mid-investigation: the other completes the job once, events complete, one final answer', async () => {
+  it('a worker killed mid-investigation: the other resumes it from the recorded steps, once, one final answer', async () => {
     onTestFailed(() => {
       for (const [i, worker] of workers.entries())
         console.error(`worker ${i} stderr:\n${worker.stderr().slice(-6000)}`);
@@ -109,8 +124,9 @@ describe('two workers on PostgreSQL', () => {
     expect((await late.memory().then((m) => m.getInvestigation(record.id)))?.status).toBe('running');
     await late.close();
 
-    // kill the owner while its third model turn is in flight
-    await waitFor(() => watched.some((e) => e.type === 'step_started' && e.step === 3), 'step 3 on the first worker');
+    // kill the owner while its fourth model turn is in flight (three steps recorded, the SQL among them)
+    await waitFor(() => watched.some((e) => e.type === 'step_started' && e.step === 4), 'step 4 on the first worker');
+    await waitFor(() => peer!.requests.length === 4, 'the fourth model request');
     owner.child.kill('SIGKILL');
     const killedAtSeq = watched.at(-1)!.seq;
     await owner.exited;
@@ -119,6 +135,12 @@ describe('two workers on PostgreSQL', () => {
       watching,
       new Promise((_, reject) => setTimeout(() => reject(new Error('the investigation did not finish')), 90_000)),
     ]);
+
+    // the model was asked again only for the turn the kill cut short, with the recorded steps given back to it
+    const requests = peer!.requests;
+    expect(requests.map(assistantTurns)).toEqual([0, 1, 2, 3, 3]);
+    expect(requests[4]!.body.messages).toEqual(requests[3]!.body.messages);
+    expect(requests[4]!.body.system).toEqual(requests[3]!.body.system);
 
     // completed once, by the other worker, as a takeover (the worker acknowledges just after the last event)
     const jobRow = async () =>
@@ -146,13 +168,20 @@ describe('two workers on PostgreSQL', () => {
         .slice(0, restart)
         .filter((e) => e.type === 'step_started')
         .map((e) => e.step),
-    ).toEqual([1, 2, 3]);
+    ).toEqual([1, 2, 3, 4]);
+    // resumed: only the step cut short runs again
+    expect(recorded.slice(restart)).toContainEqual(
+      expect.objectContaining({ type: 'thinking', text: expect.stringMatching(/Continuing after step 3/) }),
+    );
     expect(
       recorded
         .slice(restart)
         .filter((e) => e.type === 'step_started')
         .map((e) => e.step),
-    ).toEqual([1, 2, 3, 4]);
+    ).toEqual([4]);
+    // the SQL ran once, on the first worker
+    expect(recorded.filter((e) => e.type === 'sql')).toHaveLength(1);
+    expect(recorded.slice(restart).filter((e) => e.type === 'sql' || e.type === 'sql_result')).toHaveLength(0);
     expect(recorded.filter((e) => e.type === 'done')).toHaveLength(1);
     expect(recorded.filter((e) => e.type === 'failed')).toHaveLength(0);
     expect(recorded.at(-1)?.type).toBe('done');
@@ -170,6 +199,8 @@ describe('two workers on PostgreSQL', () => {
       `SELECT answer FROM test_answer_writes WHERE investigation_id = '${record.id}'`,
     ])) as { answer: unknown }[];
     expect(writes).toHaveLength(1);
+    // finished: the step records kept for a takeover are gone
+    expect(await memory.listSteps(record.id)).toEqual([]);
 
     // the survivor stops cleanly on SIGTERM
     other.child.kill('SIGTERM');

@@ -188,6 +188,46 @@ describe.each(BACKENDS)('memory store on $name', (backend) => {
     expect(await store.appendEvent(ids[0] as string, { type: 'insight', payload: {} })).toMatchObject({ seq: 11 });
   });
 
+  it('appends a batch in one go with consecutive seqs, interleaving with single appends, and records steps with it', async () => {
+    const { id } = await store.createInvestigation({ question: 'q', connection: 'demo', status: 'running' });
+    await store.appendEvent(id, { type: 'thinking', payload: { i: 0 } });
+    const [first, second] = await Promise.all([
+      store.appendEvents(
+        id,
+        [1, 2, 3].map((i) => ({ type: 'thinking', payload: { i } })),
+      ),
+      store.appendEvents(
+        id,
+        [4, 5].map((i) => ({ type: 'thinking', payload: { i } })),
+        [{ step: 1, state: { a: 1 } }],
+      ),
+    ]);
+    const seqs = [...(first ?? []), ...(second ?? [])].map((r) => r.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual([2, 3, 4, 5, 6]);
+    const events = await store.listEvents(id);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    // each batch keeps its order and its block of numbers
+    expect(first?.map((r) => (events[r.seq - 1]!.payload as { i: number }).i)).toEqual([1, 2, 3]);
+    expect(second?.map((r) => (events[r.seq - 1]!.payload as { i: number }).i)).toEqual([4, 5]);
+    // a step alone, and the same step again (a takeover redoing it) replaces the earlier record
+    await store.appendEvents(id, [], [{ step: 2, state: { b: 1 } }]);
+    await store.appendEvents(id, [], [{ step: 2, state: { b: 2 } }]);
+    expect(await store.listSteps(id)).toEqual([
+      { step: 1, state: { a: 1 } },
+      { step: 2, state: { b: 2 } },
+    ]);
+    expect(await store.listSteps('no-such-id')).toEqual([]);
+    await expect(store.appendEvents('no-such-id', [{ type: 'x', payload: {} }])).rejects.toMatchObject({
+      code: 'MEMORY_ERROR',
+    });
+    expect((await store.getInvestigation(id))?.status).toBe('running');
+    // finished: never resumed, so its step records go
+    await store.updateInvestigation(id, { steps: 2 });
+    expect(await store.listSteps(id)).toHaveLength(2);
+    await store.updateInvestigation(id, { status: 'succeeded' });
+    expect(await store.listSteps(id)).toEqual([]);
+  });
+
   it('refuses events for an unknown investigation with MEMORY_ERROR', async () => {
     await expect(store.appendEvent('no-such-id', { type: 'x', payload: {} })).rejects.toMatchObject({
       code: 'MEMORY_ERROR',

@@ -89,3 +89,13 @@ describe('worker configuration', () => {
     ]);
   });
 });
+
+describe('memory pool', () => {
+  it('sizes the memory pool from the worker concurrency (plus 4, at most 20); SLEUTH_MEMORY_POOL_SIZE overrides it', () => {
+    expect(loadConfig({ env: {}, cwd: cwd() }).memoryPoolSize).toBe(12);
+    expect(loadConfig({ env: { SLEUTH_WORKER_CONCURRENCY: '50' }, cwd: cwd() }).memoryPoolSize).toBe(20);
+    expect(loadConfig({ env: { SLEUTH_WORKER_CONCURRENCY: '1' }, cwd: cwd() }).memoryPoolSize).toBe(5);
+    expect(loadConfig({ env: { SLEUTH_MEMORY_POOL_SIZE: '30' }, cwd: cwd() }).memoryPoolSize).toBe(30);
+    expect(problemsOf({ SLEUTH_MEMORY_POOL_SIZE: 'lots' })).toEqual([expect.stringMatching(/1 to 200/)]);
+  });
+});
