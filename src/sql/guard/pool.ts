@@ -30,6 +30,38 @@ interface Slot {
   ready: boolean;
   current?: Pending;
   timer?: NodeJS.Timeout;
+  startedAt?: number;
+}
+
+/** Longest stretch of the budget for a machine that is busy (a loaded CI runner): 20 x. */
+const MAX_SLOWDOWN = 20;
+
+/**
+ * How much slower this machine runs now than at its quickest seen: a fixed piece of CPU work timed on this thread,
+ * against the fastest time it has taken. Near 1 on a quiet machine; on a machine whose cores are all busy the
+ * guard's workers are slowed as much, so a legitimate statement gets as much more time (up to MAX_SLOWDOWN).
+ */
+class SlowdownProbe {
+  private fastest = Number.POSITIVE_INFINITY;
+
+  constructor() {
+    for (let i = 0; i < 5; i++) this.measure();
+  }
+
+  factor(): number {
+    const took = this.measure();
+    return Math.min(MAX_SLOWDOWN, Math.max(1, took / this.fastest));
+  }
+
+  private measure(): number {
+    const started = performance.now();
+    let x = 0;
+    for (let i = 0; i < 20_000; i++) x += Math.sqrt(i);
+    if (Number.isNaN(x)) return 0; // keeps the loop from being optimised away
+    const took = Math.max(performance.now() - started, 0.001);
+    this.fastest = Math.min(this.fastest, took);
+    return took;
+  }
 }
 
 function startWorker(): Worker {
@@ -53,6 +85,7 @@ export class GuardPool {
   private closed = false;
   private startupFailures = 0;
   private startupFailure: unknown;
+  private probe: SlowdownProbe | undefined;
 
   constructor(options: GuardPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? Math.min(4, availableParallelism()));
@@ -140,20 +173,34 @@ export class GuardPool {
     });
   }
 
+  /**
+   * The budget ran out: refuse, unless the whole machine is slower right now than at its quickest (then the budget
+   * stretches by as much, up to MAX_SLOWDOWN), so load alone does not refuse a legitimate statement while a
+   * statement that is slow to parse (deep nesting: seconds) is still stopped.
+   */
+  private checkBudget(slot: Slot, pending: Pending): void {
+    if (slot.current !== pending) return;
+    this.probe ??= new SlowdownProbe();
+    const allowed = this.budgetMs * this.probe.factor();
+    const elapsed = performance.now() - (slot.startedAt ?? 0);
+    if (elapsed < allowed) {
+      slot.timer = setTimeout(() => this.checkBudget(slot, pending), Math.max(1, allowed - elapsed));
+      return;
+    }
+    this.replace(
+      slot,
+      `The statement took the guard more than ${this.budgetMs} ms to analyse; simplify it (less nesting).`,
+    );
+  }
+
   private pump(): void {
     for (const slot of this.slots) {
       if (!slot.ready || slot.current) continue;
       const next = this.queue.shift();
       if (!next) break;
       slot.current = next;
-      slot.timer = setTimeout(
-        () =>
-          this.replace(
-            slot,
-            `The statement took the guard more than ${this.budgetMs} ms to analyse; simplify it (less nesting).`,
-          ),
-        this.budgetMs,
-      );
+      slot.startedAt = performance.now();
+      slot.timer = setTimeout(() => this.checkBudget(slot, next), this.budgetMs);
       slot.worker.postMessage(next.job);
     }
     const busy = this.queue.length > 0 || this.slots.some((s) => s.current);
