@@ -251,9 +251,17 @@ export function foundNothing(rows: readonly (readonly unknown[])[]): boolean {
   return numbers.length > 0 && numbers.every((v) => v === null || Number(v) === 0);
 }
 
-/** "have we sold", "has signed up", "we've made": a present-perfect question, asked to date. */
+/**
+ * "have we sold", "has signed up", "we've made": a present-perfect question, asked to date; "how many orders were
+ * cancelled", "how much did we refund": a past event with no period named, which is every one so far too.
+ */
 function askedToDate(text: string): boolean {
   if (/\b(?:recent|recently|lately|latest|new|newly)\b/i.test(text)) return false;
+  if (
+    /\b(?:was|were)\s+(?:\w+\s+)?(?:\w+ed|sold|made|paid|lost|spent|won|brought|sent|given|taken|shipped)\b/i.test(text)
+  )
+    return true;
+  if (/\bdid\s+(?:we|they|you|customers|users|people|\w+)\s+\w+/i.test(text)) return true;
   return /\b(?:have|has|'ve)\s+(?:we\s+|they\s+|you\s+|our\s+\w+\s+|\w+\s+)?(?:ever\s+)?(?:\w+ed|sold|made|had|got|gotten|won|lost|spent|paid|brought|seen|done|taken|given|earned|grown|built|sent|written|shipped)\b/i.test(
     text,
   );

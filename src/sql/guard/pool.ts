@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { SqlDialect } from '../dialect.js';
 import type { GuardPolicy, GuardVerdict } from '../types.js';
 import type { GuardJob, GuardWorkerMessage } from './worker.js';
@@ -27,42 +27,16 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  /** The worker's replies (ready, started, verdicts): a port of our own, so they can be read synchronously. */
+  port: MessagePort;
   ready: boolean;
   current?: Pending;
   timer?: NodeJS.Timeout;
   startedAt?: number;
 }
 
-/** Longest stretch of the budget for a machine that is busy (a loaded CI runner): 20 x. */
-const MAX_SLOWDOWN = 20;
-
-/**
- * How much slower this machine runs now than at its quickest seen: a fixed piece of CPU work timed on this thread,
- * against the fastest time it has taken. Near 1 on a quiet machine; on a machine whose cores are all busy the
- * guard's workers are slowed as much, so a legitimate statement gets as much more time (up to MAX_SLOWDOWN).
- */
-class SlowdownProbe {
-  private fastest = Number.POSITIVE_INFINITY;
-
-  constructor() {
-    for (let i = 0; i < 5; i++) this.measure();
-  }
-
-  factor(): number {
-    const took = this.measure();
-    return Math.min(MAX_SLOWDOWN, Math.max(1, took / this.fastest));
-  }
-
-  private measure(): number {
-    const started = performance.now();
-    let x = 0;
-    for (let i = 0; i < 20_000; i++) x += Math.sqrt(i);
-    if (Number.isNaN(x)) return 0; // keeps the loop from being optimised away
-    const took = Math.max(performance.now() - started, 0.001);
-    this.fastest = Math.min(this.fastest, took);
-    return took;
-  }
-}
+/** A statement whose worker has not said it started (loading the PostgreSQL parser) is refused after this. */
+const START_TIMEOUT_MS = 10_000;
 
 function startWorker(): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
@@ -85,7 +59,6 @@ export class GuardPool {
   private closed = false;
   private startupFailures = 0;
   private startupFailure: unknown;
-  private probe: SlowdownProbe | undefined;
 
   constructor(options: GuardPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? Math.min(4, availableParallelism()));
@@ -110,25 +83,38 @@ export class GuardPool {
 
   private spawn(): Slot {
     const worker = startWorker();
-    const slot: Slot = { worker, ready: false };
-    worker.on('message', (message: GuardWorkerMessage) => {
-      if ('ready' in message) {
-        slot.ready = true;
-        this.startupFailures = 0;
-      } else if (slot.current?.job.id === message.id) {
-        clearTimeout(slot.timer);
-        const { resolve } = slot.current;
-        slot.current = undefined;
-        resolve(message.verdict);
-      }
-      this.pump();
-    });
+    const { port1, port2 } = new MessageChannel();
+    worker.postMessage({ port: port2 }, [port2]);
+    const slot: Slot = { worker, port: port1, ready: false };
+    port1.on('message', (message: GuardWorkerMessage) => this.receive(slot, message));
     worker.on('error', (error) => {
       if (!slot.ready) this.startupFailure = error;
       this.replace(slot, 'The guard worker failed on this statement, so it is refused.');
     });
     worker.on('exit', () => this.replace(slot, 'The guard worker stopped on this statement, so it is refused.'));
     return slot;
+  }
+
+  private receive(slot: Slot, message: GuardWorkerMessage): void {
+    if ('ready' in message) {
+      slot.ready = true;
+      this.startupFailures = 0;
+    } else if ('started' in message) {
+      // the budget counts from the moment the worker starts on the statement (after loading a parser)
+      if (slot.current?.job.id === message.started) {
+        const pending = slot.current;
+        clearTimeout(slot.timer);
+        slot.startedAt = performance.now();
+        slot.timer = setTimeout(() => this.checkBudget(slot, pending), this.budgetMs);
+      }
+      return;
+    } else if (slot.current?.job.id === message.id) {
+      clearTimeout(slot.timer);
+      const { resolve } = slot.current;
+      slot.current = undefined;
+      resolve(message.verdict);
+    }
+    this.pump();
   }
 
   /** Refuses the slot's statement (if any) and puts a fresh worker in its place. */
@@ -141,6 +127,8 @@ export class GuardPool {
     // the refusal goes out first; stopping and replacing the worker comes after
     if (current) current.resolve(tooComplex(current.job.dialect, reason));
     slot.worker.removeAllListeners();
+    slot.port.removeAllListeners();
+    slot.port.close();
     slot.worker.on('error', () => undefined);
     void slot.worker.terminate();
     if (!slot.ready && this.startupFailure !== undefined && ++this.startupFailures >= 3) {
@@ -163,7 +151,7 @@ export class GuardPool {
       this.slots.splice(index, 1);
       return;
     }
-    const placeholder: Slot = { worker: slot.worker, ready: false };
+    const placeholder: Slot = { worker: slot.worker, port: slot.port, ready: false };
     this.slots[index] = placeholder;
     setImmediate(() => {
       const at = this.slots.indexOf(placeholder);
@@ -174,19 +162,15 @@ export class GuardPool {
   }
 
   /**
-   * The budget ran out: refuse, unless the whole machine is slower right now than at its quickest (then the budget
-   * stretches by as much, up to MAX_SLOWDOWN), so load alone does not refuse a legitimate statement while a
-   * statement that is slow to parse (deep nesting: seconds) is still stopped.
+   * The budget ran out: refuse, unless the verdict is already waiting (a busy event loop runs this timer late; what
+   * counts is the worker's time, not the main thread's).
    */
   private checkBudget(slot: Slot, pending: Pending): void {
-    if (slot.current !== pending) return;
-    this.probe ??= new SlowdownProbe();
-    const allowed = this.budgetMs * this.probe.factor();
-    const elapsed = performance.now() - (slot.startedAt ?? 0);
-    if (elapsed < allowed) {
-      slot.timer = setTimeout(() => this.checkBudget(slot, pending), Math.max(1, allowed - elapsed));
-      return;
+    // A busy event loop runs this timer late: a verdict already waiting on the port counts, not the late timer.
+    for (let m = receiveMessageOnPort(slot.port); m; m = receiveMessageOnPort(slot.port)) {
+      this.receive(slot, m.message as GuardWorkerMessage);
     }
+    if (slot.current !== pending) return;
     this.replace(
       slot,
       `The statement took the guard more than ${this.budgetMs} ms to analyse; simplify it (less nesting).`,
@@ -200,13 +184,21 @@ export class GuardPool {
       if (!next) break;
       slot.current = next;
       slot.startedAt = performance.now();
-      slot.timer = setTimeout(() => this.checkBudget(slot, next), this.budgetMs);
+      slot.timer = setTimeout(
+        () => this.replace(slot, 'The guard worker did not start on the statement in time, so it is refused.'),
+        START_TIMEOUT_MS,
+      );
       slot.worker.postMessage(next.job);
     }
     const busy = this.queue.length > 0 || this.slots.some((s) => s.current);
     for (const slot of this.slots) {
-      if (busy) slot.worker.ref();
-      else slot.worker.unref();
+      if (busy) {
+        slot.worker.ref();
+        slot.port.ref();
+      } else {
+        slot.worker.unref();
+        slot.port.unref();
+      }
     }
   }
 }

@@ -3,7 +3,7 @@
  * exponentially (node-sql-parser on nested CASE/parentheses) blocks this thread, never the server's event loop. The
  * pool (pool.ts) terminates a worker that exceeds its time budget and starts a fresh one.
  */
-import { parentPort } from 'node:worker_threads';
+import { type MessagePort, parentPort } from 'node:worker_threads';
 import type { SqlDialect } from '../dialect.js';
 import type { GuardPolicy, GuardVerdict } from '../types.js';
 import { checkSql } from './check.js';
@@ -15,7 +15,7 @@ export interface GuardJob {
   policy: GuardPolicy;
 }
 
-export type GuardWorkerMessage = { ready: true } | { id: number; verdict: GuardVerdict };
+export type GuardWorkerMessage = { ready: true } | { started: number } | { id: number; verdict: GuardVerdict };
 
 let postgresReady: Promise<(sql: string) => unknown> | undefined;
 function postgresParser(): Promise<(sql: string) => unknown> {
@@ -41,13 +41,15 @@ function warmUp(): void {
   }
 }
 
-const port = parentPort;
-if (port) {
+/** Serves jobs: the pool sends its reply port first, then one job at a time. */
+function serve(replies: MessagePort): void {
   warmUp();
-  port.on('message', async (job: GuardJob) => {
+  parentPort?.on('message', async (job: GuardJob | { port: MessagePort }) => {
+    if ('port' in job) return;
     let verdict: GuardVerdict;
     try {
       const parsePostgres = job.dialect === 'postgres' ? await postgresParser() : () => undefined;
+      replies.postMessage({ started: job.id } satisfies GuardWorkerMessage);
       verdict = checkSql(job.sql, job.dialect, job.policy, { parsePostgres });
     } catch (error) {
       const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -58,7 +60,11 @@ if (port) {
         reason: `The guard could not analyse the statement, so it is refused: ${detail}`,
       };
     }
-    port.postMessage({ id: job.id, verdict } satisfies GuardWorkerMessage);
+    replies.postMessage({ id: job.id, verdict } satisfies GuardWorkerMessage);
   });
-  port.postMessage({ ready: true } satisfies GuardWorkerMessage);
+  replies.postMessage({ ready: true } satisfies GuardWorkerMessage);
 }
+
+parentPort?.once('message', (first: { port?: MessagePort }) => {
+  if (first.port) serve(first.port);
+});
