@@ -72,7 +72,8 @@ export function choose(
   for (const parsed of readings) {
     const choice = chooseFor(ranked, parsed, queryWords);
     if (choice.chosen) return { ...choice, reading: parsed };
-    if (choice.reason) reason = reason ? `${reason}; ${choice.reason}` : choice.reason;
+    if (choice.reason && !reason?.split('; ').includes(choice.reason))
+      reason = reason ? `${reason}; ${choice.reason}` : choice.reason;
   }
   return { chosen: null, reason, reading: null };
 }

@@ -58,6 +58,8 @@ describe('sleuth faq --format json: the FAQ tier for batch evaluation, no model'
       columns: [],
       rows: [],
       interpretation: null,
+      // why the nearest verified query does not answer it
+      reason: expect.stringMatching(/^churned_subscriptions: none of the measures named is the query answer$/),
     });
     expect(lines[2]).toMatchObject({ outcome: 'ask_back', verified_query: 'revenue_total', rows: [] });
     expect(lines[3]).toMatchObject({
