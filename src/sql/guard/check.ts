@@ -97,8 +97,10 @@ function verdictFunctions(called: readonly string[]): string[] {
   return out;
 }
 
+/** Adds the called functions to an allowed verdict (a fresh object made for this statement, so set in place). */
 function withFunctions(verdict: GuardVerdict, called: readonly string[]): GuardVerdict {
-  return verdict.allowed ? { ...verdict, functions: verdictFunctions(called) } : verdict;
+  if (verdict.allowed) verdict.functions = verdictFunctions(called);
+  return verdict;
 }
 
 function checkStatement(

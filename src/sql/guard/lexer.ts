@@ -160,7 +160,9 @@ class Lexer {
     const start = this.pos;
     const c = src.charCodeAt(start);
     if (isSpace(c)) {
-      this.pos++;
+      let end = start + 1;
+      while (isSpace(src.charCodeAt(end))) end++;
+      this.pos = end;
       return;
     }
     const c1 = src.charCodeAt(start + 1);

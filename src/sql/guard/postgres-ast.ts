@@ -36,7 +36,6 @@ export function analyzePostgres(
   extraDeniedFunctions: readonly string[],
   allowFunctions: readonly string[] = [],
 ): GuardVerdict {
-  const reject = (r: Rejection): GuardVerdict => ({ allowed: false, dialect: 'postgres', ...r });
   let tree: { stmts?: { stmt?: Node }[] };
   try {
     tree = parse(trimmed) as typeof tree;
@@ -74,6 +73,10 @@ export function analyzePostgres(
     tables: walker.tables,
     columns: walker.columns.columns(),
   };
+}
+
+function reject(r: Rejection): GuardVerdict {
+  return { allowed: false, dialect: 'postgres', ...r };
 }
 
 function classifyRoot(root: Node): { kind: StatementKind } | Rejection {
@@ -228,7 +231,24 @@ class TreeWalker {
     if (this.disagreement === undefined && NAMED_NODES.has(key)) {
       this.disagreement = nameDisagreement(this.starts, key, value);
     }
-    this.register(key, value, ctes, scope);
+    // only these node types are registered, inspected or queued (a switch: most nodes are none of them)
+    switch (key) {
+      case 'RangeVar':
+      case 'RangeSubselect':
+      case 'RangeFunction':
+      case 'JoinExpr':
+        this.register(key, value, ctes, scope);
+        break;
+      case 'ColumnRef':
+      case 'A_Indirection':
+      case 'SelectStmt':
+      case 'FuncCall':
+      case 'TypeCast':
+      case 'A_Expr':
+        break;
+      default:
+        if (!(key in WRITE_NODES)) return;
+    }
     if (this.problem) return;
     this.problem = this.inspect(key, value);
     if (key === 'ColumnRef' || key === 'A_Indirection' || key === 'JoinExpr') this.deferred.push({ key, value, scope });
