@@ -166,6 +166,13 @@ class Lexer {
       return;
     }
     const c1 = src.charCodeAt(start + 1);
+    // a plain word (the most common token): no string prefix (E'', U&'', N'', X'', B'') is being started
+    if (isWordStart(c) && c1 !== 39 && c1 !== 38) {
+      this.pos++;
+      while (isWordPart(src.charCodeAt(this.pos))) this.pos++;
+      this.push('word', start);
+      return;
+    }
     // -- comment
     if (c === 45 && c1 === 45 && this.isDashComment()) {
       this.lineComment();

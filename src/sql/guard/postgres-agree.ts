@@ -12,14 +12,14 @@ import type { Token } from './lexer.js';
 export const NAMED_NODES: ReadonlySet<string> = new Set(['RangeVar', 'ColumnRef', 'FuncCall']);
 
 /**
- * Byte offsets (UTF-8, as libpg-query reports locations) of every name token, relative to the trimmed text, as a
- * map indexed by offset (1 where a name starts).
+ * Byte offsets (UTF-8, as libpg-query reports locations) of every name token, relative to the trimmed text, in
+ * ascending order (tokens come in text order).
  */
-export function nameStarts(tokens: readonly Token[], trimmed: string): Uint8Array {
+export function nameStarts(tokens: readonly Token[], trimmed: string): number[] {
   const base = tokens[0]?.start ?? 0;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range test
   const ascii = !/[^\u0000-\u007f]/.test(trimmed);
-  const starts = new Uint8Array((ascii ? trimmed.length : Buffer.byteLength(trimmed, 'utf8')) + 1);
+  const starts: number[] = [];
   let chars = 0;
   let bytes = 0;
   for (const token of tokens) {
@@ -27,19 +27,37 @@ export function nameStarts(tokens: readonly Token[], trimmed: string): Uint8Arra
     if (token.kind !== 'word' && token.kind !== 'quoted' && token.text !== '*') continue;
     const at = token.start - base;
     if (ascii) {
-      starts[at] = 1;
+      starts.push(at);
       continue;
     }
     bytes += Buffer.byteLength(trimmed.slice(chars, at), 'utf8');
     chars = at;
-    starts[bytes] = 1;
+    starts.push(bytes);
   }
   return starts;
 }
 
+/** Whether `offset` is one of the ascending `starts` (binary search). */
+function isStart(starts: readonly number[], offset: number): boolean {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const at = starts[mid]!;
+    if (at === offset) return true;
+    if (at < offset) low = mid + 1;
+    else high = mid - 1;
+  }
+  return false;
+}
+
 /** The disagreement (node type and location) when a named node does not start where the lexer saw a name. */
-export function nameDisagreement(starts: Uint8Array, key: string, node: Record<string, unknown>): string | undefined {
+export function nameDisagreement(
+  starts: readonly number[],
+  key: string,
+  node: Record<string, unknown>,
+): string | undefined {
   const location = node.location;
-  if (typeof location !== 'number' || location < 0 || starts[location] === 1) return undefined;
+  if (typeof location !== 'number' || location < 0 || isStart(starts, location)) return undefined;
   return `${key}@${location}`;
 }

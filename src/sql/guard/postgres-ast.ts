@@ -165,7 +165,7 @@ class TreeWalker {
   constructor(
     private readonly denied: FunctionMatcher,
     private readonly allowed: FunctionAllowList,
-    private readonly starts: Uint8Array,
+    private readonly starts: readonly number[],
   ) {}
 
   /** After `walk`: the first problem, else the outermost SELECT's outputs and every queued column use. */
@@ -196,16 +196,25 @@ class TreeWalker {
     return scope;
   }
 
-  walk(node: unknown, ctes: CteScope, scope: Scope): void {
+  /**
+   * `bodyKey`: the node is the value of a SelectStmt, larg or rarg field, the only places a SELECT body is (every
+   * other field holding one wraps it as `{ SelectStmt: ... }`).
+   */
+  walk(node: unknown, ctes: CteScope, scope: Scope, bodyKey = false): void {
     if (Array.isArray(node)) {
       for (const child of node) if (child !== null && typeof child === 'object') this.walk(child, ctes, scope);
       return;
     }
     if (node === null || typeof node !== 'object') return;
     const record = node as Node;
-    const here = isSelectBody(record) ? this.scopeOf(record, scope) : scope;
+    const select = bodyKey && isSelectBody(record);
+    const here = select ? this.scopeOf(record, scope) : scope;
     let inner = ctes;
-    const withClause = record.withClause as { ctes?: unknown[]; recursive?: boolean } | undefined;
+    // CTE names are scoped in SELECT bodies; any other WITH (on INSERT/UPDATE/DELETE/MERGE, refused as writes) is
+    // walked like any other field, its names then taken for real tables (never fewer checks)
+    const withClause = select
+      ? (record.withClause as { ctes?: unknown[]; recursive?: boolean } | undefined)
+      : undefined;
     const withCtes = withClause && Array.isArray(withClause.ctes) ? withClause.ctes : undefined;
     if (withCtes) {
       const list = withCtes.map((c) => ((c as Node).CommonTableExpr ?? {}) as Node);
@@ -223,7 +232,7 @@ class TreeWalker {
         const first = key.charCodeAt(0);
         if (first >= 65 && first <= 90) this.visit(key, value as Node, inner, here);
       }
-      this.walk(value, inner, here);
+      this.walk(value, inner, here, key === 'SelectStmt' || key === 'larg' || key === 'rarg');
     }
   }
 
