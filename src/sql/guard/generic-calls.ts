@@ -124,10 +124,11 @@ export function tokenCallProblem(
     if (!qualified && token.kind === 'word' && NOT_CALLS.has(token.lower)) continue;
     // `AS t(a, b)`, `CAST(x AS DECIMAL(10, 2))`: a column list or a type
     if (previous?.kind === 'word' && previous.lower === 'as') continue;
-    if (!qualified && columnListOfCte(tokens, i + 1)) continue;
     const schemaToken = qualified ? tokens[i - 2] : undefined;
     const call: CalledFunction = { name: token.lower, schema: schemaToken?.lower };
     if (allowed.allows(call)) continue;
+    // (after the allow-list: this scans to the closing parenthesis)
+    if (!qualified && columnListOfCte(tokens, i + 1)) continue;
     return { code: 'FUNCTION_NOT_ALLOWED', reason: functionNotAllowedReason(call) };
   }
   return undefined;

@@ -133,6 +133,12 @@ function isSelectBody(node: Node): boolean {
   return typeof node.op === 'string' && node.op.startsWith('SETOP_');
 }
 
+/**
+ * Node types that hold only literal values (their fields are scalars or `{ ival: 1 }`-style value boxes, never another
+ * node, in PostgreSQL's parse tree definitions): nothing in them is checked, so the walk does not descend into them.
+ */
+const LITERAL_NODES = new Set(['A_Const', 'String', 'Integer', 'Float', 'Boolean', 'BitString', 'A_Star']);
+
 /** Uses of columns that need every scope of the statement registered first: resolved after the walk. */
 interface Deferred {
   key: 'ColumnRef' | 'A_Indirection' | 'JoinExpr';
@@ -230,7 +236,10 @@ class TreeWalker {
       if (value === null || typeof value !== 'object') continue;
       if (!Array.isArray(value)) {
         const first = key.charCodeAt(0);
-        if (first >= 65 && first <= 90) this.visit(key, value as Node, inner, here);
+        if (first >= 65 && first <= 90) {
+          if (LITERAL_NODES.has(key)) continue;
+          this.visit(key, value as Node, inner, here);
+        }
       }
       this.walk(value, inner, here, key === 'SelectStmt' || key === 'larg' || key === 'rarg');
     }
