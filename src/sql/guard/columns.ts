@@ -94,10 +94,29 @@ export class ColumnCollector {
   private readonly out: ColumnRef[] = [];
   private readonly seen = new Set<string>();
 
-  private push(ref: ColumnRef): void {
-    const key = `${ref.table ?? ''}\u0000${ref.column}\u0000${ref.usage ?? ''}\u0000${ref.as ?? ''}`;
+  /** Records the reference unless the same one (table, column, usage, name) is recorded already. */
+  private push(
+    table: string | undefined,
+    column: string,
+    usage: 'output' | 'read',
+    as: string | undefined,
+    qualified: boolean,
+  ): void {
+    const key = `${table ?? ''}\u0000${column}\u0000${usage}\u0000${as ?? ''}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
+    const ref: ColumnRef =
+      table === undefined
+        ? as === undefined
+          ? { column, usage }
+          : { column, usage, as }
+        : as === undefined
+          ? qualified
+            ? { table, column, usage, qualified: true }
+            : { table, column, usage }
+          : qualified
+            ? { table, column, usage, as, qualified: true }
+            : { table, column, usage, as };
     this.out.push(ref);
   }
 
@@ -109,23 +128,16 @@ export class ColumnCollector {
     usage: 'output' | 'read' = 'read',
     as?: string,
   ): void {
-    const named = usage === 'output' && column !== '*';
-    const alias = as ?? column;
+    const alias = usage === 'output' && column !== '*' ? (as ?? column) : undefined;
     if (qualifier !== undefined) {
       const tables = scope.resolve(qualifier);
       if (tables === 'derived') return;
-      if (tables === undefined) this.push(named ? { column, usage, as: alias } : { column, usage });
-      else {
-        for (const table of tables) {
-          this.push(
-            named ? { table, column, usage, as: alias, qualified: true } : { table, column, usage, qualified: true },
-          );
-        }
-      }
+      if (tables === undefined) this.push(undefined, column, usage, alias, false);
+      else for (const table of tables) this.push(table, column, usage, alias, true);
       return;
     }
     const tables = column === '*' ? scope.real : scope.visible();
-    for (const table of tables) this.push(named ? { table, column, usage, as: alias } : { table, column, usage });
+    for (const table of tables) this.push(table, column, usage, alias, false);
   }
 
   /**

@@ -208,7 +208,10 @@ class TreeWalker {
    */
   walk(node: unknown, ctes: CteScope, scope: Scope, bodyKey = false): void {
     if (Array.isArray(node)) {
-      for (const child of node) if (child !== null && typeof child === 'object') this.walk(child, ctes, scope);
+      for (let i = 0; i < node.length; i++) {
+        const child: unknown = node[i];
+        if (child !== null && typeof child === 'object') this.walk(child, ctes, scope);
+      }
       return;
     }
     if (node === null || typeof node !== 'object') return;
