@@ -110,14 +110,21 @@ class Lexer {
       throw new LexError('SQL_AMBIGUOUS', 'The statement contains private-use characters (U+E000/U+E001).');
     }
     const chains = [0];
-    while (this.pos < this.src.length) {
-      const before = this.tokens.length;
+    const { src, tokens } = this;
+    const length = src.length;
+    while (this.pos < length) {
+      // whitespace between tokens, skipped here
+      let pos = this.pos;
+      while (isSpace(src.charCodeAt(pos))) pos++;
+      this.pos = pos;
+      if (pos >= length) break;
+      const before = tokens.length;
       this.next();
-      if (this.tokens.length === before) continue;
-      if (this.tokens.length > MAX_TOKENS) {
+      if (tokens.length === before) continue;
+      if (tokens.length > MAX_TOKENS) {
         throw new LexError('SQL_TOO_COMPLEX', `The statement has more than ${MAX_TOKENS} tokens; split it up.`);
       }
-      const token = this.tokens[before]!;
+      const token = tokens[before]!;
       if (token.kind === 'word') {
         if (token.lower === 'and' || token.lower === 'or') chains[chains.length - 1]!++;
       } else if (token.kind !== 'punct') {
