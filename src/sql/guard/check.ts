@@ -87,6 +87,15 @@ function bodyTokens(
 
 /** The distinct names called (identifier then `(`), less syntax words: a verdict's `functions`. */
 function verdictFunctions(called: readonly string[]): string[] {
+  // a few names (the usual case): no set needed to drop repeats
+  if (called.length <= 16) {
+    const out: string[] = [];
+    for (let i = 0; i < called.length; i++) {
+      const name = called[i]!;
+      if (called.indexOf(name) === i && !NOT_CALLS.has(name)) out.push(name);
+    }
+    return out;
+  }
   const out: string[] = [];
   const seen = new Set<string>();
   for (const name of called) {

@@ -26,7 +26,8 @@ let registrations = 0;
 /** One SELECT's FROM clause: alias or name (lower case) -> real tables, and the aliases of subqueries and CTEs. */
 export class Scope {
   readonly tables = new Map<string, Set<string>>();
-  readonly derived = new Set<string>();
+  /** Aliases of subqueries and CTEs (lower case); made on first use. */
+  private derived: Set<string> | undefined;
   readonly real = new Set<string>();
   private visibleCache: Set<string> | undefined;
   private visibleAt = -1;
@@ -46,7 +47,7 @@ export class Scope {
   }
 
   registerDerived(alias: string | undefined): void {
-    if (alias) this.derived.add(alias.toLowerCase());
+    if (alias) (this.derived ??= new Set<string>()).add(alias.toLowerCase());
   }
 
   /** Real tables a qualifier names in this scope or an enclosing one; 'derived' for a subquery or CTE alias. */
@@ -64,7 +65,7 @@ export class Scope {
           for (const table of tables) found.add(table);
         }
       }
-      if (scope.derived.has(lower)) derived = true;
+      if (scope.derived?.has(lower)) derived = true;
     }
     if (found !== undefined) return found;
     // one scope names it: a copy, so later registrations cannot change what the caller holds
