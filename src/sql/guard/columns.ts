@@ -47,7 +47,9 @@ export class Scope {
   }
 
   registerDerived(alias: string | undefined): void {
-    if (alias) (this.derived ??= new Set<string>()).add(alias.toLowerCase());
+    if (!alias) return;
+    this.derived ??= new Set<string>();
+    this.derived.add(alias.toLowerCase());
   }
 
   /** Real tables a qualifier names in this scope or an enclosing one; 'derived' for a subquery or CTE alias. */

@@ -160,7 +160,7 @@ class TreeWalker {
   readonly rootScope = new Scope(undefined);
   /** The first named node that starts where the lexer saw no name. */
   disagreement: string | undefined;
-  private tableKeys: Set<string> | undefined;
+  private readonly tableKeys = new Set<string>();
   /** One scope per SELECT body. */
   private readonly scopes = new Map<Node, Scope>();
   /** ColumnRef nodes already recorded as plain outputs of the outermost SELECT. */
@@ -288,7 +288,7 @@ class TreeWalker {
     }
     scope.registerTable(name, alias);
     const tableKey = `${schema ?? ''}.${name}`;
-    if (!(this.tableKeys ??= new Set<string>()).has(tableKey)) {
+    if (!this.tableKeys.has(tableKey)) {
       this.tableKeys.add(tableKey);
       this.tables.push(schema ? { schema, name } : { name });
     }
