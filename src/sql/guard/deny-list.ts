@@ -181,12 +181,17 @@ function buildMatcher(dialect: SqlDialect, extra: readonly string[]): FunctionMa
       );
     } else exact.add(lower);
   }
-  // every pattern in one anchored alternation: one regex test per name
+  // every pattern in one anchored alternation: one regex test per name, and only for names starting with a
+  // character some pattern can start with (every name, when a pattern starts with `*`)
   const pattern = patterns.length > 0 ? new RegExp(`^(?:${patterns.join('|')})$`) : undefined;
+  const anyStart = patterns.some((p) => p.startsWith('.*') || p.startsWith('\\'));
+  const starts = new Set(patterns.map((p) => p[0]));
   return {
     isDenied(name: string): boolean {
       const lower = name.toLowerCase();
-      return exact.has(lower) || pattern?.test(lower) === true;
+      if (exact.has(lower)) return true;
+      if (pattern === undefined || (!anyStart && !starts.has(lower[0]))) return false;
+      return pattern.test(lower);
     },
   };
 }

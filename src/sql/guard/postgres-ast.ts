@@ -9,7 +9,7 @@ import { ColumnCollector, type OutputTarget, resolveTargetReference, Scope } fro
 import { deniedFunctionMatcher, type FunctionMatcher, isDeniedRelation, POSTGRES_SHOW_ALLOWED } from './deny-list.js';
 import { type FunctionAllowList, functionAllowList, functionNotAllowedReason } from './functions.js';
 import type { Token } from './lexer.js';
-import { NAMED_NODES, nameDisagreement, nameStarts } from './postgres-agree.js';
+import { nameDisagreement, nameStarts } from './postgres-agree.js';
 import { castProblem, catalogRelationProblem, operatorProblem } from './postgres-calls.js';
 
 /** Parses SQL into libpg-query's JSON tree; throws on a syntax error. */
@@ -249,10 +249,16 @@ class TreeWalker {
   }
 
   private visit(key: string, value: Node, ctes: CteScope, scope: Scope): void {
-    if (this.disagreement === undefined && NAMED_NODES.has(key)) {
-      this.disagreement = nameDisagreement(this.starts, key, value);
+    // only these node types are checked against the lexer, registered, inspected or queued (a switch: most nodes
+    // are none of them)
+    switch (key) {
+      case 'RangeVar':
+      case 'ColumnRef':
+      case 'FuncCall':
+        // one reading: a name the parser found must start where the lexer saw one (NAMED_NODES)
+        this.disagreement ??= nameDisagreement(this.starts, key, value);
+        break;
     }
-    // only these node types are registered, inspected or queued (a switch: most nodes are none of them)
     switch (key) {
       case 'RangeVar':
       case 'RangeSubselect':
