@@ -115,32 +115,40 @@ function droppableFrame(tokens: readonly Token[], start: number): number | undef
   return i;
 }
 
-export function canonicalText(tokens: readonly Token[], dialect: Dialect): CanonicalText | CanonicalFailure {
-  const parts: string[] = [];
-  const values: string[] = [];
-  let previous: Token | undefined;
-  let previousRendered = '';
-  const placeholder = (value: string) => {
-    values.push(value);
-    return `${PLACEHOLDER_OPEN}${values.length - 1}${PLACEHOLDER_CLOSE}`;
-  };
-  const emit = (token: Token, rendered: string) => {
+/** The canonical text as it is built: parts, placeholder values, and the last token emitted. */
+class Builder {
+  readonly parts: string[] = [];
+  readonly values: string[] = [];
+  private previous: Token | undefined;
+  private previousRendered = '';
+
+  placeholder(value: string): string {
+    this.values.push(value);
+    return `${PLACEHOLDER_OPEN}${this.values.length - 1}${PLACEHOLDER_CLOSE}`;
+  }
+
+  emit(token: Token, rendered: string): void {
+    const previous = this.previous;
     if (previous) {
       const gap = token.start > previous.end;
       const bothValues = token.kind !== 'punct' && previous.kind !== 'punct';
-      const pair = previousRendered.slice(-1) + rendered.slice(0, 1);
-      parts.push(gap || bothValues || pair === '--' || pair === '/*' || pair === '*/' ? ' ' : '');
+      const pair = this.previousRendered.slice(-1) + rendered.slice(0, 1);
+      this.parts.push(gap || bothValues || pair === '--' || pair === '/*' || pair === '*/' ? ' ' : '');
     }
-    parts.push(rendered);
-    previous = token;
-    previousRendered = rendered;
-  };
-  // synthetic text (rewrites) is emitted with spaces around it
-  const synthetic = (text: string) => {
-    parts.push(` ${text} `);
-    previousRendered = ' ';
-  };
+    this.parts.push(rendered);
+    this.previous = token;
+    this.previousRendered = rendered;
+  }
 
+  /** Synthetic text (rewrites) is emitted with spaces around it. */
+  synthetic(text: string): void {
+    this.parts.push(` ${text} `);
+    this.previousRendered = ' ';
+  }
+}
+
+export function canonicalText(tokens: readonly Token[], dialect: Dialect): CanonicalText | CanonicalFailure {
+  const out = new Builder();
   const overParens: number[] = [];
   let depth = 0;
   for (let i = 0; i < tokens.length; i++) {
@@ -154,7 +162,7 @@ export function canonicalText(tokens: readonly Token[], dialect: Dialect): Canon
             continue;
           }
           if (token.lower === 'is' && isWord(next, 'distinct') && isWord(tokens[i + 2], 'from')) {
-            emit(token, 'IS NOT');
+            out.emit(token, 'IS NOT');
             i += 2;
             continue;
           }
@@ -164,14 +172,14 @@ export function canonicalText(tokens: readonly Token[], dialect: Dialect): Canon
             isWord(tokens[i + 2], 'distinct') &&
             isWord(tokens[i + 3], 'from')
           ) {
-            emit(token, 'IS');
+            out.emit(token, 'IS');
             i += 3;
             continue;
           }
           // `CROSS JOIN` is an inner join without a condition: the same tables and columns as `JOIN`
           if (token.lower === 'cross' && isWord(next, 'join')) continue;
           if (token.lower === 'except' || token.lower === 'intersect') {
-            emit(token, 'UNION');
+            out.emit(token, 'UNION');
             continue;
           }
           const inOver = overParens.length > 0 && overParens[overParens.length - 1] === depth;
@@ -184,27 +192,27 @@ export function canonicalText(tokens: readonly Token[], dialect: Dialect): Canon
           }
         }
         if (!ASCII_WORD.test(token.text)) {
-          emit(token, `\`${placeholder(token.text)}\``);
+          out.emit(token, `\`${out.placeholder(token.text)}\``);
         } else if (REQUOTE[dialect].has(token.lower) && !isPunct(next, '(')) {
-          emit(token, `\`${placeholder(token.text)}\``);
+          out.emit(token, `\`${out.placeholder(token.text)}\``);
         } else {
-          emit(token, token.text);
+          out.emit(token, token.text);
         }
         if (dialect === 'sqlite' && token.lower === 'over' && isPunct(next, '(')) {
-          emit(next!, '(');
+          out.emit(next!, '(');
           i++;
           depth++;
           overParens.push(depth);
-          if (!isWord(tokens[i + 1], 'partition')) synthetic('PARTITION BY 1');
+          if (!isWord(tokens[i + 1], 'partition')) out.synthetic('PARTITION BY 1');
         }
         continue;
       }
       case 'quoted':
-        emit(token, `\`${placeholder(token.lower)}\``);
+        out.emit(token, `\`${out.placeholder(token.lower)}\``);
         continue;
       case 'string': {
         const { value, quote } = stringValue(token, dialect);
-        emit(token, quote === '"' ? `"${placeholder(value)}"` : `'${placeholder(value)}'`);
+        out.emit(token, quote === '"' ? `"${out.placeholder(value)}"` : `'${out.placeholder(value)}'`);
         continue;
       }
       case 'number': {
@@ -216,12 +224,12 @@ export function canonicalText(tokens: readonly Token[], dialect: Dialect): Canon
           : token.text.endsWith('.')
             ? `${token.text}0`
             : token.text;
-        emit(token, text);
+        out.emit(token, text);
         continue;
       }
       case 'param':
         if (!/^[?:@$][A-Za-z0-9_]*$/.test(token.text)) return ambiguous('A parameter name has unusual characters.');
-        emit(token, token.text);
+        out.emit(token, token.text);
         continue;
       default: {
         const code = token.text.charCodeAt(0);
@@ -235,12 +243,12 @@ export function canonicalText(tokens: readonly Token[], dialect: Dialect): Canon
           if (overParens[overParens.length - 1] === depth) overParens.pop();
           depth--;
         }
-        emit(token, token.text);
+        out.emit(token, token.text);
         continue;
       }
     }
   }
-  return { ok: true, text: parts.join(''), values };
+  return { ok: true, text: out.parts.join(''), values: out.values };
 }
 
 /**

@@ -64,21 +64,52 @@ export function checkSql(
     throw error;
   }
   if (verdict === undefined) return undefined;
-  return verdict.allowed ? { ...verdict, functions: verdict.functions ?? [] } : verdict;
+  return verdict.allowed && verdict.functions === undefined ? { ...verdict, functions: [] } : verdict;
 }
 
 export const TOO_COMPLEX_REASON = 'The statement is too complex for the guard to analyse; simplify or split it.';
 
 /** Where the query of an EXPLAIN starts (the first SELECT, WITH, VALUES or parenthesis), or 0. */
-function bodyTokens(tokens: readonly Token[], kind: StatementKind, body: string | undefined): Token[] | undefined {
+function bodyTokens(
+  tokens: readonly Token[],
+  kind: StatementKind,
+  body: string | undefined,
+): readonly Token[] | undefined {
   if (body === undefined) return undefined;
-  if (kind !== 'explain') return [...tokens];
+  if (kind !== 'explain') return tokens;
   const start = tokens.findIndex(
     (t, i) =>
       i > 0 &&
       ((t.kind === 'word' && ['select', 'with', 'values'].includes(t.lower)) || (t.kind === 'punct' && t.text === '(')),
   );
   return start < 0 ? undefined : tokens.slice(start);
+}
+
+/** The distinct names called (identifier then `(`), less syntax words: a verdict's `functions`. */
+function verdictFunctions(called: readonly string[]): string[] {
+  // a few names (the usual case): no set needed to drop repeats
+  if (called.length <= 16) {
+    const out: string[] = [];
+    for (let i = 0; i < called.length; i++) {
+      const name = called[i]!;
+      if (called.indexOf(name) === i && !NOT_CALLS.has(name)) out.push(name);
+    }
+    return out;
+  }
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const name of called) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    if (!NOT_CALLS.has(name)) out.push(name);
+  }
+  return out;
+}
+
+/** Adds the called functions to an allowed verdict (a fresh object made for this statement, so set in place). */
+function withFunctions(verdict: GuardVerdict, called: readonly string[]): GuardVerdict {
+  if (verdict.allowed) verdict.functions = verdictFunctions(called);
+  return verdict;
 }
 
 function checkStatement(
@@ -110,20 +141,27 @@ function checkStatement(
   const leading = leadingKeywordVerdict(tokens, dialect);
   if (leading) return leading;
   const extraDenied = policy.extraDeniedFunctions ?? [];
-  const functions = [...new Set(calledFunctionNames(tokens))].filter((name) => !NOT_CALLS.has(name));
-  const withFunctions = (verdict: GuardVerdict): GuardVerdict =>
-    verdict.allowed ? { ...verdict, functions } : verdict;
+  const called = calledFunctionNames(tokens);
   if (dialect === 'postgres') {
-    const finding = scanTokens(tokens, dialect, extraDenied);
+    const finding = scanTokens(tokens, dialect, extraDenied, called);
     if (finding) return reject(dialect, finding.code, finding.reason);
-    return withFunctions(analyzePostgres(trimmed, tokens, parsers.parsePostgres, extraDenied, policy.allowFunctions));
+    return withFunctions(
+      analyzePostgres(trimmed, tokens, parsers.parsePostgres, extraDenied, policy.allowFunctions),
+      called,
+    );
   }
   // The statement's shape (EXPLAIN, SHOW, PRAGMA...) is decided first so its rejection names the real problem.
   const classified = dialect === 'mariadb' ? classifyMariadb(tokens, trimmed) : classifySqlite(tokens, trimmed);
   if (!classified.ok) return reject(dialect, classified.code, classified.reason);
   // SHOW CREATE TABLE/VIEW <name> (its exact shape checked above) reads the DDL; CREATE there is not a write
   const showCreate = classified.kind === 'show' && tokens[1]?.kind === 'word' && tokens[1].lower === 'create';
-  const finding = scanTokens(showCreate ? tokens.filter((_, i) => i !== 1) : tokens, dialect, extraDenied);
+  const finding = showCreate
+    ? scanTokens(
+        tokens.filter((_, i) => i !== 1),
+        dialect,
+        extraDenied,
+      )
+    : scanTokens(tokens, dialect, extraDenied, called);
   if (finding) return reject(dialect, finding.code, finding.reason);
   if (classified.kind === 'values') return literalValues(trimmed, tokens, dialect);
   // SHOW/DESCRIBE/PRAGMA forms (no body) were vetted word by word; `PRAGMA table_info(t)` is not a call
@@ -139,7 +177,7 @@ function checkStatement(
     classified.tables,
     policy.allowFunctions,
   );
-  return withFunctions(checkKeywordReads(analyzed, tokens, dialect));
+  return withFunctions(checkKeywordReads(analyzed, tokens, dialect), called);
 }
 
 const ALLOWED_LEADERS: Record<SqlDialect, readonly string[]> = {

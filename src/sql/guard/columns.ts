@@ -20,15 +20,22 @@
  */
 import type { ColumnRef } from '../types.js';
 
+/** Bumped by every table registration anywhere, so a cached `visible()` set is never stale. */
+let registrations = 0;
+
 /** One SELECT's FROM clause: alias or name (lower case) -> real tables, and the aliases of subqueries and CTEs. */
 export class Scope {
   readonly tables = new Map<string, Set<string>>();
-  readonly derived = new Set<string>();
+  /** Aliases of subqueries and CTEs (lower case); made on first use. */
+  private derived: Set<string> | undefined;
   readonly real = new Set<string>();
+  private visibleCache: Set<string> | undefined;
+  private visibleAt = -1;
 
   constructor(readonly parent: Scope | undefined) {}
 
   registerTable(name: string, alias?: string): void {
+    registrations++;
     this.real.add(name);
     for (const key of [name, alias]) {
       if (!key) continue;
@@ -40,26 +47,41 @@ export class Scope {
   }
 
   registerDerived(alias: string | undefined): void {
-    if (alias) this.derived.add(alias.toLowerCase());
+    if (!alias) return;
+    this.derived ??= new Set<string>();
+    this.derived.add(alias.toLowerCase());
   }
 
   /** Real tables a qualifier names in this scope or an enclosing one; 'derived' for a subquery or CTE alias. */
-  resolve(qualifier: string): Set<string> | 'derived' | undefined {
+  resolve(qualifier: string): ReadonlySet<string> | 'derived' | undefined {
     const lower = qualifier.toLowerCase();
-    const found = new Set<string>();
+    let first: Set<string> | undefined;
+    let found: Set<string> | undefined;
     let derived = false;
     for (let scope: Scope | undefined = this; scope; scope = scope.parent) {
-      for (const table of scope.tables.get(lower) ?? []) found.add(table);
-      if (scope.derived.has(lower)) derived = true;
+      const tables = scope.tables.get(lower);
+      if (tables !== undefined && tables.size > 0) {
+        if (first === undefined) first = tables;
+        else {
+          found ??= new Set(first);
+          for (const table of tables) found.add(table);
+        }
+      }
+      if (scope.derived?.has(lower)) derived = true;
     }
-    if (found.size > 0) return found;
+    if (found !== undefined) return found;
+    // one scope names it: a copy, so later registrations cannot change what the caller holds
+    if (first !== undefined) return new Set(first);
     return derived ? 'derived' : undefined;
   }
 
-  /** Every real table visible from here. */
-  visible(): Set<string> {
+  /** Every real table visible from here (the returned set is shared: do not change it). */
+  visible(): ReadonlySet<string> {
+    if (this.visibleCache !== undefined && this.visibleAt === registrations) return this.visibleCache;
     const out = new Set<string>();
     for (let scope: Scope | undefined = this; scope; scope = scope.parent) for (const t of scope.real) out.add(t);
+    this.visibleCache = out;
+    this.visibleAt = registrations;
     return out;
   }
 }
@@ -75,10 +97,29 @@ export class ColumnCollector {
   private readonly out: ColumnRef[] = [];
   private readonly seen = new Set<string>();
 
-  private push(ref: ColumnRef): void {
-    const key = `${ref.table ?? ''}\u0000${ref.column}\u0000${ref.usage ?? ''}\u0000${ref.as ?? ''}`;
+  /** Records the reference unless the same one (table, column, usage, name) is recorded already. */
+  private push(
+    table: string | undefined,
+    column: string,
+    usage: 'output' | 'read',
+    as: string | undefined,
+    qualified: boolean,
+  ): void {
+    const key = `${table ?? ''}\u0000${column}\u0000${usage}\u0000${as ?? ''}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
+    const ref: ColumnRef =
+      table === undefined
+        ? as === undefined
+          ? { column, usage }
+          : { column, usage, as }
+        : as === undefined
+          ? qualified
+            ? { table, column, usage, qualified: true }
+            : { table, column, usage }
+          : qualified
+            ? { table, column, usage, as, qualified: true }
+            : { table, column, usage, as };
     this.out.push(ref);
   }
 
@@ -90,20 +131,16 @@ export class ColumnCollector {
     usage: 'output' | 'read' = 'read',
     as?: string,
   ): void {
-    const base: ColumnRef = {
-      column,
-      usage,
-      ...(usage === 'output' && column !== '*' ? { as: as ?? column } : {}),
-    };
+    const alias = usage === 'output' && column !== '*' ? (as ?? column) : undefined;
     if (qualifier !== undefined) {
       const tables = scope.resolve(qualifier);
       if (tables === 'derived') return;
-      if (tables === undefined) this.push(base);
-      else for (const table of tables) this.push({ table, ...base, qualified: true });
+      if (tables === undefined) this.push(undefined, column, usage, alias, false);
+      else for (const table of tables) this.push(table, column, usage, alias, true);
       return;
     }
     const tables = column === '*' ? scope.real : scope.visible();
-    for (const table of tables) this.push({ table, ...base });
+    for (const table of tables) this.push(table, column, usage, alias, false);
   }
 
   /**

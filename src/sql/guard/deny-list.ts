@@ -145,9 +145,18 @@ export interface FunctionMatcher {
 }
 
 const matchers = new Map<string, FunctionMatcher>();
+const defaultMatchers = new Map<SqlDialect, FunctionMatcher>();
 
 /** The matcher for a dialect and extra names, built once per combination (the guard asks on every statement). */
 export function deniedFunctionMatcher(dialect: SqlDialect, extra: readonly string[] = []): FunctionMatcher {
+  if (extra.length === 0) {
+    let matcher = defaultMatchers.get(dialect);
+    if (!matcher) {
+      matcher = buildMatcher(dialect, extra);
+      defaultMatchers.set(dialect, matcher);
+    }
+    return matcher;
+  }
   const key = `${dialect}\u0000${extra.join('\u0000')}`;
   let matcher = matchers.get(key);
   if (!matcher) {
@@ -159,22 +168,30 @@ export function deniedFunctionMatcher(dialect: SqlDialect, extra: readonly strin
 
 function buildMatcher(dialect: SqlDialect, extra: readonly string[]): FunctionMatcher {
   const exact = new Set<string>();
-  const patterns: RegExp[] = [];
+  const patterns: string[] = [];
   for (const entry of [...DENIED_FUNCTIONS[dialect], ...extra]) {
     const lower = entry.toLowerCase();
     // `*` matches any characters wherever it is (`pg_copy_*_replication_slot`, `pg_ls_*`)
     if (lower.includes('*')) {
-      const body = lower
-        .split('*')
-        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*');
-      patterns.push(new RegExp(`^${body}$`));
+      patterns.push(
+        lower
+          .split('*')
+          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*'),
+      );
     } else exact.add(lower);
   }
+  // every pattern in one anchored alternation: one regex test per name, and only for names starting with a
+  // character some pattern can start with (every name, when a pattern starts with `*`)
+  const pattern = patterns.length > 0 ? new RegExp(`^(?:${patterns.join('|')})$`) : undefined;
+  const anyStart = patterns.some((p) => p.startsWith('.*') || p.startsWith('\\'));
+  const starts = new Set(patterns.map((p) => p[0]));
   return {
     isDenied(name: string): boolean {
       const lower = name.toLowerCase();
-      return exact.has(lower) || patterns.some((p) => p.test(lower));
+      if (exact.has(lower)) return true;
+      if (pattern === undefined || (!anyStart && !starts.has(lower[0]))) return false;
+      return pattern.test(lower);
     },
   };
 }

@@ -573,11 +573,24 @@ export interface FunctionAllowList {
   allows(call: CalledFunction): boolean;
 }
 
+/** Built once per dialect and extra names (the guard asks on every statement). */
+const allowLists = new Map<string, FunctionAllowList>();
+
 /**
  * The allow-list for a dialect plus the deployment's extra names (`name` matches the call unqualified or in any
  * schema, `schema.name` only that schema or unqualified).
  */
 export function functionAllowList(dialect: SqlDialect, extra: readonly string[] = []): FunctionAllowList {
+  const key = extra.length === 0 ? dialect : `${dialect}\u0000${extra.join('\u0000')}`;
+  let list = allowLists.get(key);
+  if (!list) {
+    list = buildAllowList(dialect, extra);
+    if (allowLists.size < 64) allowLists.set(key, list);
+  }
+  return list;
+}
+
+function buildAllowList(dialect: SqlDialect, extra: readonly string[]): FunctionAllowList {
   const builtIns = ALLOWED[dialect];
   const extras = extra.map((entry) => {
     const lower = entry.trim().toLowerCase();

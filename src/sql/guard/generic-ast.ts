@@ -9,6 +9,7 @@ import type { SqlDialect } from '../dialect.js';
 import type { ColumnRef, GuardVerdict, StatementKind, TableRef } from '../types.js';
 import { canonicalText, restorePlaceholders } from './canonical.js';
 import { isDeniedRelation } from './deny-list.js';
+import { functionAllowList } from './functions.js';
 import { treeCallProblem } from './generic-calls.js';
 import { extractGeneric, type GenericExtraction } from './generic-walk.js';
 import type { Token } from './lexer.js';
@@ -25,27 +26,6 @@ const GRAMMARS: Record<Exclude<SqlDialect, 'postgres'>, { parser: Parser; databa
   sqlite: { parser: new sqliteGrammar.Parser(), database: 'Sqlite' },
 };
 
-const WRITE_NODE_TYPES = new Set([
-  'insert',
-  'update',
-  'delete',
-  'replace',
-  'create',
-  'drop',
-  'alter',
-  'truncate',
-  'rename',
-  'use',
-  'set',
-  'lock',
-  'unlock',
-  'grant',
-  'revoke',
-  'call',
-  'transaction',
-  'load_data',
-]);
-
 export function analyzeWithNodeSqlParser(
   trimmed: string,
   dialect: Exclude<SqlDialect, 'postgres'>,
@@ -54,7 +34,7 @@ export function analyzeWithNodeSqlParser(
   knownTables: TableRef[],
   allowFunctions: readonly string[] = [],
 ): GuardVerdict {
-  const allowed = (tables: TableRef[], columns: ColumnRef[]): GuardVerdict => ({
+  const allow = (tables: TableRef[], columns: ColumnRef[]): GuardVerdict => ({
     allowed: true,
     dialect,
     kind,
@@ -62,7 +42,7 @@ export function analyzeWithNodeSqlParser(
     tables,
     columns,
   });
-  if (body === undefined) return deniedRelationVerdict(dialect, knownTables) ?? allowed(knownTables, []);
+  if (body === undefined) return deniedRelationVerdict(dialect, knownTables) ?? allow(knownTables, []);
   const parsed = parseCanonical(body, dialect);
   if ('code' in parsed) return { allowed: false, dialect, code: parsed.code, reason: parsed.reason };
   if ('error' in parsed) {
@@ -78,20 +58,20 @@ export function analyzeWithNodeSqlParser(
   if (statements.length !== 1) {
     return { allowed: false, dialect, code: 'MULTIPLE_STATEMENTS', reason: 'Exactly one statement is allowed.' };
   }
-  const problem = findProblem(statements[0]) ?? treeCallProblem(statements[0], dialect, allowFunctions);
+  // one walk: writes, INTO, locking and calls anywhere, CTE names, tables and column uses
+  const allowed = functionAllowList(dialect, allowFunctions);
+  const extracted = extractGeneric(statements[0], (node) => treeCallProblem(node, allowed));
+  const problem = extracted.problem ?? extracted.callProblem;
   if (problem) return { allowed: false, dialect, ...problem };
-  const cteNames = new Set<string>();
-  collectCteNames(statements[0], cteNames);
-  const listed = parseTableList(tableList, cteNames);
+  const listed = parseTableList(tableList, extracted.cteNames);
   if (listed === undefined) {
     return { allowed: false, dialect, code: 'WRITE_STATEMENT', reason: 'The statement writes to a table.' };
   }
   // The scoped walk finds real tables that share a name with a CTE defined elsewhere in the statement; the
   // parser's own list (minus CTE names) is kept as well, so neither can miss a table the other sees.
-  const extracted = extractGeneric(statements[0]);
   const tables = mergeTables(extracted.tables, listed);
-  if (kind === 'explain') return deniedRelationVerdict(dialect, tables) ?? allowed(tables, readsOnly(extracted));
-  return deniedRelationVerdict(dialect, tables) ?? allowed(tables, extracted.collector.columns());
+  if (kind === 'explain') return deniedRelationVerdict(dialect, tables) ?? allow(tables, readsOnly(extracted));
+  return deniedRelationVerdict(dialect, tables) ?? allow(tables, extracted.collector.columns());
 }
 
 /** EXPLAIN returns a plan, not the rows: nothing reaches the result as a value. */
@@ -147,52 +127,6 @@ function deniedRelationVerdict(dialect: SqlDialect, tables: readonly TableRef[])
     code: 'DENIED_RELATION',
     reason: `Reading ${denied.schema ? `${denied.schema}.` : ''}${denied.name} is not allowed: it holds credentials, server settings or other sessions' state (only catalog views that describe the schema can be read).`,
   };
-}
-
-type Problem = { code: 'WRITE_STATEMENT' | 'SELECT_INTO' | 'LOCKING_READ'; reason: string };
-
-/** Walks the whole tree: any write node, INTO target or locking clause anywhere is a rejection. */
-function findProblem(node: unknown): Problem | undefined {
-  if (Array.isArray(node)) {
-    for (const child of node) {
-      const found = findProblem(child);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (node === null || typeof node !== 'object') return undefined;
-  const record = node as Record<string, unknown>;
-  if (typeof record.type === 'string' && WRITE_NODE_TYPES.has(record.type.toLowerCase()) && 'table' in record) {
-    return { code: 'WRITE_STATEMENT', reason: `A ${record.type.toUpperCase()} is hidden in the query.` };
-  }
-  const into = record.into as { position?: unknown; expr?: unknown } | undefined;
-  if (into && typeof into === 'object' && (into.position != null || into.expr != null)) {
-    return { code: 'SELECT_INTO', reason: 'SELECT ... INTO writes data and is not allowed.' };
-  }
-  if (record.locking_read != null || record.for_update != null) {
-    return { code: 'LOCKING_READ', reason: 'Locking reads (FOR UPDATE / FOR SHARE) are not allowed.' };
-  }
-  for (const value of Object.values(record)) {
-    const found = findProblem(value);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-function collectCteNames(node: unknown, names: Set<string>): void {
-  if (Array.isArray(node)) {
-    for (const child of node) collectCteNames(child, names);
-    return;
-  }
-  if (node === null || typeof node !== 'object') return;
-  const record = node as Record<string, unknown>;
-  if (Array.isArray(record.with)) {
-    for (const cte of record.with as { name?: { value?: unknown } | string }[]) {
-      const name = typeof cte.name === 'string' ? cte.name : cte.name?.value;
-      if (typeof name === 'string') names.add(name.toLowerCase());
-    }
-  }
-  for (const value of Object.values(record)) collectCteNames(value, names);
 }
 
 /** "select::db::table" entries; undefined when any entry is not a read. */

@@ -1,11 +1,16 @@
 /**
  * The function allow-list on MariaDB and SQLite, checked twice: on node-sql-parser's tree (every `function` and
- * `aggr_func` node, wherever it is) and on the tokens (every identifier directly followed by `(` that is not a
+ * `aggr_func` node, wherever it is, in the one walk of generic-walk.ts) and on the tokens (every identifier directly followed by `(` that is not a
  * keyword, a type or a column list), so a call the parser represents some other way is still seen.
  */
 import type { SqlDialect } from '../dialect.js';
 import type { GuardCode } from '../types.js';
-import { type CalledFunction, functionAllowList, functionNotAllowedReason } from './functions.js';
+import {
+  type CalledFunction,
+  type FunctionAllowList,
+  functionAllowList,
+  functionNotAllowedReason,
+} from './functions.js';
 import type { Token } from './lexer.js';
 
 type Node = Record<string, unknown>;
@@ -119,10 +124,11 @@ export function tokenCallProblem(
     if (!qualified && token.kind === 'word' && NOT_CALLS.has(token.lower)) continue;
     // `AS t(a, b)`, `CAST(x AS DECIMAL(10, 2))`: a column list or a type
     if (previous?.kind === 'word' && previous.lower === 'as') continue;
-    if (!qualified && columnListOfCte(tokens, i + 1)) continue;
     const schemaToken = qualified ? tokens[i - 2] : undefined;
     const call: CalledFunction = { name: token.lower, schema: schemaToken?.lower };
     if (allowed.allows(call)) continue;
+    // (after the allow-list: this scans to the closing parenthesis)
+    if (!qualified && columnListOfCte(tokens, i + 1)) continue;
     return { code: 'FUNCTION_NOT_ALLOWED', reason: functionNotAllowedReason(call) };
   }
   return undefined;
@@ -147,26 +153,10 @@ function columnListOfCte(tokens: readonly Token[], open: number): boolean {
   return false;
 }
 
-/** The first call in the tree that is not allowed. */
-export function treeCallProblem(
-  root: unknown,
-  dialect: SqlDialect,
-  allowFunctions: readonly string[] = [],
-): Problem | undefined {
-  const allowed = functionAllowList(dialect, allowFunctions);
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (Array.isArray(node)) {
-      stack.push(...node);
-      continue;
-    }
-    if (node === null || typeof node !== 'object') continue;
-    const record = node as Node;
-    const call = calledFunction(record);
-    if (call && !allowed.allows(call)) return { code: 'FUNCTION_NOT_ALLOWED', reason: functionNotAllowedReason(call) };
-    for (const value of Object.values(record)) if (value !== null && typeof value === 'object') stack.push(value);
-  }
+/** A call node of the tree (function or aggregate) that is not allowed, if this node is one. */
+export function treeCallProblem(node: Node, allowed: FunctionAllowList): Problem | undefined {
+  const call = calledFunction(node);
+  if (call && !allowed.allows(call)) return { code: 'FUNCTION_NOT_ALLOWED', reason: functionNotAllowedReason(call) };
   return undefined;
 }
 

@@ -4,15 +4,61 @@
  * quoting; both are read. A double-quoted string is also taken as a column: SQLite (and MariaDB with ANSI_QUOTES)
  * reads `"email"` as the column when one exists.
  */
-import type { TableRef } from '../types.js';
+import type { GuardCode, TableRef } from '../types.js';
 import { ColumnCollector, type OutputTarget, resolveTargetReference, Scope } from './columns.js';
 
 type Node = Record<string, unknown>;
 type CteScope = readonly (readonly string[])[];
 
+/** A write node, INTO target or locking clause found in the tree. */
+export type TreeProblem = { code: 'WRITE_STATEMENT' | 'SELECT_INTO' | 'LOCKING_READ'; reason: string };
+
 export interface GenericExtraction {
   tables: TableRef[];
   collector: ColumnCollector;
+  /** The first write, INTO or locking clause anywhere in the tree. */
+  problem: TreeProblem | undefined;
+  /** The first call (function or aggregate node) anywhere in the tree that `isCallProblem` refuses. */
+  callProblem: { code: GuardCode; reason: string } | undefined;
+  /** Every CTE name defined anywhere in the tree (lower case). */
+  cteNames: Set<string>;
+}
+
+/** Node types that write or change state (a node of one of these types with a `table` is a hidden statement). */
+const WRITE_NODE_TYPES = new Set([
+  'insert',
+  'update',
+  'delete',
+  'replace',
+  'create',
+  'drop',
+  'alter',
+  'truncate',
+  'rename',
+  'use',
+  'set',
+  'lock',
+  'unlock',
+  'grant',
+  'revoke',
+  'call',
+  'transaction',
+  'load_data',
+]);
+
+/** Any write node, INTO target or locking clause at this node. */
+function nodeProblem(record: Node): TreeProblem | undefined {
+  if (typeof record.type === 'string' && WRITE_NODE_TYPES.has(record.type.toLowerCase()) && 'table' in record) {
+    return { code: 'WRITE_STATEMENT', reason: `A ${record.type.toUpperCase()} is hidden in the query.` };
+  }
+  const into = record.into as { position?: unknown; expr?: unknown } | undefined;
+  if (into && typeof into === 'object' && (into.position != null || into.expr != null)) {
+    return { code: 'SELECT_INTO', reason: 'SELECT ... INTO writes data and is not allowed.' };
+  }
+  if (record.locking_read != null || record.for_update != null) {
+    return { code: 'LOCKING_READ', reason: 'Locking reads (FOR UPDATE / FOR SHARE) are not allowed.' };
+  }
+  return undefined;
 }
 
 /** The text of a name that may be a string, `{ value }` or `{ expr: { value } }`. */
@@ -25,23 +71,153 @@ export function nameOf(value: unknown): string | undefined {
   return undefined;
 }
 
-export function extractGeneric(root: unknown): GenericExtraction {
-  const tables: TableRef[] = [];
-  const keys = new Set<string>();
-  const collector = new ColumnCollector();
-  const outputNodes = new Set<Node>();
-  const scopes = new Map<Node, Scope>();
-  const top = new Scope(undefined);
-  const scopeOf = (node: Node, parent: Scope) => {
-    let scope = scopes.get(node);
+/** A column use queued during the walk, resolved once every scope of the statement is registered. */
+interface Deferred {
+  node: Node;
+  scope: Scope;
+}
+
+/**
+ * One depth-first pass over every object of the tree (the checks of the former separate walks, fused):
+ * - problems: any write node, INTO target or locking clause, and any call `isCallProblem` refuses, wherever it is
+ *   (CTE names and column lists and the parser's own table/column lists included);
+ * - every CTE name defined anywhere;
+ * - with the CTE names visible at each point (a WITH's names are visible in its query, and in a CTE body only the
+ *   earlier ones, plus itself when RECURSIVE) and its SELECT scope: FROM entries registered into their scope, and
+ *   column uses queued, then resolved after the walk when every scope is complete (after the outermost SELECT's
+ *   outputs), so references resolve wherever they are written.
+ */
+export function extractGeneric(
+  root: unknown,
+  isCallProblem: (node: Node) => { code: GuardCode; reason: string } | undefined,
+): GenericExtraction {
+  const state = new Walk(isCallProblem);
+  state.walk(root, [], state.top);
+  const extraction: GenericExtraction = {
+    tables: state.tables,
+    collector: state.collector,
+    problem: state.problem,
+    callProblem: state.callProblem,
+    cteNames: state.cteNames,
+  };
+  if (state.problem || state.callProblem) return extraction;
+  const select = root as Node;
+  if (select?.type === 'select' && select._next == null && select.set_op == null) {
+    outputs(select, state.scopeOf(select, state.top), state.collector, state.outputNodes);
+  }
+  const { collector } = state;
+  for (const { node, scope } of state.deferred) {
+    if (state.outputNodes.has(node)) continue;
+    if (node.type === 'column_ref') {
+      const column = nameOf(node.column);
+      if (column !== undefined) collector.ref(scope, nameOf(node.table) ?? undefined, column);
+    } else if (node.type === 'double_quote_string' && typeof node.value === 'string') {
+      collector.ref(scope, undefined, node.value);
+    }
+    if (Array.isArray(node.from)) {
+      for (const entry of node.from as Node[]) {
+        for (const field of Array.isArray(entry.using) ? entry.using : []) {
+          const name = nameOf(field);
+          if (name) collector.ref(scope, undefined, name);
+        }
+        if (typeof entry.join === 'string' && NATURAL.test(entry.join)) collector.ref(scope, undefined, '*');
+      }
+    }
+  }
+  return extraction;
+}
+
+const NATURAL = /natural/i;
+
+class Walk {
+  readonly tables: TableRef[] = [];
+  readonly collector = new ColumnCollector();
+  readonly outputNodes = new Set<Node>();
+  readonly top = new Scope(undefined);
+  readonly cteNames = new Set<string>();
+  readonly deferred: Deferred[] = [];
+  problem: TreeProblem | undefined;
+  callProblem: { code: GuardCode; reason: string } | undefined;
+  private readonly keys = new Set<string>();
+  private readonly scopes = new Map<Node, Scope>();
+
+  constructor(private readonly isCallProblem: (node: Node) => { code: GuardCode; reason: string } | undefined) {}
+
+  scopeOf(node: Node, parent: Scope): Scope {
+    let scope = this.scopes.get(node);
     if (!scope) {
       scope = new Scope(parent);
-      scopes.set(node, scope);
+      this.scopes.set(node, scope);
     }
     return scope;
-  };
+  }
 
-  walk(root, [], top, scopeOf, (node, ctes, scope) => {
+  /** Problems and CTE names only (parts of the tree the column analysis never read). */
+  check(node: unknown): void {
+    if (Array.isArray(node)) {
+      for (const child of node) if (child !== null && typeof child === 'object') this.check(child);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Node;
+    this.inspect(record);
+    for (const key in record) {
+      const value = record[key];
+      if (value !== null && typeof value === 'object') this.check(value);
+    }
+  }
+
+  private inspect(record: Node): void {
+    this.problem ??= nodeProblem(record);
+    this.callProblem ??= this.isCallProblem(record);
+    if (Array.isArray(record.with)) {
+      for (const cte of record.with as { name?: { value?: unknown } | string }[]) {
+        const name = typeof cte?.name === 'string' ? cte.name : cte?.name?.value;
+        if (typeof name === 'string') this.cteNames.add(name.toLowerCase());
+      }
+    }
+  }
+
+  walk(node: unknown, ctes: CteScope, scope: Scope): void {
+    if (Array.isArray(node)) {
+      for (const child of node) if (child !== null && typeof child === 'object') this.walk(child, ctes, scope);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Node;
+    this.inspect(record);
+    const here = record.type === 'select' ? this.scopeOf(record, scope) : scope;
+    let inner = ctes;
+    if (Array.isArray(record.with)) {
+      const list = record.with as Node[];
+      const names = list.map((c) => (nameOf(c?.name) ?? '').toLowerCase());
+      const recursive = list.some((c) => c?.recursive === true);
+      for (let i = 0; i < list.length; i++) {
+        const cte = list[i];
+        if (cte === null || typeof cte !== 'object') continue;
+        this.walk(cte.stmt, [...ctes, names.slice(0, recursive ? i + 1 : i)], here);
+        // the rest of the CTE (its name, its column list) is not part of the column analysis: problems only
+        this.inspect(cte);
+        for (const key in cte) if (key !== 'stmt') this.check(cte[key]);
+      }
+      inner = [...ctes, names];
+    }
+    this.register(record, inner, here);
+    if (record.type === 'column_ref' || record.type === 'double_quote_string' || Array.isArray(record.from)) {
+      this.deferred.push({ node: record, scope: here });
+    }
+    for (const key in record) {
+      if (key === 'with') continue;
+      const value = record[key];
+      if (value === null || typeof value !== 'object') continue;
+      // the parser's own lists of names (strings): problems only
+      if (key === 'tableList' || key === 'columnList') this.check(value);
+      else this.walk(value, inner, here);
+    }
+  }
+
+  /** Every FROM entry into its SELECT's scope; real tables (not CTEs or subqueries) into the statement's tables. */
+  private register(node: Node, ctes: CteScope, scope: Scope): void {
     if (!Array.isArray(node.from)) return;
     for (const entry of node.from as Node[]) {
       const alias = nameOf(entry.as);
@@ -58,36 +234,11 @@ export function extractGeneric(root: unknown): GenericExtraction {
       }
       scope.registerTable(table, alias);
       const key = `${schema ?? ''}.${table}`;
-      if (keys.has(key)) continue;
-      keys.add(key);
-      tables.push(schema ? { schema, name: table } : { name: table });
+      if (this.keys.has(key)) continue;
+      this.keys.add(key);
+      this.tables.push(schema ? { schema, name: table } : { name: table });
     }
-  });
-
-  const select = root as Node;
-  if (select?.type === 'select' && select._next == null && select.set_op == null) {
-    outputs(select, scopeOf(select, top), collector, outputNodes);
   }
-
-  walk(root, [], top, scopeOf, (node, _ctes, scope) => {
-    if (outputNodes.has(node)) return;
-    if (node.type === 'column_ref') {
-      const column = nameOf(node.column);
-      if (column !== undefined) collector.ref(scope, nameOf(node.table) ?? undefined, column);
-    } else if (node.type === 'double_quote_string' && typeof node.value === 'string') {
-      collector.ref(scope, undefined, node.value);
-    }
-    if (Array.isArray(node.from)) {
-      for (const entry of node.from as Node[]) {
-        for (const field of Array.isArray(entry.using) ? entry.using : []) {
-          const name = nameOf(field);
-          if (name) collector.ref(scope, undefined, name);
-        }
-        if (typeof entry.join === 'string' && /natural/i.test(entry.join)) collector.ref(scope, undefined, '*');
-      }
-    }
-  });
-  return { tables, collector };
 }
 
 /** The outermost SELECT list: bare columns and stars are outputs; ORDER/GROUP BY positions and aliases resolve. */
@@ -129,40 +280,5 @@ function outputs(select: Node, scope: Scope, collector: ColumnCollector, outputN
       reference = { name: nameOf(inner.column) };
     if (!reference) continue;
     for (const target of resolveTargetReference(targets, reference)) collector.readTarget(scope, target);
-  }
-}
-
-/**
- * Depth-first over every object of the tree with the CTE names visible there (lower case; a WITH's names are
- * visible in its query, and in a CTE body only the earlier ones, plus itself when RECURSIVE) and its SELECT scope.
- */
-function walk(
-  node: unknown,
-  ctes: CteScope,
-  scope: Scope,
-  scopeOf: (node: Node, parent: Scope) => Scope,
-  onNode: (node: Node, ctes: CteScope, scope: Scope) => void,
-): void {
-  if (Array.isArray(node)) {
-    for (const child of node) walk(child, ctes, scope, scopeOf, onNode);
-    return;
-  }
-  if (node === null || typeof node !== 'object') return;
-  const record = node as Node;
-  const here = record.type === 'select' ? scopeOf(record, scope) : scope;
-  let inner = ctes;
-  if (Array.isArray(record.with)) {
-    const list = record.with as Node[];
-    const names = list.map((c) => (nameOf(c.name) ?? '').toLowerCase());
-    const recursive = list.some((c) => c.recursive === true);
-    list.forEach((cte, i) => {
-      walk(cte.stmt, [...ctes, names.slice(0, recursive ? i + 1 : i)], here, scopeOf, onNode);
-    });
-    inner = [...ctes, names];
-  }
-  onNode(record, inner, here);
-  for (const [key, value] of Object.entries(record)) {
-    if (key === 'with' || key === 'tableList' || key === 'columnList') continue;
-    walk(value, inner, here, scopeOf, onNode);
   }
 }

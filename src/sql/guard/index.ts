@@ -30,11 +30,19 @@ export async function createSqlGuard(
   parserReady ??= loadModule();
   await parserReady;
   const parsers = { parsePostgres: (sql: string) => parseSync(sql) as unknown };
-  const merge = (policy?: GuardPolicy): GuardPolicy => ({
+  const mergeWith = (policy?: GuardPolicy): GuardPolicy => ({
     maxLength: policy?.maxLength ?? defaultPolicy.maxLength,
     extraDeniedFunctions: [...(defaultPolicy.extraDeniedFunctions ?? []), ...(policy?.extraDeniedFunctions ?? [])],
     allowFunctions: [...(defaultPolicy.allowFunctions ?? []), ...(policy?.allowFunctions ?? [])],
   });
+  // the merged default policy, built once (the guard never changes a policy it is given)
+  const base = mergeWith(undefined);
+  const merged: GuardPolicy = Object.freeze({
+    ...base,
+    extraDeniedFunctions: Object.freeze(base.extraDeniedFunctions ?? []),
+    allowFunctions: Object.freeze(base.allowFunctions ?? []),
+  });
+  const merge = (policy?: GuardPolicy): GuardPolicy => (policy === undefined ? merged : mergeWith(policy));
   let pool = options.pool instanceof GuardPool ? options.pool : undefined;
   const poolFor = (): GuardPool => {
     if (pool) return pool;

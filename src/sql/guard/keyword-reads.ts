@@ -20,28 +20,33 @@ const READ_AS_NAMES: Record<Exclude<SqlDialect, 'postgres'>, ReadonlySet<string>
   sqlite: new Set<string>(),
 };
 
-/** Unquoted keywords as written (not after a `.`, where MariaDB takes any word as a name). */
-function keywords(tokens: readonly Token[]): Set<string> {
+/** Unquoted keywords as written (not after a `.`, where MariaDB takes any word as a name), among `wanted`. */
+function keywords(tokens: readonly Token[], wanted: ReadonlySet<string>): Set<string> {
   const out = new Set<string>();
-  tokens.forEach((token, i) => {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind !== 'word' || !wanted.has(token.lower)) continue;
     const previous = tokens[i - 1];
-    if (token.kind === 'word' && !(previous?.kind === 'punct' && previous.text === '.')) out.add(token.lower);
-  });
+    if (!(previous?.kind === 'punct' && previous.text === '.')) out.add(token.lower);
+  }
   return out;
 }
 
+/** The keywords the checks below look for, per dialect. */
+const WANTED: Record<Exclude<SqlDialect, 'postgres'>, ReadonlySet<string>> = {
+  mariadb: new Set([...READ_AS_NAMES.mariadb, 'natural']),
+  sqlite: new Set([...READ_AS_NAMES.sqlite, 'natural']),
+};
+
 /** `:=` written as one operator (MariaDB needs the two characters adjacent). */
 function assigns(tokens: readonly Token[]): boolean {
-  return tokens.some((token, i) => {
-    const next = tokens[i + 1];
-    return (
-      token.kind === 'punct' &&
-      token.text === ':' &&
-      next?.kind === 'punct' &&
-      next.text === '=' &&
-      next.start === token.end
-    );
-  });
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind !== 'punct' || token.text !== ':') continue;
+    const next = tokens[i + 1]!;
+    if (next.kind === 'punct' && next.text === '=' && next.start === token.end) return true;
+  }
+  return false;
 }
 
 export function checkKeywordReads(
@@ -58,7 +63,7 @@ export function checkKeywordReads(
       reason: 'Assigning a user variable (@x := ...) changes session state and is not allowed.',
     };
   }
-  const words = keywords(tokens);
+  const words = keywords(tokens, WANTED[dialect]);
   const misread = verdict.columns.find(
     (c) => READ_AS_NAMES[dialect].has(c.column.toLowerCase()) && words.has(c.column.toLowerCase()),
   );

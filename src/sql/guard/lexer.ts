@@ -52,12 +52,27 @@ export const RESERVED_CHARS = /[\uE000\uE001]/;
 
 export type LexResult = { ok: true; tokens: Token[] } | { ok: false; failure: LexFailure };
 
-const WORD_START = /[A-Za-z_\u0080-\uffff]/;
-const WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
-const DIGIT = /[0-9]/;
-const WHITESPACE = /[ \t\n\r\f\v]/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: MySQL ends `-- ` comments at any control character
-const MYSQL_DASH_COMMENT_FOLLOWER = /[ \t\n\r\f\v\u0000-\u001f]/;
+/** Character classes on UTF-16 code units (NaN past the end matches none). */
+/** [A-Za-z_] or any code unit from U+0080 (identifiers may hold any non-ASCII character). */
+function isWordStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0x80;
+}
+/** [A-Za-z0-9_$] or any code unit from U+0080. */
+function isWordPart(c: number): boolean {
+  return isWordStart(c) || (c >= 48 && c <= 57) || c === 36;
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+/** Space, \t, \n, \v, \f, \r. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+function isHexOrUnderscore(c: number): boolean {
+  return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 95;
+}
+/** A PostgreSQL dollar-quote tag at a position: `$$` or `$tag$`. */
+const DOLLAR_TAG = /\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
 
 class LexError extends Error {
   constructor(
@@ -95,14 +110,21 @@ class Lexer {
       throw new LexError('SQL_AMBIGUOUS', 'The statement contains private-use characters (U+E000/U+E001).');
     }
     const chains = [0];
-    while (this.pos < this.src.length) {
-      const before = this.tokens.length;
+    const { src, tokens } = this;
+    const length = src.length;
+    while (this.pos < length) {
+      // whitespace between tokens, skipped here
+      let pos = this.pos;
+      while (isSpace(src.charCodeAt(pos))) pos++;
+      this.pos = pos;
+      if (pos >= length) break;
+      const before = tokens.length;
       this.next();
-      if (this.tokens.length === before) continue;
-      if (this.tokens.length > MAX_TOKENS) {
+      if (tokens.length === before) continue;
+      if (tokens.length > MAX_TOKENS) {
         throw new LexError('SQL_TOO_COMPLEX', `The statement has more than ${MAX_TOKENS} tokens; split it up.`);
       }
-      const token = this.tokens[before]!;
+      const token = tokens[before]!;
       if (token.kind === 'word') {
         if (token.lower === 'and' || token.lower === 'or') chains[chains.length - 1]!++;
       } else if (token.kind !== 'punct') {
@@ -129,10 +151,6 @@ class Lexer {
     return this.tokens;
   }
 
-  private peek(offset = 0): string {
-    return this.src[this.pos + offset] ?? '';
-  }
-
   private push(kind: TokenKind, start: number, lower?: string): void {
     const text = this.src.slice(start, this.pos);
     this.tokens.push({
@@ -145,102 +163,120 @@ class Lexer {
   }
 
   private next(): void {
-    const c = this.peek();
+    const src = this.src;
     const start = this.pos;
-    if (WHITESPACE.test(c)) {
+    const c = src.charCodeAt(start);
+    if (isSpace(c)) {
+      let end = start + 1;
+      while (isSpace(src.charCodeAt(end))) end++;
+      this.pos = end;
+      return;
+    }
+    const c1 = src.charCodeAt(start + 1);
+    // a plain word (the most common token): no string prefix (E'', U&'', N'', X'', B'') is being started
+    if (isWordStart(c) && c1 !== 39 && c1 !== 38) {
       this.pos++;
+      while (isWordPart(src.charCodeAt(this.pos))) this.pos++;
+      this.push('word', start);
       return;
     }
-    if (c === '-' && this.peek(1) === '-' && this.isDashComment()) {
+    // -- comment
+    if (c === 45 && c1 === 45 && this.isDashComment()) {
       this.lineComment();
       return;
     }
-    if (c === '#' && this.mysql) {
+    if (c === 35 /* # */ && this.mysql) {
       this.lineComment();
       return;
     }
-    if (c === '#' && this.dialect === 'sqlite') {
+    if (c === 35 && this.dialect === 'sqlite') {
       throw new LexError(
         'SQL_AMBIGUOUS',
         'SQLite does not treat # as a comment, other SQL grammars do: a # outside a string is refused.',
       );
     }
-    if (c === '/' && this.peek(1) === '*') {
+    if (c === 47 /* / */ && c1 === 42 /* * */) {
       this.blockComment();
       return;
     }
-    if (c === "'") {
+    if (c === 39 /* ' */) {
       this.string(start, this.mysql);
       return;
     }
-    if (this.dialect === 'postgres' && (c === 'E' || c === 'e') && this.peek(1) === "'") {
+    if (this.dialect === 'postgres' && (c === 69 || c === 101) /* E e */ && c1 === 39) {
       this.pos++;
       this.string(start, true);
       return;
     }
-    if ((c === 'U' || c === 'u') && this.peek(1) === '&' && (this.peek(2) === "'" || this.peek(2) === '"')) {
-      throw new LexError('PARSE_ERROR', 'Unicode-escaped strings and identifiers (U&"...") are not accepted.');
+    if ((c === 85 || c === 117) /* U u */ && c1 === 38 /* & */) {
+      const c2 = src.charCodeAt(start + 2);
+      if (c2 === 39 || c2 === 34) {
+        throw new LexError('PARSE_ERROR', 'Unicode-escaped strings and identifiers (U&"...") are not accepted.');
+      }
     }
-    if ((c === 'N' || c === 'n' || c === 'X' || c === 'x' || c === 'B' || c === 'b') && this.peek(1) === "'") {
+    // N'', X'', B'' strings
+    if ((c === 78 || c === 110 || c === 88 || c === 120 || c === 66 || c === 98) && c1 === 39) {
       this.pos++;
       this.string(start, this.mysql);
       return;
     }
-    if (c === '"') {
+    if (c === 34 /* " */) {
       if (this.mysql) {
         this.string(start, true);
         return;
       }
-      this.quoted(start, '"');
+      this.quoted(start, 34);
       return;
     }
-    if (c === '`') {
+    if (c === 96 /* ` */) {
       if (this.dialect === 'postgres') throw new LexError('PARSE_ERROR', 'Backticks are not valid in PostgreSQL.');
-      this.quoted(start, '`');
+      this.quoted(start, 96);
       return;
     }
-    if (c === '[' && this.dialect === 'sqlite') {
-      this.quoted(start, ']');
+    if (c === 91 /* [ */ && this.dialect === 'sqlite') {
+      this.quoted(start, 93 /* ] */);
       return;
     }
-    if (c === '$' && this.dialect === 'postgres') {
+    if (c === 36 /* $ */ && this.dialect === 'postgres') {
       this.dollar(start);
       return;
     }
-    if (
-      (c === '?' || c === ':' || c === '@' || c === '$') &&
-      this.dialect === 'sqlite' &&
-      WORD_PART.test(this.peek(1))
-    ) {
+    // SQLite parameters: ?1, :name, @name, $name
+    if ((c === 63 || c === 58 || c === 64 || c === 36) && this.dialect === 'sqlite' && isWordPart(c1)) {
       this.pos++;
-      while (WORD_PART.test(this.peek())) this.pos++;
+      while (isWordPart(src.charCodeAt(this.pos))) this.pos++;
       this.push('param', start);
       return;
     }
-    if (DIGIT.test(c) || (c === '.' && DIGIT.test(this.peek(1)))) {
+    if (isDigit(c) || (c === 46 /* . */ && isDigit(c1))) {
       this.number(start);
       return;
     }
-    if (WORD_START.test(c)) {
-      while (WORD_PART.test(this.peek())) this.pos++;
+    if (isWordStart(c)) {
+      this.pos++;
+      while (isWordPart(src.charCodeAt(this.pos))) this.pos++;
       this.push('word', start);
       return;
     }
     this.pos++;
     // Multi-character operators matter to nobody here except `::` (a cast) which we keep as one token.
-    if (c === ':' && this.peek() === ':') this.pos++;
+    if (c === 58 && c1 === 58) this.pos++;
     this.push('punct', start);
   }
 
   private isDashComment(): boolean {
     if (!this.mysql) return true;
-    const follower = this.peek(2);
-    return follower === '' || MYSQL_DASH_COMMENT_FOLLOWER.test(follower);
+    // MySQL ends `-- ` comments at any control character or space; `--` at the very end is a comment too
+    const follower = this.src.charCodeAt(this.pos + 2);
+    return Number.isNaN(follower) || follower <= 0x20;
   }
 
   private lineComment(): void {
-    while (this.pos < this.src.length && this.peek() !== '\n') {
-      if (this.peek() === '\r' && this.peek(1) !== '\n') {
+    const src = this.src;
+    while (this.pos < src.length) {
+      const c = src.charCodeAt(this.pos);
+      if (c === 10) return;
+      if (c === 13 && src.charCodeAt(this.pos + 1) !== 10) {
         throw new LexError(
           'PARSE_ERROR',
           'A line comment contains a bare carriage return; databases disagree on where such a comment ends.',
@@ -251,7 +287,8 @@ class Lexer {
   }
 
   private blockComment(): void {
-    const opener = this.src.slice(this.pos, this.pos + 4);
+    const src = this.src;
+    const opener = src.slice(this.pos, this.pos + 4);
     if (this.mysql && (opener.startsWith('/*!') || opener.startsWith('/*M!') || opener.startsWith('/*m!'))) {
       throw new LexError(
         'EXECUTABLE_COMMENT',
@@ -263,13 +300,14 @@ class Lexer {
     }
     const nests = this.dialect === 'postgres';
     let depth = 0;
-    while (this.pos < this.src.length) {
-      if (this.peek() === '/' && this.peek(1) === '*') {
+    while (this.pos < src.length) {
+      const c = src.charCodeAt(this.pos);
+      if (c === 47 && src.charCodeAt(this.pos + 1) === 42) {
         depth = nests || depth === 0 ? depth + 1 : depth;
         this.pos += 2;
         continue;
       }
-      if (this.peek() === '*' && this.peek(1) === '/') {
+      if (c === 42 && src.charCodeAt(this.pos + 1) === 47) {
         depth--;
         this.pos += 2;
         if (depth === 0) return;
@@ -282,16 +320,17 @@ class Lexer {
 
   /** A quoted string starting at the current quote character. */
   private string(start: number, backslashEscapes: boolean): void {
-    const quote = this.peek();
+    const src = this.src;
+    const quote = src.charCodeAt(this.pos);
     this.pos++;
-    while (this.pos < this.src.length) {
-      const c = this.peek();
-      if (backslashEscapes && c === '\\') {
+    while (this.pos < src.length) {
+      const c = src.charCodeAt(this.pos);
+      if (backslashEscapes && c === 92 /* \ */) {
         this.pos += 2;
         continue;
       }
       if (c === quote) {
-        if (this.peek(1) === quote) {
+        if (src.charCodeAt(this.pos + 1) === quote) {
           this.pos += 2;
           continue;
         }
@@ -304,22 +343,25 @@ class Lexer {
     throw new LexError('PARSE_ERROR', 'A string literal is not terminated.');
   }
 
-  private quoted(start: number, close: string): void {
+  /** A quoted identifier closed by the character `close` (a doubled one is part of the name, except `]`). */
+  private quoted(start: number, close: number): void {
+    const src = this.src;
     this.pos++;
     let name = '';
-    while (this.pos < this.src.length) {
-      const c = this.peek();
-      if (c === close) {
-        if (this.peek(1) === close && close !== ']') {
-          name += close;
+    let from = this.pos;
+    while (this.pos < src.length) {
+      if (src.charCodeAt(this.pos) === close) {
+        if (src.charCodeAt(this.pos + 1) === close && close !== 93) {
+          name += src.slice(from, this.pos + 1);
           this.pos += 2;
+          from = this.pos;
           continue;
         }
+        name += src.slice(from, this.pos);
         this.pos++;
         this.push('quoted', start, name);
         return;
       }
-      name += c;
       this.pos++;
     }
     throw new LexError('PARSE_ERROR', 'A quoted identifier is not terminated.');
@@ -327,43 +369,49 @@ class Lexer {
 
   /** PostgreSQL: `$1` parameter, or `$tag$ ... $tag$` string. */
   private dollar(start: number): void {
-    if (DIGIT.test(this.peek(1))) {
+    const src = this.src;
+    if (isDigit(src.charCodeAt(this.pos + 1))) {
       this.pos++;
-      while (DIGIT.test(this.peek())) this.pos++;
+      while (isDigit(src.charCodeAt(this.pos))) this.pos++;
       this.push('param', start);
       return;
     }
-    const match = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(this.src.slice(this.pos));
+    DOLLAR_TAG.lastIndex = this.pos;
+    const match = DOLLAR_TAG.exec(src);
     if (!match) {
       this.pos++;
       this.push('punct', start);
       return;
     }
     const tag = match[0];
-    const close = this.src.indexOf(tag, this.pos + tag.length);
+    const close = src.indexOf(tag, this.pos + tag.length);
     if (close < 0) throw new LexError('PARSE_ERROR', 'A dollar-quoted string is not terminated.');
     this.pos = close + tag.length;
     this.push('string', start);
   }
 
   private number(start: number): void {
-    if (this.peek() === '0' && /[xXbB]/.test(this.peek(1))) {
+    const src = this.src;
+    const c1 = src.charCodeAt(this.pos + 1);
+    if (src.charCodeAt(this.pos) === 48 && (c1 === 120 || c1 === 88 || c1 === 98 || c1 === 66) /* 0x 0X 0b 0B */) {
       this.pos += 2;
-      while (/[0-9A-Fa-f_]/.test(this.peek())) this.pos++;
+      while (isHexOrUnderscore(src.charCodeAt(this.pos))) this.pos++;
       this.push('number', start);
       return;
     }
-    while (DIGIT.test(this.peek()) || this.peek() === '_') this.pos++;
-    if (this.peek() === '.' && this.peek(1) !== '.') {
+    while (isDigit(src.charCodeAt(this.pos)) || src.charCodeAt(this.pos) === 95) this.pos++;
+    if (src.charCodeAt(this.pos) === 46 && src.charCodeAt(this.pos + 1) !== 46) {
       this.pos++;
-      while (DIGIT.test(this.peek())) this.pos++;
+      while (isDigit(src.charCodeAt(this.pos))) this.pos++;
     }
-    if (/[eE]/.test(this.peek()) && /[0-9+-]/.test(this.peek(1))) {
+    const e = src.charCodeAt(this.pos);
+    const sign = src.charCodeAt(this.pos + 1);
+    if ((e === 101 || e === 69) && (isDigit(sign) || sign === 43 || sign === 45)) {
       this.pos += 2;
-      while (DIGIT.test(this.peek())) this.pos++;
+      while (isDigit(src.charCodeAt(this.pos))) this.pos++;
     }
     // `1e` or `123abc` style trailing letters belong to the number in most dialects; keep them attached.
-    while (WORD_PART.test(this.peek())) this.pos++;
+    while (isWordPart(src.charCodeAt(this.pos))) this.pos++;
     this.push('number', start);
   }
 }

@@ -9,7 +9,7 @@ import { ColumnCollector, type OutputTarget, resolveTargetReference, Scope } fro
 import { deniedFunctionMatcher, type FunctionMatcher, isDeniedRelation, POSTGRES_SHOW_ALLOWED } from './deny-list.js';
 import { type FunctionAllowList, functionAllowList, functionNotAllowedReason } from './functions.js';
 import type { Token } from './lexer.js';
-import { postgresDisagreement } from './postgres-agree.js';
+import { nameDisagreement, nameStarts } from './postgres-agree.js';
 import { castProblem, catalogRelationProblem, operatorProblem } from './postgres-calls.js';
 
 /** Parses SQL into libpg-query's JSON tree; throws on a syntax error. */
@@ -36,7 +36,6 @@ export function analyzePostgres(
   extraDeniedFunctions: readonly string[],
   allowFunctions: readonly string[] = [],
 ): GuardVerdict {
-  const reject = (r: Rejection): GuardVerdict => ({ allowed: false, dialect: 'postgres', ...r });
   let tree: { stmts?: { stmt?: Node }[] };
   try {
     tree = parse(trimmed) as typeof tree;
@@ -49,21 +48,22 @@ export function analyzePostgres(
     return reject({ code: 'MULTIPLE_STATEMENTS', reason: 'Exactly one statement is allowed per query.' });
   }
   const root = stmts[0].stmt;
-  const disagreement = postgresDisagreement(root, tokens, trimmed);
-  if (disagreement) {
+  // one walk of the tree: names agree with the lexer, relations and scopes, problems; columns resolved after it
+  const walker = new TreeWalker(
+    deniedFunctionMatcher('postgres', extraDeniedFunctions),
+    functionAllowList('postgres', allowFunctions),
+    nameStarts(tokens, trimmed),
+  );
+  walker.walk(root, [], walker.rootScope);
+  if (walker.disagreement) {
     return reject({
       code: 'SQL_AMBIGUOUS',
-      reason: `The parser found a name where the guard's lexer saw none (${disagreement}); the statement is refused.`,
+      reason: `The parser found a name where the guard's lexer saw none (${walker.disagreement}); the statement is refused.`,
     });
   }
   const top = classifyRoot(root);
   if ('code' in top) return reject(top);
-
-  const walker = new TreeWalker(
-    deniedFunctionMatcher('postgres', extraDeniedFunctions),
-    functionAllowList('postgres', allowFunctions),
-  );
-  const problem = walker.run(root);
+  const problem = walker.finish(root);
   if (problem) return reject(problem);
   return {
     allowed: true,
@@ -73,6 +73,10 @@ export function analyzePostgres(
     tables: walker.tables,
     columns: walker.columns.columns(),
   };
+}
+
+function reject(r: Rejection): GuardVerdict {
+  return { allowed: false, dialect: 'postgres', ...r };
 }
 
 function classifyRoot(root: Node): { kind: StatementKind } | Rejection {
@@ -129,31 +133,64 @@ function isSelectBody(node: Node): boolean {
   return typeof node.op === 'string' && node.op.startsWith('SETOP_');
 }
 
+/**
+ * Node types that hold only literal values (their fields are scalars or `{ ival: 1 }`-style value boxes, never another
+ * node, in PostgreSQL's parse tree definitions): nothing in them is checked, so the walk does not descend into them.
+ */
+const LITERAL_NODES = new Set(['A_Const', 'String', 'Integer', 'Float', 'Boolean', 'BitString', 'A_Star']);
+
+/** Uses of columns that need every scope of the statement registered first: resolved after the walk. */
+interface Deferred {
+  key: 'ColumnRef' | 'A_Indirection' | 'JoinExpr';
+  value: Node;
+  scope: Scope;
+}
+
+/**
+ * One depth-first pass over every `{ NodeType: {...} }` pair of the tree, with the CTE names visible there (a WITH's
+ * names are visible in its query, and in a CTE body only the earlier ones, plus itself when RECURSIVE: anything else
+ * named like a CTE is a real table) and the SELECT scope it belongs to. At each pair it checks the name's position
+ * against the lexer (one reading), registers FROM entries into their SELECT's scope, and looks for problems (writes,
+ * INTO, locking, functions, casts, operators, relations); column uses are queued and resolved by `finish` once every
+ * scope is complete, so references resolve wherever they are written.
+ */
 class TreeWalker {
   readonly tables: TableRef[] = [];
   readonly columns = new ColumnCollector();
+  readonly rootScope = new Scope(undefined);
+  /** The first named node that starts where the lexer saw no name. */
+  disagreement: string | undefined;
   private readonly tableKeys = new Set<string>();
-  /** One scope per SELECT body, shared by both passes. */
+  /** One scope per SELECT body. */
   private readonly scopes = new Map<Node, Scope>();
-  private readonly root = new Scope(undefined);
   /** ColumnRef nodes already recorded as plain outputs of the outermost SELECT. */
   private readonly outputNodes = new Set<Node>();
+  private readonly deferred: Deferred[] = [];
   private problem: Rejection | undefined;
 
   constructor(
     private readonly denied: FunctionMatcher,
     private readonly allowed: FunctionAllowList,
+    private readonly starts: readonly number[],
   ) {}
 
-  run(root: Node): Rejection | undefined {
-    // first pass: every FROM entry into the scope of its SELECT, so references resolve wherever they are written
-    this.walk(root, [], this.root, (key, value, ctes, scope) => this.register(key, value, ctes, scope));
+  /** After `walk`: the first problem, else the outermost SELECT's outputs and every queued column use. */
+  finish(root: Node): Rejection | undefined {
+    if (this.problem) return this.problem;
     const select = root.SelectStmt as Node | undefined;
-    if (select && select.op === 'SETOP_NONE') this.outputs(select, this.scopeOf(select, this.root));
-    this.walk(root, [], this.root, (key, value, _ctes, scope) => {
-      this.problem ??= this.inspect(key, value, scope);
-    });
-    return this.problem;
+    if (select && select.op === 'SETOP_NONE') this.outputs(select, this.scopeOf(select, this.rootScope));
+    for (const { key, value, scope } of this.deferred) {
+      if (key === 'ColumnRef') {
+        if (!this.outputNodes.has(value)) this.columnRef(value, scope);
+      } else if (key === 'A_Indirection') {
+        this.fieldSelection(value, scope);
+      } else {
+        // USING (a, b) compares those columns of both sides; NATURAL compares every shared column
+        for (const field of names(value.usingClause)) this.columns.ref(scope, undefined, field);
+        if (value.isNatural) this.columns.ref(scope, undefined, '*');
+      }
+    }
+    return undefined;
   }
 
   private scopeOf(body: Node, parent: Scope): Scope {
@@ -166,40 +203,82 @@ class TreeWalker {
   }
 
   /**
-   * Depth-first over every `{ NodeType: {...} }` pair, with the CTE names visible there (a WITH's names are visible
-   * in its query, and in a CTE body only the earlier ones, plus itself when RECURSIVE: anything else named like a
-   * CTE is a real table) and the SELECT scope it belongs to.
+   * `bodyKey`: the node is the value of a SelectStmt, larg or rarg field, the only places a SELECT body is (every
+   * other field holding one wraps it as `{ SelectStmt: ... }`).
    */
-  private walk(
-    node: unknown,
-    ctes: CteScope,
-    scope: Scope,
-    onNode: (key: string, value: Node, ctes: CteScope, scope: Scope) => void,
-  ): void {
+  walk(node: unknown, ctes: CteScope, scope: Scope, bodyKey = false): void {
     if (Array.isArray(node)) {
-      for (const child of node) this.walk(child, ctes, scope, onNode);
+      for (let i = 0; i < node.length; i++) {
+        const child: unknown = node[i];
+        if (child !== null && typeof child === 'object') this.walk(child, ctes, scope);
+      }
       return;
     }
     if (node === null || typeof node !== 'object') return;
     const record = node as Node;
-    const here = isSelectBody(record) ? this.scopeOf(record, scope) : scope;
+    const select = bodyKey && isSelectBody(record);
+    const here = select ? this.scopeOf(record, scope) : scope;
     let inner = ctes;
-    const withClause = record.withClause as { ctes?: unknown[]; recursive?: boolean } | undefined;
-    if (withClause && Array.isArray(withClause.ctes)) {
-      const list = withClause.ctes.map((c) => ((c as Node).CommonTableExpr ?? {}) as Node);
+    // CTE names are scoped in SELECT bodies; any other WITH (on INSERT/UPDATE/DELETE/MERGE, refused as writes) is
+    // walked like any other field, its names then taken for real tables (never fewer checks)
+    const withClause = select
+      ? (record.withClause as { ctes?: unknown[]; recursive?: boolean } | undefined)
+      : undefined;
+    const withCtes = withClause && Array.isArray(withClause.ctes) ? withClause.ctes : undefined;
+    if (withCtes) {
+      const list = withCtes.map((c) => ((c as Node).CommonTableExpr ?? {}) as Node);
       const names = list.map((c) => String(c.ctename ?? ''));
-      list.forEach((cte, i) => {
-        this.walk(cte, [...ctes, names.slice(0, withClause.recursive ? i + 1 : i)], here, onNode);
-      });
+      for (let i = 0; i < list.length; i++) {
+        this.walk(list[i], [...ctes, names.slice(0, withClause!.recursive ? i + 1 : i)], here);
+      }
       inner = [...ctes, names];
     }
-    for (const [key, value] of Object.entries(record)) {
-      if (key === 'withClause') continue;
-      if (value !== null && typeof value === 'object' && !Array.isArray(value) && /^[A-Z]/.test(key)) {
-        onNode(key, value as Node, inner, here);
+    for (const key in record) {
+      if (withCtes && key === 'withClause') continue;
+      const value = record[key];
+      if (value === null || typeof value !== 'object') continue;
+      if (!Array.isArray(value)) {
+        const first = key.charCodeAt(0);
+        if (first >= 65 && first <= 90) {
+          if (LITERAL_NODES.has(key)) continue;
+          this.visit(key, value as Node, inner, here);
+        }
       }
-      this.walk(value, inner, here, onNode);
+      this.walk(value, inner, here, key === 'SelectStmt' || key === 'larg' || key === 'rarg');
     }
+  }
+
+  private visit(key: string, value: Node, ctes: CteScope, scope: Scope): void {
+    // only these node types are checked against the lexer, registered, inspected or queued (a switch: most nodes
+    // are none of them)
+    switch (key) {
+      case 'RangeVar':
+      case 'ColumnRef':
+      case 'FuncCall':
+        // one reading: a name the parser found must start where the lexer saw one (NAMED_NODES)
+        this.disagreement ??= nameDisagreement(this.starts, key, value);
+        break;
+    }
+    switch (key) {
+      case 'RangeVar':
+      case 'RangeSubselect':
+      case 'RangeFunction':
+      case 'JoinExpr':
+        this.register(key, value, ctes, scope);
+        break;
+      case 'ColumnRef':
+      case 'A_Indirection':
+      case 'SelectStmt':
+      case 'FuncCall':
+      case 'TypeCast':
+      case 'A_Expr':
+        break;
+      default:
+        if (!(key in WRITE_NODES)) return;
+    }
+    if (this.problem) return;
+    this.problem = this.inspect(key, value);
+    if (key === 'ColumnRef' || key === 'A_Indirection' || key === 'JoinExpr') this.deferred.push({ key, value, scope });
   }
 
   private register(key: string, value: Node, ctes: CteScope, scope: Scope): void {
@@ -259,7 +338,7 @@ class TreeWalker {
     }
   }
 
-  private inspect(key: string, value: Node, scope: Scope): Rejection | undefined {
+  private inspect(key: string, value: Node): Rejection | undefined {
     if (key in WRITE_NODES) {
       return {
         code: 'WRITE_STATEMENT',
@@ -285,13 +364,6 @@ class TreeWalker {
     if (key === 'TypeCast') return castProblem(names((value.typeName as Node | undefined)?.names));
     if (key === 'A_Expr') return operatorProblem(value);
     if (key === 'RangeVar') return deniedRelation(value) ?? catalogRelationProblem(value);
-    if (key === 'ColumnRef' && !this.outputNodes.has(value)) this.columnRef(value, scope);
-    if (key === 'A_Indirection') this.fieldSelection(value, scope);
-    if (key === 'JoinExpr') {
-      // USING (a, b) compares those columns of both sides; NATURAL compares every shared column
-      for (const field of names(value.usingClause)) this.columns.ref(scope, undefined, field);
-      if (value.isNatural) this.columns.ref(scope, undefined, '*');
-    }
     return undefined;
   }
 
@@ -328,5 +400,10 @@ function deniedRelation(value: Node): Rejection | undefined {
 
 function names(fields: unknown): string[] {
   if (!Array.isArray(fields)) return [];
-  return fields.map((f: { String?: { sval?: string }; A_Star?: unknown }) => (f.A_Star ? '*' : (f.String?.sval ?? '')));
+  const out: string[] = new Array(fields.length);
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as { String?: { sval?: string }; A_Star?: unknown };
+    out[i] = f.A_Star ? '*' : (f.String?.sval ?? '');
+  }
+  return out;
 }

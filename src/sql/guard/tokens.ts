@@ -13,7 +13,16 @@ export interface TokenFinding {
 }
 
 /** Splits on top-level `;` and returns the non-empty statements (as token lists). */
-export function splitStatements(tokens: readonly Token[]): Token[][] {
+export function splitStatements(tokens: readonly Token[]): (readonly Token[])[] {
+  // one statement without `;` (the usual case): the lexer's list itself
+  let semicolon = false;
+  for (const token of tokens) {
+    if (token.kind === 'punct' && token.text === ';') {
+      semicolon = true;
+      break;
+    }
+  }
+  if (!semicolon) return tokens.length > 0 ? [tokens] : [];
   const statements: Token[][] = [];
   let current: Token[] = [];
   for (const token of tokens) {
@@ -46,20 +55,31 @@ export function calledFunctionNames(tokens: readonly Token[]): string[] {
   return names;
 }
 
+/** Words at which one of the checks below can fire (any other word needs no closer look). */
+const TRIGGER_WORDS = new Set(['for', 'lock', 'into', 'outfile', 'dumpfile', ...WRITE_KEYWORDS_ANYWHERE]);
+
+/**
+ * Denied functions (by the names called, `calledFunctionNames(tokens)` unless given), then locking reads, INTO and
+ * write keywords anywhere.
+ */
 export function scanTokens(
   tokens: readonly Token[],
   dialect: SqlDialect,
   extraDeniedFunctions: readonly string[],
+  called: readonly string[] = calledFunctionNames(tokens),
 ): TokenFinding | undefined {
   const denied = deniedFunctionMatcher(dialect, extraDeniedFunctions);
-  for (const name of calledFunctionNames(tokens)) {
+  for (let i = 0; i < called.length; i++) {
+    const name = called[i]!;
+    // a name called again was checked at its first call (a long list is checked whole: no quadratic search)
+    if (called.length <= 32 && called.indexOf(name) < i) continue;
     if (denied.isDenied(name)) {
       return { code: 'DENIED_FUNCTION', reason: `The function ${name}() is not allowed: it has side effects.` };
     }
   }
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
-    if (token.kind !== 'word') continue;
+    if (token.kind !== 'word' || !TRIGGER_WORDS.has(token.lower)) continue;
     const finding = lockingRead(tokens, i) ?? selectInto(token) ?? hiddenWrite(tokens, i);
     if (finding) return finding;
   }
