@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SqlDialect } from '../dialect.js';
 import type { GuardPolicy, GuardVerdict } from '../types.js';
-import type { GuardJob, GuardWorkerMessage } from './worker.js';
+import type { GuardJob, GuardWorkerData, GuardWorkerMessage, GuardWorkerRequest } from './worker.js';
 
 export const DEFAULT_GUARD_BUDGET_MS = 100;
 
@@ -28,12 +28,15 @@ interface Pending {
 interface Slot {
   worker: Worker;
   ready: boolean;
+  /** Dialects whose grammar this worker has warmed up (its first parses are slow; never on a statement's budget). */
+  warmed: Set<SqlDialect>;
   current?: Pending;
   timer?: NodeJS.Timeout;
 }
 
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
+function startWorker(dialects: readonly SqlDialect[]): Worker {
+  const workerData: GuardWorkerData = { warm: [...dialects] };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
   // running from source (tsx, vitest): the worker registers the TypeScript loader first, then loads worker.ts
   const api = createRequire(import.meta.url)
     .resolve('tsx/esm/api')
@@ -41,7 +44,7 @@ function startWorker(): Worker {
   const tsx = pathToFileURL(api).href;
   const worker = new URL('./worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(worker)}); })`;
-  return new Worker(boot, { eval: true });
+  return new Worker(boot, { eval: true, workerData });
 }
 
 export class GuardPool {
@@ -53,6 +56,8 @@ export class GuardPool {
   private closed = false;
   private startupFailures = 0;
   private startupFailure: unknown;
+  /** Dialects seen so far: a new or replacement worker warms these before it says it is ready. */
+  private readonly dialects = new Set<SqlDialect>();
 
   constructor(options: GuardPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? Math.min(4, availableParallelism()));
@@ -63,8 +68,11 @@ export class GuardPool {
     if (this.closed) return Promise.reject(new Error('the guard pool is closed'));
     return new Promise((resolve) => {
       this.queue.push({ job: { id: this.nextId++, sql, dialect, policy }, resolve });
-      // every worker starts on first use: a replacement (after a budget kill) starts while the others serve
-      while (this.slots.length < this.size) this.slots.push(this.spawn());
+      this.dialects.add(dialect);
+      // Workers start on demand, one more whenever a statement waits and none is free, up to the size: a one-shot
+      // command (`sleuth sql`) starts one worker, not one per core (cold start); a server grows to the size under load,
+      // and a replacement (after a budget kill) starts while the others serve.
+      if (this.slots.length < this.size && !this.slots.some((s) => !s.current)) this.slots.push(this.spawn());
       this.pump();
     });
   }
@@ -76,8 +84,9 @@ export class GuardPool {
   }
 
   private spawn(): Slot {
-    const worker = startWorker();
-    const slot: Slot = { worker, ready: false };
+    const warm = [...this.dialects];
+    const worker = startWorker(warm);
+    const slot: Slot = { worker, ready: false, warmed: new Set(warm) };
     worker.on('message', (message: GuardWorkerMessage) => {
       if ('ready' in message) {
         slot.ready = true;
@@ -130,7 +139,7 @@ export class GuardPool {
       this.slots.splice(index, 1);
       return;
     }
-    const placeholder: Slot = { worker: slot.worker, ready: false };
+    const placeholder: Slot = { worker: slot.worker, ready: false, warmed: new Set() };
     this.slots[index] = placeholder;
     setImmediate(() => {
       const at = this.slots.indexOf(placeholder);
@@ -143,8 +152,16 @@ export class GuardPool {
   private pump(): void {
     for (const slot of this.slots) {
       if (!slot.ready || slot.current) continue;
-      const next = this.queue.shift();
+      const next = this.queue[0];
       if (!next) break;
+      if (!slot.warmed.has(next.job.dialect)) {
+        // a dialect this worker has not parsed yet: warm it first (off the budget); it says ready again after
+        slot.ready = false;
+        slot.warmed.add(next.job.dialect);
+        slot.worker.postMessage({ warm: next.job.dialect } satisfies GuardWorkerRequest);
+        continue;
+      }
+      this.queue.shift();
       slot.current = next;
       slot.timer = setTimeout(
         () =>
