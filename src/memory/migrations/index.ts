@@ -5,6 +5,7 @@ import { knowledgeTables } from './0003-knowledge.js';
 import { apiKeysTable } from './0004-api-keys.js';
 import { guardrails } from './0005-guardrails.js';
 import { apiKeyRoles } from './0006-api-key-roles.js';
+import { auditJournal } from './0007-audit-journal.js';
 
 /**
  * Schema history of Sleuth's memory, run by Kysely's Migrator at open (in a transaction, under an advisory lock).
@@ -17,6 +18,7 @@ export const MEMORY_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004_api_keys': apiKeysTable,
   '0005_guardrails': guardrails,
   '0006_api_key_roles': apiKeyRoles,
+  '0007_audit_journal': auditJournal,
 };
 
 export const memoryMigrations: MigrationProvider = {
