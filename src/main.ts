@@ -25,8 +25,14 @@ import type { Actor } from './common/actor.js';
 import { type Clock, systemClock } from './common/clock.js';
 import { isSleuthError, UsageError } from './common/errors.js';
 import { createLogger, type Logger, withCorrelation } from './common/logger.js';
-import { createSecretRedactor, type SecretRedactor, urlPassword } from './common/redact.js';
-import { DEMO_CONNECTION_NAME, loadConfig, queryBudgetFor, type SleuthConfig } from './config/index.js';
+import { type SecretRedactor, urlPassword } from './common/redact.js';
+import {
+  configuredSecrets,
+  DEMO_CONNECTION_NAME,
+  loadConfig,
+  queryBudgetFor,
+  type SleuthConfig,
+} from './config/index.js';
 import {
   createDataSource,
   createDataSourceRegistry,
@@ -784,23 +790,4 @@ function journalLimits(
       await journal.cleanupBuckets(input.idleBeforeMs);
     },
   };
-}
-
-/**
- * Every secret the configuration holds, registered for literal redaction (logs, errors, model context): connection
- * and memory passwords, model and vector index keys, Slack tokens. Shapes (URL passwords, token formats) are
- * redacted anyway; this catches secrets without a recognisable shape.
- */
-function configuredSecrets(config: SleuthConfig, env: Readonly<Record<string, string | undefined>>): SecretRedactor {
-  return createSecretRedactor([
-    ...config.connections.map((c) => urlPassword(c.url)),
-    config.memoryUrl ? urlPassword(config.memoryUrl) : undefined,
-    config.model?.apiKey,
-    config.knowledge.qdrantApiKey,
-    ...config.api.tokens.map((t) => t.token),
-    config.api.metricsToken,
-    env.SLACK_BOT_TOKEN,
-    env.SLACK_SIGNING_SECRET,
-    env.SLACK_APP_TOKEN,
-  ]);
 }
