@@ -137,7 +137,7 @@ describe('cold start: each command loads only what it uses', () => {
     const { answers, packages } = await mcpSession();
     expect(answers.map((a) => a.id)).toEqual([1, 2, 3]);
     expect(answers[0]?.result).toMatchObject({ serverInfo: { name: expect.any(String) } });
-    expect((answers[1]?.result?.tools as { name: string }[]).map((t) => t.name)).toContain('run_sql');
+    expect(((answers[1]?.result?.tools ?? []) as { name: string }[]).map((t) => t.name)).toContain('run_sql');
     expect(answers[2]?.result).toMatchObject({ structuredContent: { rows: [[42]] } });
     // the audit entry and the rate check of run_sql went to the memory journal
     expect(
