@@ -12,6 +12,8 @@ import type { GuardPolicy, GuardVerdict } from '../types.js';
 import type { GuardJob, GuardWorkerData, GuardWorkerMessage, GuardWorkerRequest } from './worker.js';
 
 export const DEFAULT_GUARD_BUDGET_MS = 100;
+/** How long after the first worker is ready the pool starts its other workers. */
+const FILL_AFTER_MS = 1_000;
 
 export interface GuardPoolOptions {
   /** Workers (default: the machine's cores, at most 4). */
@@ -58,6 +60,7 @@ export class GuardPool {
   private startupFailure: unknown;
   /** Dialects seen so far: a new or replacement worker warms these before it says it is ready. */
   private readonly dialects = new Set<SqlDialect>();
+  private fillScheduled = false;
 
   constructor(options: GuardPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? Math.min(4, availableParallelism()));
@@ -69,9 +72,10 @@ export class GuardPool {
     return new Promise((resolve) => {
       this.queue.push({ job: { id: this.nextId++, sql, dialect, policy }, resolve });
       this.dialects.add(dialect);
-      // Workers start on demand, one more whenever a statement waits and none is free, up to the size: a one-shot
-      // command (`sleuth sql`) starts one worker, not one per core (cold start); a server grows to the size under load,
-      // and a replacement (after a budget kill) starts while the others serve.
+      // One worker starts with the first statement, one more whenever a statement waits and none is free; the pool
+      // fills up to its size FILL_AFTER_MS after the first worker is ready (an unref'd timer). So a one-shot command
+      // (`sleuth sql`) starts one worker, not one per core (cold start), and a server has its spare workers warm
+      // before a budget kill needs one to serve while the replacement starts.
       if (this.slots.length < this.size && !this.slots.some((s) => !s.current)) this.slots.push(this.spawn());
       this.pump();
     });
@@ -83,6 +87,15 @@ export class GuardPool {
     this.slots.length = 0;
   }
 
+  private scheduleFill(): void {
+    if (this.fillScheduled) return;
+    this.fillScheduled = true;
+    setTimeout(() => {
+      while (!this.closed && this.slots.length < this.size) this.slots.push(this.spawn());
+      this.pump();
+    }, FILL_AFTER_MS).unref();
+  }
+
   private spawn(): Slot {
     const warm = [...this.dialects];
     const worker = startWorker(warm);
@@ -91,6 +104,7 @@ export class GuardPool {
       if ('ready' in message) {
         slot.ready = true;
         this.startupFailures = 0;
+        this.scheduleFill();
       } else if (slot.current?.job.id === message.id) {
         clearTimeout(slot.timer);
         const { resolve } = slot.current;
