@@ -648,6 +648,9 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     // the audit entry needs the memory store: open it now, so its connection overlaps the guard and query (the
     // embedded store is not opened at all: the entry goes to its journal)
     if (!journal) memory().catch(() => undefined);
+    // and the guard's worker boots for the connection's dialect while the rate check and the connection run
+    const dialect = config.connections.find((c) => c.name === named)?.dialect;
+    if (dialect) guard.prepare?.(dialect);
     try {
       await enforce({ kind: 'statement', actor });
       const dataSource = await actorSource(actor, request.db);

@@ -81,6 +81,14 @@ export class GuardPool {
     });
   }
 
+  /** Starts the first worker, warmed for `dialect`, before any statement (no-op once the pool has workers). */
+  prepare(dialect: SqlDialect): void {
+    if (this.closed) return;
+    this.dialects.add(dialect);
+    if (this.slots.length === 0) this.slots.push(this.spawn());
+    this.pump();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
