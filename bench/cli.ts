@@ -2,8 +2,8 @@
  * Cold start of the CLI as users run it (bin/sleuth.js over dist/, so run `npm run build` first), against `node -e 0`
  * measured in the same run: `--help`, `sql "select 1"` on the demo, an FAQ `ask` (a verified query, no model),
  * `serve` until /ready answers 200, and `mcp` over stdio until it answers `initialize` (then one run_sql call).
- * Medians of N fresh processes, each with the same warmed data dir (demo database and embedded memory created once
- * before timing). `--compare <checkout>` times that checkout's bin/sleuth.js in the same run too (e.g. a build of the
+ * Medians of N fresh processes, each with the same warmed data dir per checkout (demo database and embedded memory
+ * created once before timing). `--compare <checkout>` times that checkout's bin/sleuth.js in the same run too (e.g. a build of the
  * commit before a change), as a second column. Usage: npm run bench:cli [-- --runs 5 --compare ../main]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -27,17 +27,22 @@ if (statSync(entry).mtimeMs < statSync(join(root, 'src', 'cli', 'main.ts')).mtim
   console.warn('warning: dist/ is older than src/cli/main.ts; run `npm run build` for current numbers.');
 
 const cwd = mkdtempSync(join(tmpdir(), 'sleuth-bench-cli-'));
-const env = {
+const baseEnv = {
   PATH: process.env.PATH ?? '',
   HOME: cwd,
   SLEUTH_LOG_LEVEL: 'silent',
   SLEUTH_DATA_DIR: join(cwd, '.sleuth'),
   SLEUTH_NOW: '2026-11-15T12:00:00Z',
 };
+type Env = typeof baseEnv;
+// each checkout its own data dir: an older build refuses a memory database migrated by a newer one
+const envOf: Record<string, Env> = Object.fromEntries(
+  Object.keys(bins).map((which) => [which, { ...baseEnv, SLEUTH_DATA_DIR: join(cwd, `.sleuth-${which}`) }]),
+);
 const FAQ_QUESTION = 'How many active customers do we have?';
 
 /** Runs a command to its exit; the wall time from spawn to exit. */
-function timeExit(args: string[]): Promise<number> {
+function timeExit(args: string[], env: Env = baseEnv): Promise<number> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -61,7 +66,7 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 /** `serve --port 0`: from spawn until GET /ready answers 200. */
-async function timeServeReady(bin: string): Promise<number> {
+async function timeServeReady(bin: string, env: Env): Promise<number> {
   const started = performance.now();
   const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--grace', '0'], {
     cwd,
@@ -89,7 +94,7 @@ async function timeServeReady(bin: string): Promise<number> {
 }
 
 /** `mcp` over stdio: from spawn until `initialize` is answered, and until a first run_sql call is answered. */
-async function timeMcp(bin: string): Promise<{ ready: number; firstCall: number }> {
+async function timeMcp(bin: string, env: Env): Promise<{ ready: number; firstCall: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, [bin, 'mcp'], { cwd, env, stdio: ['pipe', 'pipe', 'ignore'] });
   const lines = createInterface({ input: child.stdout! });
@@ -125,9 +130,9 @@ const median = (values: number[]) => {
 };
 
 // warm-up (not timed): builds the demo database and the embedded memory once, as a first run would
-for (const bin of Object.values(bins)) {
-  await timeExit([bin, 'sql', 'SELECT 1']);
-  await timeExit([bin, 'ask', FAQ_QUESTION]);
+for (const [which, bin] of Object.entries(bins)) {
+  await timeExit([bin, 'sql', 'SELECT 1'], envOf[which]);
+  await timeExit([bin, 'ask', FAQ_QUESTION], envOf[which]);
 }
 
 const samples: Record<string, Record<string, number[]>> = {};
@@ -140,11 +145,12 @@ const add = (name: string, which: string, ms: number) => {
 for (let i = 0; i < runs; i++) {
   add('node -e 0 (baseline)', 'this', await timeExit(['-e', '0']));
   for (const [which, bin] of Object.entries(bins)) {
-    add('sleuth --help', which, await timeExit([bin, '--help']));
-    add('sleuth sql "select 1" (demo)', which, await timeExit([bin, 'sql', 'select 1']));
-    add('sleuth ask (FAQ hit, no model)', which, await timeExit([bin, 'ask', FAQ_QUESTION]));
-    add('sleuth serve -> /ready 200', which, await timeServeReady(bin));
-    const mcp = await timeMcp(bin);
+    const env = envOf[which] ?? baseEnv;
+    add('sleuth --help', which, await timeExit([bin, '--help'], env));
+    add('sleuth sql "select 1" (demo)', which, await timeExit([bin, 'sql', 'select 1'], env));
+    add('sleuth ask (FAQ hit, no model)', which, await timeExit([bin, 'ask', FAQ_QUESTION], env));
+    add('sleuth serve -> /ready 200', which, await timeServeReady(bin, env));
+    const mcp = await timeMcp(bin, env);
     add('sleuth mcp (stdio) -> initialize', which, mcp.ready);
     add('sleuth mcp (stdio) -> first run_sql', which, mcp.firstCall);
   }

@@ -26,8 +26,14 @@ import type { Actor } from './common/actor.js';
 import { type Clock, systemClock } from './common/clock.js';
 import { isSleuthError, UsageError } from './common/errors.js';
 import { createLogger, type Logger, withCorrelation } from './common/logger.js';
-import { createSecretRedactor, type SecretRedactor, urlPassword } from './common/redact.js';
-import { DEMO_CONNECTION_NAME, loadConfig, queryBudgetFor, type SleuthConfig } from './config/index.js';
+import { type SecretRedactor, urlPassword } from './common/redact.js';
+import {
+  configuredSecrets,
+  DEMO_CONNECTION_NAME,
+  loadConfig,
+  queryBudgetFor,
+  type SleuthConfig,
+} from './config/index.js';
 import {
   createDataSource,
   createDataSourceRegistry,
@@ -36,6 +42,7 @@ import {
   parseConnectionUrl,
 } from './datasources/index.js';
 import type { InvestigationService, JobRuntime, ServeRole } from './jobs/index.js';
+import { createMemoryJournal, type MemoryJournal } from './journal/index.js';
 import type { FaqOutcome, KnowledgeBase } from './knowledge/index.js';
 import {
   createLimits,
@@ -46,7 +53,7 @@ import {
   type TakeRequest,
 } from './limits/index.js';
 import { createMcpClientPool, type McpClientPool } from './mcp/client/index.js';
-import type { MemoryStore } from './memory/index.js';
+import type { LimitsMemory, MemoryStore } from './memory/index.js';
 import {
   createObserverHub,
   type ObserverHub,
@@ -311,6 +318,12 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     return created;
   }
 
+  // Embedded memory: one-shot work (an audit entry, a rate-limit take) goes to a small SQLite journal next to it, so
+  // `sleuth sql` and MCP's first calls never open the memory database (about a second and 300 MB): see src/journal.
+  const journal: MemoryJournal | undefined = config.memoryUrl
+    ? undefined
+    : createMemoryJournal({ path: join(config.dataDir, 'memory-journal.sqlite'), logger });
+
   let memoryOpening: Promise<MemoryStore> | undefined;
   function memory(): Promise<MemoryStore> {
     memoryOpening ??= (async () => {
@@ -321,6 +334,10 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
         poolSize: config.memoryPoolSize,
         logger,
       });
+      // audit entries other processes journaled since the last open join the log first
+      await journal
+        ?.drainAudit(store)
+        .catch((error: unknown) => logger.warn({ err: String(error) }, 'audit journal move failed'));
       // Embedded memory belongs to this one process: whatever was running is dead. On a shared PostgreSQL other live
       // workers may be running investigations; the durable queue takes over the ones whose worker is gone.
       if (!config.memoryUrl) {
@@ -339,14 +356,28 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     try {
       const deleted = await audit.purge(store);
       if (deleted > 0) logger.info({ deleted }, 'audit entries past retention deleted');
-      await housekeepLimits(store.limits, clock());
+      await housekeepLimits(journal ? journalLimits(journal, store.limits) : store.limits, clock());
     } catch (error) {
       logger.warn({ err: isSleuthError(error) ? error.message : String(error) }, 'memory housekeeping failed');
     }
   }
 
-  const audit = createAudit({ memory, clock, logger, retentionDays: config.audit.retentionDays });
-  const limits = createLimits({ config: config.limits, memory: async () => (await memory()).limits, clock });
+  const audit = createAudit({
+    memory,
+    journal,
+    // until this process opens the memory store; after, straight into it
+    useJournal: () => memoryOpening === undefined,
+    clock,
+    logger,
+    retentionDays: config.audit.retentionDays,
+  });
+  const limits = createLimits({
+    config: config.limits,
+    memory: journal
+      ? async () => journalLimits(journal, { lazy: async () => (await memory()).limits })
+      : async () => (await memory()).limits,
+    clock,
+  });
 
   /** Takes from the request's buckets; a refusal is thrown as a LimitError (the caller audits it). */
   async function enforce(request: TakeRequest): Promise<void> {
@@ -619,8 +650,12 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     const named = request.db ?? config.defaultConnection;
     const entry = { actor, action: 'sql', connection: named.includes(':') ? 'adhoc' : named, sql: request.sql };
     const started = clock();
-    // the audit entry needs the memory store: open it now, so an embedded store's start overlaps the guard and query
-    memory().catch(() => undefined);
+    // the audit entry needs the memory store: open it now, so its connection overlaps the guard and query (the
+    // embedded store is not opened at all: the entry goes to its journal)
+    if (!journal) memory().catch(() => undefined);
+    // and the guard's worker boots for the connection's dialect while the rate check and the connection run
+    const dialect = config.connections.find((c) => c.name === named)?.dialect;
+    if (dialect) guard.prepare?.(dialect);
     try {
       await enforce({ kind: 'statement', actor });
       const dataSource = await actorSource(actor, request.db);
@@ -735,27 +770,32 @@ export async function createSleuthContext(options: CreateSleuthContextOptions): 
     const running = jobs ? await jobs.catch(() => undefined) : undefined;
     await running?.close(graceMs);
     const store = memoryOpening ? await memoryOpening.catch(() => undefined) : undefined;
-    await Promise.allSettled([registry.closeAll(), ...adHoc.map((s) => s.close()), store?.close()]);
+    await Promise.allSettled([registry.closeAll(), ...adHoc.map((s) => s.close()), store?.close(), journal?.close()]);
     await tracer.shutdown();
     await mcpClients.close();
   }
 }
 
 /**
- * Every secret the configuration holds, registered for literal redaction (logs, errors, model context): connection
- * and memory passwords, model and vector index keys, Slack tokens. Shapes (URL passwords, token formats) are
- * redacted anyway; this catches secrets without a recognisable shape.
+ * The embedded memory's limits: token buckets in the journal (atomic across every process on the data dir, and no
+ * memory database to open for a rate check), everything else (leases, spend) in the memory store.
  */
-function configuredSecrets(config: SleuthConfig, env: Readonly<Record<string, string | undefined>>): SecretRedactor {
-  return createSecretRedactor([
-    ...config.connections.map((c) => urlPassword(c.url)),
-    config.memoryUrl ? urlPassword(config.memoryUrl) : undefined,
-    config.model?.apiKey,
-    config.knowledge.qdrantApiKey,
-    ...config.api.tokens.map((t) => t.token),
-    config.api.metricsToken,
-    env.SLACK_BOT_TOKEN,
-    env.SLACK_SIGNING_SECRET,
-    env.SLACK_APP_TOKEN,
-  ]);
+function journalLimits(
+  journal: MemoryJournal,
+  store: LimitsMemory | { lazy: () => Promise<LimitsMemory> },
+): LimitsMemory {
+  const open = async (): Promise<LimitsMemory> => ('lazy' in store ? store.lazy() : store);
+  return {
+    takeTokens: (input) => journal.takeTokens(input),
+    acquireSlot: async (input) => (await open()).acquireSlot(input),
+    renewLease: async (leaseId, expiresMs) => (await open()).renewLease(leaseId, expiresMs),
+    releaseLease: async (leaseId) => (await open()).releaseLease(leaseId),
+    reserveSpend: async (input) => (await open()).reserveSpend(input),
+    settleSpend: async (input) => (await open()).settleSpend(input),
+    spend: async (scope, day, nowMs) => (await open()).spend(scope, day, nowMs),
+    async cleanup(input) {
+      await (await open()).cleanup(input);
+      await journal.cleanupBuckets(input.idleBeforeMs);
+    },
+  };
 }

@@ -51,8 +51,24 @@ export interface Audit {
   readonly retentionDays: number;
 }
 
+/**
+ * Where entries go while the memory store is not open in this process (the embedded memory's journal, see
+ * src/journal): a one-shot command records its statement without opening the memory database.
+ */
+export interface AuditJournal {
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Moves journaled entries (this and other processes') into the store. */
+  drainAudit(store: Pick<AuditStore, 'appendAudit'>): Promise<number>;
+}
+
 export interface AuditDeps {
   memory: () => Promise<AuditStore>;
+  /**
+   * The journal, when there is one: `record` appends there while `useJournal()` says so (the memory store is not
+   * open); `list` and `purge` move its entries into the store first, so they see every entry.
+   */
+  journal?: AuditJournal;
+  useJournal?: () => boolean;
   clock: Clock;
   logger: Logger;
   /** Days kept; 0 keeps everything. */
@@ -109,7 +125,9 @@ export function createAudit(deps: AuditDeps): Audit {
     const cutoff = retentionCutoff(deps.clock(), deps.retentionDays);
     lastPurge = deps.clock();
     if (!cutoff) return 0;
-    const deleted = await (store ?? (await deps.memory())).purgeAudit(cutoff);
+    const target = store ?? (await deps.memory());
+    await drain(target);
+    const deleted = await target.purgeAudit(cutoff);
     purgedTotal += deleted;
     return deleted;
   }
@@ -121,16 +139,40 @@ export function createAudit(deps: AuditDeps): Audit {
       .catch((error: unknown) => deps.logger.warn({ err: String(error) }, 'audit retention purge failed'));
   }
 
+  /** Journaled entries into the store; a failure is logged (they stay in the journal for the next time). */
+  async function drain(store: AuditStore): Promise<void> {
+    if (!deps.journal) return;
+    await deps.journal
+      .drainAudit(store)
+      .catch((error: unknown) =>
+        deps.logger.warn({ err: isSleuthError(error) ? error.code : String(error) }, 'audit journal move failed'),
+      );
+  }
+
+  /** Appends to the journal; false when that failed (the memory store takes the entry instead: never lost). */
+  async function journaled(journal: AuditJournal, entry: AuditEntry): Promise<boolean> {
+    try {
+      await journal.appendAudit(entry);
+      return true;
+    } catch (error) {
+      deps.logger.warn({ action: entry.action, err: String(error) }, 'audit journal write failed; writing to memory');
+      return false;
+    }
+  }
+
   async function record(input: AuditInput): Promise<void> {
     const { actor, ...rest } = input;
-    try {
-      const store = await deps.memory();
-      await store.appendAudit({ ...rest, ...actorColumns(actor), at: new Date(deps.clock()) });
-    } catch (error) {
-      deps.logger.warn(
-        { action: input.action, err: isSleuthError(error) ? error.code : String(error) },
-        'audit write failed',
-      );
+    const entry: AuditEntry = { ...rest, ...actorColumns(actor), at: new Date(deps.clock()) };
+    if (!(deps.journal && deps.useJournal?.() && (await journaled(deps.journal, entry)))) {
+      try {
+        const store = await deps.memory();
+        await store.appendAudit(entry);
+      } catch (error) {
+        deps.logger.warn(
+          { action: input.action, err: isSleuthError(error) ? error.code : String(error) },
+          'audit write failed',
+        );
+      }
     }
     purgeIfDue();
   }
@@ -163,7 +205,9 @@ export function createAudit(deps: AuditDeps): Audit {
       return true;
     },
     async list(filter) {
-      return (await deps.memory()).listAudit(filter);
+      const store = await deps.memory();
+      await drain(store);
+      return store.listAudit(filter);
     },
     purge,
     get purgedTotal() {

@@ -2,6 +2,7 @@ export {
   type Audit,
   type AuditDeps,
   type AuditInput,
+  type AuditJournal,
   type AuditStore,
   actorColumns,
   createAudit,

@@ -28,3 +28,4 @@ export {
   type ConnectionDataPolicy,
 } from './policy.js';
 export { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS } from './schema.js';
+export { configuredSecrets } from './secrets.js';

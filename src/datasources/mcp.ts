@@ -19,9 +19,8 @@
 import { BugError, UserError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { SqlDialect } from '../sql/dialect.js';
+import { MARIADB_CAN_WRITE_SQL, POSTGRES_CAN_WRITE_SQL } from '../sql/dialects/can-write.js';
 import { sqlTimeoutError } from '../sql/dialects/errors.js';
-import { MARIADB_CAN_WRITE_SQL } from '../sql/dialects/mariadb.js';
-import { POSTGRES_CAN_WRITE_SQL } from '../sql/dialects/postgres.js';
 import { pooledDataSource } from '../sql/dialects/source.js';
 import type { QueryResult, ReadOnlyLimits } from '../sql/types.js';
 import { type McpToolResult, parseToolRows } from './mcp-result.js';

@@ -1,8 +1,5 @@
 import { UserError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import { createMariadbSource } from '../sql/dialects/mariadb.js';
-import { createPostgresSource } from '../sql/dialects/postgres.js';
-import { createSqliteSource } from '../sql/dialects/sqlite.js';
 import { createMcpSource, type McpToolCaller } from './mcp.js';
 import type { ConnectionConfig, DataSource } from './types.js';
 
@@ -12,17 +9,57 @@ export interface DataSourceDeps {
   mcp?: McpToolCaller;
 }
 
-/** Builds the adapter for a connection. Nothing connects until the first query (pools open lazily). */
+/**
+ * Builds the adapter for a connection. Nothing connects until the first query (pools open lazily), and the dialect's
+ * driver (pg, mysql2, sqlite3) loads only then: `sleuth sql` on the SQLite demo never loads pg or mysql2.
+ */
 export function createDataSource(config: ConnectionConfig, deps: DataSourceDeps): DataSource {
   if (/^mcp:/i.test(config.url)) return createMcpSource(config, deps);
   switch (config.dialect) {
     case 'postgres':
-      return createPostgresSource(config, deps);
+      return lazySource(config, async () =>
+        (await import('../sql/dialects/postgres.js')).createPostgresSource(config, deps),
+      );
     case 'mariadb':
-      return createMariadbSource(config, deps);
+      return lazySource(config, async () =>
+        (await import('../sql/dialects/mariadb.js')).createMariadbSource(config, deps),
+      );
     case 'sqlite':
-      return createSqliteSource(config, deps);
+      return lazySource(config, async () =>
+        (await import('../sql/dialects/sqlite.js')).createSqliteSource(config, deps),
+      );
   }
+}
+
+/** A DataSource whose adapter (and driver) is created on its first call; closing one never used loads nothing. */
+function lazySource(config: ConnectionConfig, create: () => Promise<DataSource>): DataSource {
+  let created: Promise<DataSource> | undefined;
+  const adapter = (): Promise<DataSource> => {
+    created ??= create();
+    created.catch(() => {
+      created = undefined;
+    });
+    return created;
+  };
+  return {
+    name: config.name,
+    dialect: config.dialect,
+    limits: { timeoutMs: config.timeoutMs, maxRows: config.maxRows },
+    async runReadOnly(sql, params, limits) {
+      return (await adapter()).runReadOnly(sql, params, limits);
+    },
+    async canWrite() {
+      return (await adapter()).canWrite();
+    },
+    async ping() {
+      await (await adapter()).ping();
+    },
+    async close() {
+      const opened = created ? await created.catch(() => undefined) : undefined;
+      created = undefined;
+      await opened?.close();
+    },
+  };
 }
 
 export interface DataSourceRegistry {

@@ -1,4 +1,3 @@
-import { createConnection } from 'mysql2/promise';
 import { createTableDdl, metaTableDdl } from './ddl.js';
 import { type DemoLoadResult, elapsedSince, insertAll } from './load-common.js';
 import { DEMO_META_TABLE, type DemoOptions, demoMetaRows } from './options.js';
@@ -11,6 +10,8 @@ import { DEMO_TABLES } from './schema.js';
  */
 export async function loadDemoMariadb(url: string, options: DemoOptions = {}): Promise<DemoLoadResult> {
   const start = performance.now();
+  // the driver loads here, not with the demo module (cold start of commands that only use the SQLite demo)
+  const { createConnection } = await import('mysql2/promise');
   const connection = await createConnection({ uri: url.replace(/^mariadb:/i, 'mysql:'), charset: 'utf8mb4' });
   try {
     await connection.query('SET FOREIGN_KEY_CHECKS=0');

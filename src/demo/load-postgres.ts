@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { createTableDdl, metaTableDdl, postLoadDdl } from './ddl.js';
 import { chunks, type DemoLoadResult, elapsedSince, insertAll, placeholders } from './load-common.js';
 import { DEMO_META_TABLE, type DemoOptions, demoMetaRows } from './options.js';
@@ -15,7 +14,9 @@ const PG_ROWS_PER_INSERT = 1000;
  */
 export async function loadDemoPostgres(url: string, options: DemoOptions = {}): Promise<DemoLoadResult> {
   const start = performance.now();
-  const client = new Client({ connectionString: url });
+  // the driver loads here, not with the demo module (cold start of commands that only use the SQLite demo)
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query('BEGIN');

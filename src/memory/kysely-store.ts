@@ -332,7 +332,9 @@ export function createKyselyMemoryStore(db: Kysely<MemoryDatabase>, backend: 'pg
           duration_ms:
             entry.durationMs === undefined || entry.durationMs === null ? null : Math.round(entry.durationMs),
           detail: jsonOrNull(entry.detail),
+          ...(entry.journalId ? { journal_id: entry.journalId } : {}),
         })
+        .$if(entry.journalId !== undefined, (q) => q.onConflict((oc) => oc.column('journal_id').doNothing()))
         .execute();
     },
 

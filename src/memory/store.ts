@@ -70,6 +70,11 @@ export interface AuditEntry {
   detail?: unknown;
   /** When it happened (the caller's clock); the database's now() when omitted. */
   at?: Date;
+  /**
+   * The entry's id in the embedded memory's journal, when it is moved from there: an entry with an id already in the
+   * log is skipped (moving is idempotent).
+   */
+  journalId?: string;
 }
 
 export interface AuditRecord {

@@ -89,6 +89,8 @@ export interface AuditLogTable {
   code: string | null;
   row_count: number | null;
   duration_ms: number | null;
+  /** Migration 0007: the entry's id in the embedded memory's journal, when it came through it (unique). */
+  journal_id: string | null;
 }
 
 /** Migration 0005: one token bucket per key (e.g. "user:slack:U123:questions"); ms from the limits' clock. */

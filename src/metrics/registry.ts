@@ -2,7 +2,8 @@
  * Prometheus metrics, one registry per server (never prom-client's global one), so tests and several servers in one
  * process each count their own. The names are a contract with deploy/ dashboards: see docs/metrics.md.
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { createRequire } from 'node:module';
+import type { Registry } from 'prom-client';
 import type { SleuthObserver } from './observer.js';
 
 export type QueueDepthSource = () => Promise<{ queued: number; running: number }>;
@@ -30,6 +31,10 @@ const SECONDS_FAST = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 3
 const SECONDS_SLOW = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600];
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
+  // prom-client loads with the first registry (serve), not with the composition root every command imports
+  const { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } = createRequire(import.meta.url)(
+    'prom-client',
+  ) as typeof import('prom-client');
   const registry = new Registry();
   const registers = [registry];
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'sleuth_' });

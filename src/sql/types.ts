@@ -100,6 +100,11 @@ export interface SqlGuard {
    * (refused with SQL_TOO_COMPLEX past it). Every path that serves a request uses this (see `verifySql`).
    */
   verify?(sql: string, dialect: SqlDialect, policy?: GuardPolicy): Promise<GuardVerdict>;
+  /**
+   * A statement of this dialect is coming: start what `verify` will need (a worker warmed for the dialect) now, so it
+   * boots while the caller does other work (cold start of `sleuth sql`). Optional; never fails.
+   */
+  prepare?(dialect: SqlDialect): void;
 }
 
 export interface ResultColumn {

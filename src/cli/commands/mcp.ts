@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
+import type { SleuthContext } from '../../main.js';
 import type { CliIo } from '../io.js';
-import { withContext } from './context.js';
 
 const HELP = `
 Serves Sleuth's tools to an MCP client (Claude Desktop, Claude Code, Cursor, an agent) over stdio: the client starts
@@ -30,25 +30,44 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
     .action(async () => {
       const onInterrupt = io.onInterrupt;
       if (!onInterrupt) throw new UsageError('sleuth mcp serves until its client disconnects; start it as a process.');
-      // The server side of the SDK loads only for this command.
-      const { mcpStdioActor, serveMcpStdio } = await import('../../mcp/server/index.js');
-      await withContext(io, async (context) => {
-        const restore = keepConsoleOffStdout();
-        try {
-          const session = await serveMcpStdio({
-            context,
-            actor: mcpStdioActor(io.env),
-            logger: context.logger,
-            stdin: io.stdin,
-            stdout: io.stdout,
-          });
-          const unsubscribe = onInterrupt(() => void session.close());
-          await session.done;
-          unsubscribe();
-        } finally {
-          restore();
-        }
-      });
+      // Cold start: the server side of the SDK and the configuration load first, and the server answers `initialize`
+      // and `tools/list` from them; the app (the composition root) opens once the client has initialized, in the
+      // background, or on the first tool call if that comes sooner.
+      const [{ mcpStdioActor, serveMcpStdio }, { configuredSecrets, loadConfig }, { createLogger, withCorrelation }] =
+        await Promise.all([
+          import('../../mcp/server/index.js'),
+          import('../../config/index.js'),
+          import('../../common/logger.js'),
+        ]);
+      const config = loadConfig({ env: io.env, cwd: io.cwd });
+      const logger = withCorrelation(
+        createLogger({ level: config.logLevel, redact: configuredSecrets(config, io.env).redact }),
+      );
+      let opening: Promise<SleuthContext> | undefined;
+      const open = (): Promise<SleuthContext> => {
+        opening ??= import('../../main.js').then((m) => m.createSleuthContext({ env: io.env, cwd: io.cwd }));
+        return opening;
+      };
+      const restore = keepConsoleOffStdout();
+      try {
+        const session = await serveMcpStdio({
+          context: { lazy: true, config, open },
+          onInitialized: () => {
+            open().catch((error: unknown) => logger.warn({ err: String(error) }, 'could not open Sleuth'));
+          },
+          actor: mcpStdioActor(io.env),
+          logger,
+          stdin: io.stdin,
+          stdout: io.stdout,
+        });
+        const unsubscribe = onInterrupt(() => void session.close());
+        await session.done;
+        unsubscribe();
+      } finally {
+        restore();
+        const context = opening ? await opening.catch(() => undefined) : undefined;
+        await context?.close();
+      }
     });
 }
 

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Actor } from '../../common/actor.js';
 import type { Logger } from '../../common/logger.js';
@@ -70,6 +70,8 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
   }
 
   async function open(req: IncomingMessage, res: ServerResponse, actor: Actor, body: unknown): Promise<void> {
+    // the HTTP transport (and its web-standard server stack) loads with the first HTTP session, never for stdio
+    const { StreamableHTTPServerTransport } = await import('@modelcontextprotocol/sdk/server/streamableHttp.js');
     if (sessions.size >= maxSessions) {
       sendJsonRpcError(res, 503, -32000, 'Too many open MCP sessions; try again later.');
       return;

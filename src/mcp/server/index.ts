@@ -6,5 +6,5 @@
 export { ERROR_META_KEY } from './errors.js';
 export { createMcpHttpHandler, type McpHttpHandler, type McpHttpHandlerOptions } from './http.js';
 export { progressMessage } from './investigate.js';
-export { createSleuthMcpServer, SLEUTH_TOOLS, type SleuthMcpServerDeps } from './server.js';
+export { createSleuthMcpServer, type LazySleuthContext, SLEUTH_TOOLS, type SleuthMcpServerDeps } from './server.js';
 export { type McpStdioOptions, type McpStdioSession, mcpStdioActor, serveMcpStdio } from './stdio.js';

@@ -11,8 +11,10 @@ import {
   type Resource,
   type ResourceTemplate,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { SchemaView } from '../../main.js';
-import type { ToolEnv } from './tool.js';
+import type { Actor } from '../../common/actor.js';
+import type { Logger } from '../../common/logger.js';
+import type { SleuthConfig } from '../../config/index.js';
+import type { SchemaView, SleuthContext } from '../../main.js';
 
 const SCHEME = 'sleuth://schema/';
 const LIST_TTL_MS = 60_000;
@@ -41,14 +43,22 @@ export interface SchemaResources {
   read(uri: string): Promise<ReadResourceResult>;
 }
 
-export function createSchemaResources(env: Omit<ToolEnv, 'session'>): SchemaResources {
+export interface SchemaResourcesEnv {
+  config: SleuthConfig;
+  /** The context, opened on the first read or listing (not before: `sleuth mcp` answers `initialize` first). */
+  context: () => Promise<SleuthContext>;
+  actor: Actor;
+  logger: Logger;
+}
+
+export function createSchemaResources(env: SchemaResourcesEnv): SchemaResources {
   const cache = new Map<string, { at: number; view: Promise<SchemaView> }>();
-  const names = () => env.context.config.connections.map((c) => c.name);
+  const names = () => env.config.connections.map((c) => c.name);
 
   function schemaOf(connection: string): Promise<SchemaView> {
     const hit = cache.get(connection);
     if (hit && Date.now() - hit.at < LIST_TTL_MS) return hit.view;
-    const view = env.context.schema({ actor: env.actor, db: connection });
+    const view = env.context().then((context) => context.schema({ actor: env.actor, db: connection }));
     cache.set(connection, { at: Date.now(), view });
     view.catch(() => cache.delete(connection));
     return view;
@@ -94,7 +104,7 @@ export function createSchemaResources(env: Omit<ToolEnv, 'session'>): SchemaReso
           tables: view.tables.map(({ columns: _c, primaryKey: _p, foreignKeys: _f, ...summary }) => summary),
         };
       } else {
-        body = await env.context.schema({ actor: env.actor, db: parts.connection, table: parts.table });
+        body = await (await env.context()).schema({ actor: env.actor, db: parts.connection, table: parts.table });
       }
       return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(body) }] };
     },

@@ -17,6 +17,7 @@ import {
 import type { Actor } from '../../common/actor.js';
 import { BugError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
+import type { SleuthConfig } from '../../config/index.js';
 import type { SleuthContext } from '../../main.js';
 import { sleuthImplementation } from '../version.js';
 import { errorInfo, toolError } from './errors.js';
@@ -25,8 +26,18 @@ import { createSchemaResources, RESOURCE_TEMPLATES } from './resources.js';
 import { jsonSchemaOf, type McpSessionState, type ToolDefinition, type ToolEnv } from './tool.js';
 import { BASIC_TOOLS } from './tools.js';
 
+/**
+ * A context built on first need (`sleuth mcp` over stdio): `initialize` and `tools/list` are answered from the
+ * configuration alone, before the app loads; the first tool call or resource read opens it.
+ */
+export interface LazySleuthContext {
+  readonly lazy: true;
+  readonly config: SleuthConfig;
+  open(): Promise<SleuthContext>;
+}
+
 export interface SleuthMcpServerDeps {
-  context: SleuthContext;
+  context: SleuthContext | LazySleuthContext;
   /** Who is asking (kind 'mcp'); every statement and the audit log carry it. */
   actor: Actor;
   logger: Logger;
@@ -35,15 +46,17 @@ export interface SleuthMcpServerDeps {
 export const SLEUTH_TOOLS: readonly ToolDefinition[] = [investigateTool as unknown as ToolDefinition, ...BASIC_TOOLS];
 
 export function createSleuthMcpServer(deps: SleuthMcpServerDeps): Server {
-  const { context, actor } = deps;
+  const { actor } = deps;
+  const given = deps.context;
+  const config = given.config;
+  const context = 'lazy' in given ? () => given.open() : async () => given;
   const logger = deps.logger.child({ mcpActor: actor.id });
   const session: McpSessionState = {};
-  const env: ToolEnv = { context, actor, logger, session };
   const tools = new Map(SLEUTH_TOOLS.map((t) => [t.name, t]));
-  const resources = createSchemaResources(env);
+  const resources = createSchemaResources({ config, context, actor, logger });
   const server = new Server(sleuthImplementation(), {
     capabilities: { tools: {}, resources: {} },
-    instructions: instructions(context),
+    instructions: instructions(config),
   });
 
   const listed = SLEUTH_TOOLS.map((t) => ({
@@ -71,6 +84,7 @@ export function createSleuthMcpServer(deps: SleuthMcpServerDeps): Server {
     }
     const started = Date.now();
     try {
+      const env: ToolEnv = { context: await context(), actor, logger, session };
       const { structured, text } = await tool.run(parsed.data, env, extra);
       // What goes out matches the advertised output schema (clients validate it): unknown fields are dropped here.
       const checked = tool.output.safeParse(structured);
@@ -101,8 +115,8 @@ export function createSleuthMcpServer(deps: SleuthMcpServerDeps): Server {
   return server;
 }
 
-function instructions(context: SleuthContext): string {
-  const { connections, defaultConnection } = context.config;
+function instructions(config: SleuthConfig): string {
+  const { connections, defaultConnection } = config;
   const names = connections.map((c) => `${c.name} (${c.dialect}${c.name === defaultConnection ? ', default' : ''})`);
   return [
     'Sleuth is a data analyst over read-only SQL. Use `investigate` for business questions (it plans, runs guarded',

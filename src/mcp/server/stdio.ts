@@ -7,10 +7,13 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { Actor } from '../../common/actor.js';
 import type { Logger } from '../../common/logger.js';
 import type { SleuthContext } from '../../main.js';
-import { createSleuthMcpServer } from './server.js';
+import { createSleuthMcpServer, type LazySleuthContext } from './server.js';
 
 export interface McpStdioOptions {
-  context: SleuthContext;
+  /** The context, or a lazy one (opened on the first tool call; see LazySleuthContext). */
+  context: SleuthContext | LazySleuthContext;
+  /** Called once the client has initialized (e.g. to start opening a lazy context while the client lists tools). */
+  onInitialized?: () => void;
   actor: Actor;
   logger: Logger;
   stdin: Readable;
@@ -31,6 +34,7 @@ export function mcpStdioActor(env: Readonly<Record<string, string | undefined>>)
 
 export async function serveMcpStdio(options: McpStdioOptions): Promise<McpStdioSession> {
   const server = createSleuthMcpServer({ context: options.context, actor: options.actor, logger: options.logger });
+  if (options.onInitialized) server.oninitialized = options.onInitialized;
   const transport = new StdioServerTransport(options.stdin, options.stdout);
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => {

@@ -6,6 +6,7 @@ import { apiKeysTable } from './0004-api-keys.js';
 import { guardrails } from './0005-guardrails.js';
 import { apiKeyRoles } from './0006-api-key-roles.js';
 import { investigationSteps } from './0007-investigation-steps.js';
+import { auditJournal } from './0008-audit-journal.js';
 
 /**
  * Schema history of Sleuth's memory, run by Kysely's Migrator at open (in a transaction, under an advisory lock).
@@ -19,6 +20,7 @@ export const MEMORY_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005_guardrails': guardrails,
   '0006_api_key_roles': apiKeyRoles,
   '0007_investigation_steps': investigationSteps,
+  '0008_audit_journal': auditJournal,
 };
 
 export const memoryMigrations: MigrationProvider = {

@@ -15,6 +15,7 @@ import mysql, { type FieldPacket, type PoolConnection, type Pool as PromisePool 
 import type { Logger } from '../../common/logger.js';
 import type { ConnectionConfig, DataSource } from '../../datasources/types.js';
 import type { QueryResult, ReadOnlyLimits, ResultColumn } from '../types.js';
+import { MARIADB_CAN_WRITE_SQL } from './can-write.js';
 import { connectionError, messageOf, sqlError, sqlTimeoutError } from './errors.js';
 import { pooledDataSource } from './source.js';
 
@@ -192,13 +193,4 @@ function streamRows(
   });
 }
 
-/** Counts the account's global or schema-level write privileges. */
-export const MARIADB_CAN_WRITE_SQL = `SELECT
-  (SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES
-     WHERE GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')
-       AND PRIVILEGE_TYPE IN ('INSERT', 'UPDATE', 'DELETE', 'CREATE', 'DROP', 'ALTER', 'SUPER', 'FILE'))
-  + (SELECT COUNT(*) FROM information_schema.SCHEMA_PRIVILEGES
-     WHERE GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')
-       AND TABLE_SCHEMA = DATABASE()
-       AND PRIVILEGE_TYPE IN ('INSERT', 'UPDATE', 'DELETE', 'CREATE', 'DROP', 'ALTER'))
-  AS write_privileges`;
+export { MARIADB_CAN_WRITE_SQL } from './can-write.js';

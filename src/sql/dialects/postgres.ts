@@ -12,6 +12,7 @@ import Cursor from 'pg-cursor';
 import type { Logger } from '../../common/logger.js';
 import type { ConnectionConfig, DataSource } from '../../datasources/types.js';
 import type { QueryResult, ReadOnlyLimits, ResultColumn } from '../types.js';
+import { POSTGRES_CAN_WRITE_SQL } from './can-write.js';
 import { connectionError, messageOf, sqlError, sqlTimeoutError } from './errors.js';
 import { pooledDataSource } from './source.js';
 
@@ -159,14 +160,4 @@ function isConnectionLoss(error: unknown): boolean {
   return /Connection terminated|ECONNRESET|ECONNREFUSED|not queryable/i.test(message);
 }
 
-/** True when the account is a superuser, can create in the database, or can change any table. */
-export const POSTGRES_CAN_WRITE_SQL = `SELECT (
-  (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
-  OR has_database_privilege(current_database(), 'CREATE')
-  OR EXISTS (
-    SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-      AND (has_table_privilege(c.oid, 'INSERT') OR has_table_privilege(c.oid, 'UPDATE')
-           OR has_table_privilege(c.oid, 'DELETE') OR has_table_privilege(c.oid, 'TRUNCATE'))
-  )
-) AS can_write`;
+export { POSTGRES_CAN_WRITE_SQL } from './can-write.js';

@@ -3,8 +3,8 @@
  * (fail closed), never a fall-back to the raw text. Known gap handled elsewhere: it treats MySQL executable comments
  * as comments, so the lexer rejects them before this runs.
  */
-import mariadbGrammar from 'node-sql-parser/build/mariadb.js';
-import sqliteGrammar from 'node-sql-parser/build/sqlite.js';
+import { createRequire } from 'node:module';
+import type mariadbGrammar from 'node-sql-parser/build/mariadb.js';
 import type { SqlDialect } from '../dialect.js';
 import type { ColumnRef, GuardVerdict, StatementKind, TableRef } from '../types.js';
 import { canonicalText, restorePlaceholders } from './canonical.js';
@@ -21,10 +21,26 @@ type Parser = InstanceType<typeof mariadbGrammar.Parser>;
  * refused. The grammar reads the canonical text (see canonical.ts), never the user's, so comments, quotes and
  * escapes cannot be read differently from the server.
  */
-const GRAMMARS: Record<Exclude<SqlDialect, 'postgres'>, { parser: Parser; database: string }> = {
-  mariadb: { parser: new mariadbGrammar.Parser(), database: 'MariaDB' },
-  sqlite: { parser: new sqliteGrammar.Parser(), database: 'Sqlite' },
+const GRAMMARS: Record<Exclude<SqlDialect, 'postgres'>, { build: string; database: string }> = {
+  mariadb: { build: 'node-sql-parser/build/mariadb.js', database: 'MariaDB' },
+  sqlite: { build: 'node-sql-parser/build/sqlite.js', database: 'Sqlite' },
 };
+const parsers = new Map<string, Parser>();
+const requireGrammar = createRequire(import.meta.url);
+
+/**
+ * A dialect's grammar, loaded on first use (each build is megabytes of generated code): a process that only ever
+ * verifies in the worker pool, or only one dialect, never loads the others (cold start of `sleuth sql`).
+ */
+function grammarOf(dialect: Exclude<SqlDialect, 'postgres'>): { parser: Parser; database: string } {
+  const { build, database } = GRAMMARS[dialect];
+  let parser = parsers.get(dialect);
+  if (!parser) {
+    parser = new (requireGrammar(build) as typeof mariadbGrammar).Parser();
+    parsers.set(dialect, parser);
+  }
+  return { parser, database };
+}
 
 export function analyzeWithNodeSqlParser(
   trimmed: string,
@@ -103,7 +119,7 @@ export function parseCanonical(
 ): Parsed | { error: string } | { code: 'SQL_AMBIGUOUS'; reason: string } {
   const canonical = canonicalText(body, dialect);
   if (!canonical.ok) return { code: 'SQL_AMBIGUOUS', reason: canonical.reason };
-  const { parser, database } = GRAMMARS[dialect];
+  const { parser, database } = grammarOf(dialect);
   let parsed: Parsed;
   try {
     const { ast, tableList } = parser.parse(canonical.text, { database });

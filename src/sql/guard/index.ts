@@ -60,6 +60,10 @@ export async function createSqlGuard(
       if (quick) return Promise.resolve(quick);
       return poolFor().run(sql, dialect, merged);
     },
+    prepare(dialect: SqlDialect): void {
+      // PostgreSQL's parser runs in-process; only MariaDB and SQLite statements go to the workers
+      if (dialect !== 'postgres') poolFor().prepare(dialect);
+    },
   };
 }
 

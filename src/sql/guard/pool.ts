@@ -9,9 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { SqlDialect } from '../dialect.js';
 import type { GuardPolicy, GuardVerdict } from '../types.js';
-import type { GuardJob, GuardWorkerMessage } from './worker.js';
+import type { GuardJob, GuardWorkerData, GuardWorkerMessage, GuardWorkerRequest } from './worker.js';
 
 export const DEFAULT_GUARD_BUDGET_MS = 100;
+/** How long after the first worker is ready the pool starts its other workers. */
+const FILL_AFTER_MS = 1_000;
 
 export interface GuardPoolOptions {
   /** Workers (default: the machine's cores, at most 4). */
@@ -30,6 +32,8 @@ interface Slot {
   /** The worker's replies (ready, started, verdicts): a port of our own, so they can be read synchronously. */
   port: MessagePort;
   ready: boolean;
+  /** Dialects whose grammar this worker has warmed up (its first parses are slow; never on a statement's budget). */
+  warmed: Set<SqlDialect>;
   current?: Pending;
   timer?: NodeJS.Timeout;
   startedAt?: number;
@@ -38,8 +42,11 @@ interface Slot {
 /** A statement whose worker has not said it started (loading the PostgreSQL parser) is refused after this. */
 const START_TIMEOUT_MS = 10_000;
 
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
+function startWorker(dialects: readonly SqlDialect[], replies: MessagePort): Worker {
+  const workerData: GuardWorkerData = { warm: [...dialects], replies };
+  const transferList = [replies];
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./worker.js', import.meta.url), { workerData, transferList });
   // running from source (tsx, vitest): the worker registers the TypeScript loader first, then loads worker.ts
   const api = createRequire(import.meta.url)
     .resolve('tsx/esm/api')
@@ -47,7 +54,7 @@ function startWorker(): Worker {
   const tsx = pathToFileURL(api).href;
   const worker = new URL('./worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(worker)}); })`;
-  return new Worker(boot, { eval: true });
+  return new Worker(boot, { eval: true, workerData, transferList });
 }
 
 export class GuardPool {
@@ -59,6 +66,9 @@ export class GuardPool {
   private closed = false;
   private startupFailures = 0;
   private startupFailure: unknown;
+  /** Dialects seen so far: a new or replacement worker warms these before it says it is ready. */
+  private readonly dialects = new Set<SqlDialect>();
+  private fillScheduled = false;
 
   constructor(options: GuardPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? Math.min(4, availableParallelism()));
@@ -69,10 +79,22 @@ export class GuardPool {
     if (this.closed) return Promise.reject(new Error('the guard pool is closed'));
     return new Promise((resolve) => {
       this.queue.push({ job: { id: this.nextId++, sql, dialect, policy }, resolve });
-      // every worker starts on first use: a replacement (after a budget kill) starts while the others serve
-      while (this.slots.length < this.size) this.slots.push(this.spawn());
+      this.dialects.add(dialect);
+      // One worker starts with the first statement, one more whenever a statement waits and none is free; the pool
+      // fills up to its size FILL_AFTER_MS after the first worker is ready (an unref'd timer). So a one-shot command
+      // (`sleuth sql`) starts one worker, not one per core (cold start), and a server has its spare workers warm
+      // before a budget kill needs one to serve while the replacement starts.
+      if (this.slots.length < this.size && !this.slots.some((s) => !s.current)) this.slots.push(this.spawn());
       this.pump();
     });
+  }
+
+  /** Starts the first worker, warmed for `dialect`, before any statement (no-op once the pool has workers). */
+  prepare(dialect: SqlDialect): void {
+    if (this.closed) return;
+    this.dialects.add(dialect);
+    if (this.slots.length === 0) this.slots.push(this.spawn());
+    this.pump();
   }
 
   async close(): Promise<void> {
@@ -81,11 +103,20 @@ export class GuardPool {
     this.slots.length = 0;
   }
 
+  private scheduleFill(): void {
+    if (this.fillScheduled) return;
+    this.fillScheduled = true;
+    setTimeout(() => {
+      while (!this.closed && this.slots.length < this.size) this.slots.push(this.spawn());
+      this.pump();
+    }, FILL_AFTER_MS).unref();
+  }
+
   private spawn(): Slot {
-    const worker = startWorker();
+    const warm = [...this.dialects];
     const { port1, port2 } = new MessageChannel();
-    worker.postMessage({ port: port2 }, [port2]);
-    const slot: Slot = { worker, port: port1, ready: false };
+    const worker = startWorker(warm, port2);
+    const slot: Slot = { worker, port: port1, ready: false, warmed: new Set(warm) };
     port1.on('message', (message: GuardWorkerMessage) => this.receive(slot, message));
     worker.on('error', (error) => {
       if (!slot.ready) this.startupFailure = error;
@@ -99,6 +130,7 @@ export class GuardPool {
     if ('ready' in message) {
       slot.ready = true;
       this.startupFailures = 0;
+      this.scheduleFill();
     } else if ('started' in message) {
       // the budget counts from the moment the worker starts on the statement (after loading a parser)
       if (slot.current?.job.id === message.started) {
@@ -115,6 +147,21 @@ export class GuardPool {
       resolve(message.verdict);
     }
     this.pump();
+  }
+
+  /**
+   * The budget ran out: refuse, unless the verdict is already waiting (a busy event loop runs this timer late; what
+   * counts is the worker's time, not the main thread's).
+   */
+  private checkBudget(slot: Slot, pending: Pending): void {
+    for (let m = receiveMessageOnPort(slot.port); m; m = receiveMessageOnPort(slot.port)) {
+      this.receive(slot, m.message as GuardWorkerMessage);
+    }
+    if (slot.current !== pending) return;
+    this.replace(
+      slot,
+      `The statement took the guard more than ${this.budgetMs} ms to analyse; simplify it (less nesting).`,
+    );
   }
 
   /** Refuses the slot's statement (if any) and puts a fresh worker in its place. */
@@ -151,7 +198,7 @@ export class GuardPool {
       this.slots.splice(index, 1);
       return;
     }
-    const placeholder: Slot = { worker: slot.worker, port: slot.port, ready: false };
+    const placeholder: Slot = { worker: slot.worker, port: slot.port, ready: false, warmed: new Set() };
     this.slots[index] = placeholder;
     setImmediate(() => {
       const at = this.slots.indexOf(placeholder);
@@ -161,27 +208,19 @@ export class GuardPool {
     });
   }
 
-  /**
-   * The budget ran out: refuse, unless the verdict is already waiting (a busy event loop runs this timer late; what
-   * counts is the worker's time, not the main thread's).
-   */
-  private checkBudget(slot: Slot, pending: Pending): void {
-    // A busy event loop runs this timer late: a verdict already waiting on the port counts, not the late timer.
-    for (let m = receiveMessageOnPort(slot.port); m; m = receiveMessageOnPort(slot.port)) {
-      this.receive(slot, m.message as GuardWorkerMessage);
-    }
-    if (slot.current !== pending) return;
-    this.replace(
-      slot,
-      `The statement took the guard more than ${this.budgetMs} ms to analyse; simplify it (less nesting).`,
-    );
-  }
-
   private pump(): void {
     for (const slot of this.slots) {
       if (!slot.ready || slot.current) continue;
-      const next = this.queue.shift();
+      const next = this.queue[0];
       if (!next) break;
+      if (!slot.warmed.has(next.job.dialect)) {
+        // a dialect this worker has not parsed yet: warm it first (off the budget); it says ready again after
+        slot.ready = false;
+        slot.warmed.add(next.job.dialect);
+        slot.worker.postMessage({ warm: next.job.dialect } satisfies GuardWorkerRequest);
+        continue;
+      }
+      this.queue.shift();
       slot.current = next;
       slot.startedAt = performance.now();
       slot.timer = setTimeout(

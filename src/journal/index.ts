@@ -1,0 +1,1 @@
+export { type AuditSink, createMemoryJournal, type MemoryJournal, type MemoryJournalOptions } from './journal.js';
