@@ -100,7 +100,7 @@ describe('sleuth kb test', () => {
     const actual = await runSleuth(['kb', 'test', 'orders_by_status', '--actual'], { cwd, env });
     expect(actual.code).toBe(0);
     expect(actual.stdout).toContain('columns: [status, orders, order_value, share_pct]');
-    expect(actual.stdout).toContain('- ["completed",1363,756505.95,92.8]');
+    expect(actual.stdout).toContain('- ["completed",1363,756505.95,92.78]');
 
     const unknown = await runSleuth(['kb', 'test', 'no_such_query'], { cwd, env });
     expect(unknown.code).toBe(2);
