@@ -237,19 +237,23 @@ export function completeFromReading(
   return { kind: 'complete', parameters, spans: extraction.spans };
 }
 
-/** No rows, or no number in them other than zero or empty. */
+/**
+ * No rows, or no number in them other than zero or empty: every column that holds numbers (or only empty cells) is all
+ * zero or empty. Text columns do not count ("cancelled" beside zero orders); an empty cell in a text column neither.
+ */
 export function foundNothing(rows: readonly (readonly unknown[])[]): boolean {
   if (rows.length === 0) return true;
-  const numbers = rows.flatMap((row) =>
-    row.filter(
-      (v) =>
-        v === null ||
-        typeof v === 'number' ||
-        typeof v === 'bigint' ||
-        (typeof v === 'string' && /^-?\d+(?:\.\d+)?$/.test(v)),
-    ),
-  );
-  return numbers.length > 0 && numbers.every((v) => v === null || Number(v) === 0);
+  const isNumber = (v: unknown) =>
+    typeof v === 'number' || typeof v === 'bigint' || (typeof v === 'string' && /^-?\d+(?:\.\d+)?$/.test(v));
+  const width = Math.max(...rows.map((r) => r.length));
+  let numericColumns = 0;
+  for (let c = 0; c < width; c++) {
+    const cells = rows.map((r) => r[c]);
+    if (cells.some((v) => v !== null && v !== undefined && !isNumber(v))) continue; // a text column
+    numericColumns += 1;
+    if (cells.some((v) => isNumber(v) && Number(v) !== 0)) return false;
+  }
+  return numericColumns > 0;
 }
 
 /**

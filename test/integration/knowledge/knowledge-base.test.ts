@@ -130,11 +130,17 @@ describe('knowledge base on the demo database', () => {
 
   it('keeps quotes in a question inside one SQL literal: injection attempts through a text parameter run harmlessly', async () => {
     const kb = knowledgeBase();
-    const outcome = await kb.answerFaq({ question: `Find products named "x' OR '1'='1"` });
-    expect(outcome.kind).toBe('answered');
-    if (outcome.kind !== 'answered') return;
-    expect(outcome.sql).toContain("'%x'' OR ''1''=''1%'");
-    expect(outcome.result.rowCount).toBe(0);
+    // The query runs with the quote inside the LIKE literal and finds no product; an injection that broke out of
+    // the literal would match every product and be answered. Finding nothing goes to the agent.
+    const outcome = await kb.answerFaq({ question: `Sales of products named "x' OR '1'='1" last month` });
+    expect(outcome).toMatchObject({ kind: 'miss', reason: expect.stringMatching(/found no data/) });
+    // the same fill with a term that matches shows the literal as it runs
+    const found = await kb.answerFaq({ question: `Sales of products named "lantern' OR '1'='1" last month` });
+    expect(found.kind).toBe('miss');
+    const plain = await kb.answerFaq({ question: 'Sales of products named lantern last month' });
+    expect(plain.kind).toBe('answered');
+    if (plain.kind !== 'answered') return;
+    expect(plain.sql).toContain("'%lantern%'");
   });
 
   it('marks a verified query that no longer fits the schema stale, and never serves it', async () => {

@@ -52,3 +52,17 @@ describe('foundNothing: an empty answer is not trusted instantly', () => {
     expect(foundNothing([['Brand Search', 'paid search']])).toBe(false);
   });
 });
+
+describe('foundNothing reads columns, not cells', () => {
+  it('ignores an empty cell in a text column (a customer without a phone)', () => {
+    expect(
+      foundNothing([
+        ['Alice', '+49 30 1234567'],
+        ['Bob', null],
+      ]),
+    ).toBe(false);
+  });
+  it('counts a column of only empty cells as nothing (SUM over no rows)', () => {
+    expect(foundNothing([[null, 0]])).toBe(true);
+  });
+});
